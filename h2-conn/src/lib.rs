@@ -1,0 +1,9 @@
+//! A sans-IO HTTP/2 connection.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(unreachable_pub)]
+
+pub use h2_events as events;
+pub use h2_frame as frame;
+pub use h2_hpack_glue as hpack;
+pub use h2_stream as stream;

@@ -1,0 +1,181 @@
+//! The streaming frame decoder: bytes in any chunking, frames out.
+
+use crate::{ErrorCode, Frame, H2Error, Head, DEFAULT_MAX_FRAME_SIZE, HEAD_LEN};
+use bytes::{Buf, Bytes, BytesMut};
+
+/// Turns a byte stream, fed in chunks of any size, into [`Frame`]s.
+///
+/// Input handed over with [`push_bytes`](FrameDecoder::push_bytes) is sliced, not copied:
+/// a frame that lies whole inside one chunk comes out as views of that chunk. Only a frame
+/// that straddles chunks is assembled in an internal buffer, and that buffer never holds
+/// more than one frame header plus SETTINGS_MAX_FRAME_SIZE octets, because the length is
+/// checked (RFC 9113 4.2) before any payload is buffered.
+///
+/// After a connection error the decoder is finished: every later call returns the same
+/// error. Stream errors consume the offending frame and decoding can go on.
+///
+/// ```
+/// use h2_frame::{Frame, FrameDecoder};
+/// let mut decoder = FrameDecoder::new(16_384);
+/// // A SETTINGS ACK, fed one byte at a time.
+/// for byte in [0u8, 0, 0, 4, 1, 0, 0, 0, 0] {
+///     decoder.push_slice(&[byte]);
+/// }
+/// assert!(matches!(decoder.next_frame(), Ok(Some(Frame::Settings(s))) if s.ack));
+/// assert!(matches!(decoder.next_frame(), Ok(None)));
+/// ```
+#[derive(Debug)]
+pub struct FrameDecoder {
+    max_frame_size: u32,
+    /// A frame straddling chunks, assembled here (at most one frame).
+    partial: BytesMut,
+    /// Input not yet looked at, sliced from directly.
+    input: Bytes,
+    failed: Option<H2Error>,
+}
+
+impl Default for FrameDecoder {
+    fn default() -> Self {
+        FrameDecoder::new(DEFAULT_MAX_FRAME_SIZE)
+    }
+}
+
+impl FrameDecoder {
+    /// A decoder enforcing `max_frame_size`, our SETTINGS_MAX_FRAME_SIZE.
+    pub fn new(max_frame_size: u32) -> FrameDecoder {
+        FrameDecoder {
+            max_frame_size,
+            partial: BytesMut::new(),
+            input: Bytes::new(),
+            failed: None,
+        }
+    }
+
+    /// The largest payload accepted.
+    pub fn max_frame_size(&self) -> u32 {
+        self.max_frame_size
+    }
+
+    /// Changes the largest payload accepted (when our SETTINGS_MAX_FRAME_SIZE is
+    /// acknowledged).
+    pub fn set_max_frame_size(&mut self, max_frame_size: u32) {
+        self.max_frame_size = max_frame_size;
+    }
+
+    /// Hands over received bytes without copying them.
+    pub fn push_bytes(&mut self, data: Bytes) {
+        if data.is_empty() {
+            return;
+        }
+        if self.input.is_empty() {
+            self.input = data;
+        } else {
+            // Pushed before the previous input was drained: keep byte order by moving the
+            // old input behind the partial frame. Callers that drain first never pay this.
+            self.partial.extend_from_slice(&self.input);
+            self.partial.extend_from_slice(&data);
+            self.input = Bytes::new();
+        }
+    }
+
+    /// Hands over received bytes by copying them.
+    pub fn push_slice(&mut self, data: &[u8]) {
+        if data.is_empty() {
+            return;
+        }
+        if self.partial.is_empty() && self.input.is_empty() {
+            self.input = Bytes::copy_from_slice(data);
+        } else {
+            self.partial.extend_from_slice(&self.input);
+            self.partial.extend_from_slice(data);
+            self.input = Bytes::new();
+        }
+    }
+
+    /// Number of received octets not yet returned as frames.
+    pub fn buffered_len(&self) -> usize {
+        self.partial.len() + self.input.len()
+    }
+
+    /// The next complete frame, `Ok(None)` when more bytes are needed.
+    pub fn next_frame(&mut self) -> Result<Option<Frame>, H2Error> {
+        if let Some(err) = self.failed {
+            return Err(err);
+        }
+        match self.next_raw() {
+            Ok(None) => Ok(None),
+            Ok(Some((head, payload))) => match Frame::decode(head, payload) {
+                Ok(frame) => Ok(Some(frame)),
+                Err(err) => Err(self.fail(err)),
+            },
+            Err(err) => Err(self.fail(err)),
+        }
+    }
+
+    fn fail(&mut self, err: H2Error) -> H2Error {
+        if err.is_connection_error() {
+            self.failed = Some(err);
+            self.partial = BytesMut::new();
+            self.input = Bytes::new();
+        }
+        err
+    }
+
+    /// RFC 9113 4.2: "An endpoint MUST send an error code of FRAME_SIZE_ERROR if a frame
+    /// exceeds the size defined in SETTINGS_MAX_FRAME_SIZE". We always make it a connection
+    /// error: we will not buffer the payload to skip it.
+    fn check_head(&self, head: &Head) -> Result<(), H2Error> {
+        if head.length > self.max_frame_size {
+            return Err(H2Error::conn(
+                ErrorCode::FRAME_SIZE_ERROR,
+                "frame larger than SETTINGS_MAX_FRAME_SIZE",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Cuts the next whole frame (header parsed, payload as `Bytes`) out of the input.
+    fn next_raw(&mut self) -> Result<Option<(Head, Bytes)>, H2Error> {
+        if self.partial.is_empty() {
+            // Fast path: the frame lies whole in the input chunk; slice it.
+            let Some(head) = Head::parse(&self.input) else {
+                self.stash_input(self.input.len());
+                return Ok(None);
+            };
+            self.check_head(&head)?;
+            let total = HEAD_LEN + head.length as usize;
+            if self.input.len() >= total {
+                let mut frame = self.input.split_to(total);
+                frame.advance(HEAD_LEN);
+                return Ok(Some((head, frame)));
+            }
+            self.stash_input(self.input.len());
+            return Ok(None);
+        }
+        // Slow path: complete the header, then the payload, copying only what this frame
+        // needs from the input.
+        if self.partial.len() < HEAD_LEN {
+            self.stash_input(HEAD_LEN - self.partial.len());
+            if self.partial.len() < HEAD_LEN {
+                return Ok(None);
+            }
+        }
+        let head = Head::parse(&self.partial).expect("partial holds a whole header");
+        self.check_head(&head)?;
+        let total = HEAD_LEN + head.length as usize;
+        self.stash_input(total.saturating_sub(self.partial.len()));
+        if self.partial.len() < total {
+            return Ok(None);
+        }
+        let mut frame = self.partial.split_to(total).freeze();
+        frame.advance(HEAD_LEN);
+        Ok(Some((head, frame)))
+    }
+
+    /// Moves up to `n` octets from the input to the partial-frame buffer.
+    fn stash_input(&mut self, n: usize) {
+        let n = n.min(self.input.len());
+        self.partial.extend_from_slice(&self.input[..n]);
+        self.input.advance(n);
+    }
+}

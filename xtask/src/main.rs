@@ -1,0 +1,81 @@
+//! `cargo xtask <task>`: developer tasks for the workspace.
+//!
+//! * `ci`: everything CI checks (fmt, clippy, tests, docs, no_std build, bench compile).
+//! * `fuzz TARGET [--seconds N]`: runs one cargo-fuzz target (stable toolchain with
+//!   `RUSTC_BOOTSTRAP=1`).
+//! * `interop`, `bench`: see their modules.
+
+use std::process::{Command, ExitCode};
+
+mod fuzz;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("fuzz") => fuzz::run_cli(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask <ci | fuzz TARGET [--seconds N]>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a command from the workspace root, failing when it fails.
+pub(crate) fn run(program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> {
+    eprintln!("+ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .envs(envs.iter().copied())
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{program} {} failed: {status}", args.join(" ")))
+    }
+}
+
+pub(crate) fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn ci() -> Result<(), String> {
+    run("cargo", &["fmt", "--all", "--check"], &[])?;
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    run("cargo", &["test", "--workspace"], &[])?;
+    run(
+        "cargo",
+        &["build", "-p", "h2-frame", "--no-default-features"],
+        &[],
+    )?;
+    run(
+        "cargo",
+        &["doc", "--workspace", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    run("cargo", &["bench", "--workspace", "--no-run"], &[])?;
+    Ok(())
+}
