@@ -53,8 +53,11 @@ impl Headers {
                 "HEADERS too short for its priority fields",
             ));
         }
+        // A self-dependency (RFC 9113 5.3.1) is a stream error, but the frame is still
+        // returned: its field block must be decompressed even when the stream is reset
+        // (RFC 9113 4.3), so the check is left to `validate_priority`.
         let priority = if head.flags.priority() {
-            Some(PrioritySpec::parse(head.stream_id, &mut payload)?)
+            Some(PrioritySpec::read(&mut payload))
         } else {
             None
         };
@@ -66,6 +69,22 @@ impl Headers {
             priority,
             pad_len,
         })
+    }
+
+    /// The stream error to answer with when the priority fields make the stream depend on
+    /// itself (RFC 9113 5.3.1: "A stream cannot depend on itself. An endpoint MUST treat
+    /// this as a stream error (Section 5.4.2) of type PROTOCOL_ERROR.").
+    ///
+    /// Decoding does not reject such a frame, because the receiver still has to
+    /// decompress its field block to keep the HPACK context in sync (RFC 9113 4.3: "An
+    /// endpoint receiving HEADERS, PUSH_PROMISE, or CONTINUATION frames needs to reassemble
+    /// field blocks and perform decompression even if the frames are to be discarded").
+    /// Call this after the block is decoded and reset the stream when it fails.
+    pub fn validate_priority(&self) -> Result<(), H2Error> {
+        match self.priority {
+            Some(spec) => spec.validate(self.stream_id),
+            None => Ok(()),
+        }
     }
 
     /// Serializes the frame. The caller splits long blocks into CONTINUATION frames first.

@@ -169,16 +169,21 @@ fn strip_padding(head: &Head, payload: &mut Bytes, fixed: usize) -> Result<Optio
     if !head.flags.padded() {
         return Ok(None);
     }
-    if payload.is_empty() {
+    // RFC 9113 4.2: "An endpoint MUST send an error code of FRAME_SIZE_ERROR if a frame ...
+    // is too small to contain mandatory frame data": the Pad Length octet and the fixed
+    // fields must fit before the padding is looked at.
+    if payload.len() < 1 + fixed {
         return Err(H2Error::conn(
             ErrorCode::FRAME_SIZE_ERROR,
-            "padded frame too short for its Pad Length field",
+            "padded frame too short for its Pad Length and fixed fields",
         ));
     }
     let pad_len = payload.get_u8();
     // RFC 9113 6.1: "If the length of the padding is the length of the frame payload or
     // greater, the recipient MUST treat this as a connection error of type PROTOCOL_ERROR."
-    if pad_len as usize + fixed > payload.len() {
+    // The same rule for HEADERS (6.2) and PUSH_PROMISE (6.6); padding that would overlap
+    // their fixed fields is treated the same way (RFC 7540 6.2 spelled this out).
+    if pad_len as usize > payload.len() - fixed {
         return Err(H2Error::conn(
             ErrorCode::PROTOCOL_ERROR,
             "padding is as long as the frame payload or longer",

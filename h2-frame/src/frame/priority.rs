@@ -19,23 +19,38 @@ pub struct PrioritySpec {
 impl PrioritySpec {
     pub(crate) const LEN: usize = 5;
 
-    pub(crate) fn parse(stream_id: StreamId, payload: &mut Bytes) -> Result<PrioritySpec, H2Error> {
+    /// Reads the 5 octets of priority fields; the caller checked that they are there.
+    pub(crate) fn read(payload: &mut Bytes) -> PrioritySpec {
         let word = payload.get_u32();
-        let spec = PrioritySpec {
+        PrioritySpec {
             dependency: StreamId::new(word),
             exclusive: word & 0x8000_0000 != 0,
             weight: payload.get_u8(),
-        };
-        // RFC 9113 5.3.1: "A stream cannot depend on itself. An endpoint MUST treat this as a
-        // stream error (Section 5.4.2) of type PROTOCOL_ERROR."
-        if spec.dependency == stream_id {
+        }
+    }
+
+    /// Checks the fields for the stream `stream_id` they were received on.
+    ///
+    /// RFC 9113 5.3.1: "A stream cannot depend on itself. An endpoint MUST treat this as a
+    /// stream error (Section 5.4.2) of type PROTOCOL_ERROR."
+    ///
+    /// ```
+    /// use h2_frame::{ErrorCode, PrioritySpec, StreamId};
+    /// let spec = PrioritySpec { dependency: StreamId::new(3), exclusive: false, weight: 15 };
+    /// assert!(spec.validate(StreamId::new(1)).is_ok());
+    /// let err = spec.validate(StreamId::new(3)).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::PROTOCOL_ERROR);
+    /// assert!(!err.is_connection_error());
+    /// ```
+    pub fn validate(self, stream_id: StreamId) -> Result<(), H2Error> {
+        if self.dependency == stream_id {
             return Err(H2Error::stream(
                 stream_id,
                 ErrorCode::PROTOCOL_ERROR,
                 "stream depends on itself",
             ));
         }
-        Ok(spec)
+        Ok(())
     }
 
     pub(crate) fn to_bytes(self) -> [u8; 5] {
@@ -68,7 +83,8 @@ impl Priority {
                 "PRIORITY length is not 5",
             ));
         }
-        let spec = PrioritySpec::parse(head.stream_id, &mut payload)?;
+        let spec = PrioritySpec::read(&mut payload);
+        spec.validate(head.stream_id)?;
         Ok(Priority {
             stream_id: head.stream_id,
             spec,
