@@ -1,0 +1,144 @@
+//! The encoder's O(1) lookup: hashes of names and of name+value pairs mapped to table
+//! slots, kept in step with insertion and eviction.
+//!
+//! The maps are keyed by a 64-bit hash only; every hit is verified against the entry it
+//! points to, so a collision costs a missed match, never a wrong one. A newer entry
+//! replaces an older one under the same hash, and eviction removes a mapping only if it
+//! still points to the entry leaving. Strings longer than 64 bytes are hashed by their
+//! length and 56 sampled bytes (start, middle, end), which keeps lookups constant-time;
+//! since colliding keys overwrite rather than chain, crafted collisions cannot slow the
+//! encoder down.
+
+use super::static_table::STATIC;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A table slot: a static index (1..=61) or a dynamic entry's absolute id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
+    Static(u8),
+    Dynamic(u64),
+}
+
+/// The keys are hashes already; this hasher passes them through.
+#[derive(Default)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Map = HashMap<u64, Slot, BuildHasherDefault<PassThrough>>;
+
+const K1: u64 = 0x9e37_79b9_7f4a_7c15;
+const K2: u64 = 0xd6e8_feb8_6659_fd93;
+
+#[inline(always)]
+fn mix(a: u64, b: u64) -> u64 {
+    let p = u128::from(a ^ K1) * u128::from(b ^ K2);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+#[inline(always)]
+fn word(s: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    let end = (at + 8).min(s.len());
+    w[..end - at].copy_from_slice(&s[at..end]);
+    u64::from_le_bytes(w)
+}
+
+/// Hash of a byte string (see the module docs for the sampling of long strings).
+#[inline]
+pub(crate) fn hash(s: &[u8]) -> u64 {
+    let mut h = mix(s.len() as u64, 0x1234_5678);
+    if s.len() <= 64 {
+        let mut at = 0;
+        while at < s.len() {
+            h = mix(h, word(s, at));
+            at += 8;
+        }
+    } else {
+        let mid = s.len() / 2 - 4;
+        let end = s.len() - 24;
+        for at in [0, 8, 16, 24, mid, end, end + 8, end + 16] {
+            h = mix(h, word(s, at));
+        }
+    }
+    h
+}
+
+/// Hash of a (name, value) pair from the name's hash.
+#[inline]
+pub(crate) fn hash_pair(name_hash: u64, value: &[u8]) -> u64 {
+    mix(name_hash.rotate_left(17), hash(value))
+}
+
+/// Name and pair maps.
+#[derive(Debug)]
+pub(crate) struct Index {
+    names: Map,
+    pairs: Map,
+}
+
+impl Index {
+    /// An index holding the static table (names keep their first, lowest index).
+    pub(crate) fn new() -> Index {
+        let mut index = Index {
+            names: Map::default(),
+            pairs: Map::default(),
+        };
+        for (i, (name, value)) in STATIC.iter().enumerate() {
+            let slot = Slot::Static(i as u8 + 1);
+            let nh = hash(name);
+            index.names.entry(nh).or_insert(slot);
+            index.pairs.entry(hash_pair(nh, value)).or_insert(slot);
+        }
+        index
+    }
+
+    #[inline]
+    pub(crate) fn pair(&self, pair_hash: u64) -> Option<Slot> {
+        self.pairs.get(&pair_hash).copied()
+    }
+
+    #[inline]
+    pub(crate) fn name(&self, name_hash: u64) -> Option<Slot> {
+        self.names.get(&name_hash).copied()
+    }
+
+    /// Records a new dynamic entry. Static names keep their static slot.
+    pub(crate) fn insert(&mut self, name_hash: u64, pair_hash: u64, abs: u64) {
+        let slot = Slot::Dynamic(abs);
+        self.pairs.insert(pair_hash, slot);
+        match self.names.get_mut(&name_hash) {
+            Some(Slot::Static(_)) => {}
+            Some(s) => *s = slot,
+            None => {
+                self.names.insert(name_hash, slot);
+            }
+        }
+    }
+
+    /// Forgets an evicted entry, unless a newer entry took its place.
+    pub(crate) fn remove(&mut self, name: &[u8], value: &[u8], abs: u64) {
+        let nh = hash(name);
+        let slot = Slot::Dynamic(abs);
+        if self.names.get(&nh) == Some(&slot) {
+            self.names.remove(&nh);
+        }
+        let ph = hash_pair(nh, value);
+        if self.pairs.get(&ph) == Some(&slot) {
+            self.pairs.remove(&ph);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The HPACK codec (RFC 7541): integers, strings, Huffman, the tables, encoder, decoder.
+
+mod decoder;
+mod encoder;
+mod huffman;
+mod index;
+mod integer;
+mod static_table;
+mod table;
+
+pub use decoder::Decoder;
+pub use encoder::{Encoder, DEFAULT_TABLE_SIZE};
