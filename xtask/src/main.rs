@@ -7,6 +7,7 @@
 
 use std::process::{Command, ExitCode};
 
+mod bench;
 mod fuzz;
 
 fn main() -> ExitCode {
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("fuzz") => fuzz::run_cli(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask <ci | fuzz TARGET [--seconds N]>");
             return ExitCode::from(2);

@@ -1,0 +1,108 @@
+//! A counting global allocator for the bench binary.
+//!
+//! Every heap allocation made by the xtask process goes through [`Counting`], which
+//! forwards to the system allocator and keeps three counters: bytes currently held, the
+//! peak of that since the last [`reset_peak`], and the number of allocation calls. The
+//! nghttp2 stack is routed through the same counters with an `nghttp2_mem` (see
+//! `nghttp2.rs`), so all stacks are measured the same way.
+//!
+//! The counters are process-wide. The benchmark runs one stack at a time on one thread
+//! (hyperium's tokio runtime is current-thread), so a snapshot taken around a workload
+//! belongs to that workload.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// The allocator installed for the whole xtask binary.
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static ALLOCS: AtomicU64 = AtomicU64::new(0);
+
+/// Forwards to [`System`], counting bytes and calls.
+pub(crate) struct Counting;
+
+#[inline]
+fn grew(size: usize) {
+    let now = CURRENT.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+#[inline]
+fn shrank(size: usize) {
+    CURRENT.fetch_sub(size, Ordering::Relaxed);
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so the
+// `GlobalAlloc` contract is upheld by `System`; the counters are only bookkeeping.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged (see the impl comment).
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged (see the impl comment).
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged (see the impl comment).
+        unsafe { System.dealloc(ptr, layout) };
+        shrank(layout.size());
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded unchanged (see the impl comment).
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            // A realloc is counted as an allocation call: it may move the block.
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+            if new_size >= layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                shrank(layout.size() - new_size);
+            }
+        }
+        new
+    }
+}
+
+/// A reading of the counters.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Snapshot {
+    /// Bytes held right now.
+    pub(crate) current: usize,
+    /// Allocation calls (alloc, alloc_zeroed, realloc) since the process started.
+    pub(crate) allocs: u64,
+}
+
+/// Reads the counters.
+pub(crate) fn snapshot() -> Snapshot {
+    Snapshot {
+        current: CURRENT.load(Ordering::Relaxed),
+        allocs: ALLOCS.load(Ordering::Relaxed),
+    }
+}
+
+/// Starts a new peak window: the peak becomes the bytes held now.
+pub(crate) fn reset_peak() {
+    PEAK.store(CURRENT.load(Ordering::Relaxed), Ordering::Relaxed);
+}
+
+/// The highest number of bytes held since the last [`reset_peak`].
+pub(crate) fn peak() -> usize {
+    PEAK.load(Ordering::Relaxed)
+}

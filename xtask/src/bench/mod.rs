@@ -1,0 +1,572 @@
+//! `cargo xtask bench`: our stack, nghttp2 and hyperium h2 side by side on the same
+//! in-memory workloads (issue 9).
+//!
+//! Every stack runs client and server in this process and moves the bytes in memory.
+//! Runs are interleaved (run 1 of every workload on every stack, then run 2, ...), so slow
+//! phases of a noisy machine spread over all stacks and the ratios hold; the table shows
+//! the median of the runs. Each workload verifies what it receives (every response, status
+//! 200, exact body bytes, exact byte totals) and aborts the whole bench on a failed check.
+//!
+//! `cargo xtask` is a debug build; the bench re-runs itself as
+//! `cargo run --release --package xtask -- bench ARGS` (set `XTASK_BENCH_ANY_PROFILE=1`
+//! to skip that, e.g. to debug the harness itself).
+//!
+//! Options: `--runs N` (default 5), `--quick` (every workload 10x smaller, for smoke
+//! runs), `--only W1,W2-1M` (workloads; `W2` selects both W2 variants), `--stacks
+//! nghttp2,hyper` (stack name prefixes).
+
+mod alloc_count;
+mod hyper_h2;
+mod nghttp2;
+mod ours;
+mod workload;
+
+use std::process::Command;
+
+use workload::{Bulk, Failure, Requests, Sample, Stack};
+
+const USAGE: &str = "usage: cargo xtask bench [--runs N] [--quick] [--only W1,W2,W2-16K,W2-1M,W3] \
+                     [--stacks ours,nghttp2,hyperium-h2]";
+
+/// The workload columns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Id {
+    W1,
+    W2Small,
+    W2Large,
+    W3,
+}
+
+impl Id {
+    const ALL: [Id; 4] = [Id::W1, Id::W2Small, Id::W2Large, Id::W3];
+
+    fn name(self) -> &'static str {
+        match self {
+            Id::W1 => "W1",
+            Id::W2Small => "W2-16K",
+            Id::W2Large => "W2-1M",
+            Id::W3 => "W3",
+        }
+    }
+
+    fn unit(self) -> &'static str {
+        match self {
+            Id::W1 | Id::W3 => "req/s",
+            Id::W2Small | Id::W2Large => "GB/s",
+        }
+    }
+
+    fn is_bulk(self) -> bool {
+        matches!(self, Id::W2Small | Id::W2Large)
+    }
+
+    fn selected_by(self, token: &str) -> bool {
+        let name = self.name().to_ascii_lowercase();
+        let token = token.to_ascii_lowercase();
+        name == token || name.starts_with(&format!("{token}-"))
+    }
+}
+
+struct Options {
+    runs: usize,
+    quick: bool,
+    only: Vec<Id>,
+    stacks: Option<Vec<String>>,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Option<Self>, String> {
+        let mut opts = Options {
+            runs: 5,
+            quick: false,
+            only: Id::ALL.to_vec(),
+            stacks: None,
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| {
+                args.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+            };
+            match arg.as_str() {
+                "--runs" => {
+                    opts.runs = value("--runs")?
+                        .parse()
+                        .ok()
+                        .filter(|&n| n > 0)
+                        .ok_or_else(|| format!("--runs needs a positive number\n{USAGE}"))?;
+                }
+                "--quick" => opts.quick = true,
+                "--only" => {
+                    let list = value("--only")?;
+                    let tokens: Vec<&str> = list.split(',').map(str::trim).collect();
+                    if let Some(bad) = tokens
+                        .iter()
+                        .find(|t| !Id::ALL.iter().any(|id| id.selected_by(t)))
+                    {
+                        return Err(format!("unknown workload {bad}\n{USAGE}"));
+                    }
+                    opts.only = Id::ALL
+                        .into_iter()
+                        .filter(|id| tokens.iter().any(|t| id.selected_by(t)))
+                        .collect();
+                }
+                "--stacks" | "--stack" => {
+                    let list = value("--stacks")?;
+                    opts.stacks = Some(list.split(',').map(|s| s.trim().to_string()).collect());
+                }
+                "-h" | "--help" => {
+                    println!("{USAGE}");
+                    return Ok(None);
+                }
+                other => return Err(format!("unknown bench option {other}\n{USAGE}")),
+            }
+        }
+        Ok(Some(opts))
+    }
+}
+
+/// Entry point of `cargo xtask bench ARGS`.
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    if cfg!(debug_assertions) && std::env::var_os("XTASK_BENCH_ANY_PROFILE").is_none() {
+        return rerun_in_release(args);
+    }
+    let Some(opts) = Options::parse(args)? else {
+        return Ok(());
+    };
+    let all: Vec<Box<dyn Stack>> = vec![
+        Box::new(ours::Ours),
+        Box::new(nghttp2::Nghttp2),
+        Box::new(hyper_h2::HyperH2),
+    ];
+    let stacks: Vec<Box<dyn Stack>> = all
+        .into_iter()
+        .filter(|s| match &opts.stacks {
+            None => true,
+            Some(names) => names.iter().any(|n| s.name().starts_with(n.as_str())),
+        })
+        .collect();
+    if stacks.is_empty() {
+        return Err(format!("no stack matches --stacks\n{USAGE}"));
+    }
+    Bench::new(opts, stacks).run()
+}
+
+/// `cargo xtask` runs a debug build; timings need release.
+fn rerun_in_release(args: &[String]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    eprintln!("xtask bench: re-running in release (cargo run --release --package xtask -- bench)");
+    let status = Command::new(cargo)
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "bench",
+        ])
+        .args(args)
+        .current_dir(crate::workspace_root())
+        .status()
+        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("release bench failed: {status}"))
+    }
+}
+
+/// Samples of one stack on one workload; `Err` when the stack reported it unavailable.
+type Cell = Result<Vec<Sample>, String>;
+
+struct Bench {
+    opts: Options,
+    stacks: Vec<Box<dyn Stack>>,
+    /// cells[stack][workload column]
+    cells: Vec<Vec<Cell>>,
+    memcpy: Vec<Sample>,
+}
+
+impl Bench {
+    fn new(opts: Options, stacks: Vec<Box<dyn Stack>>) -> Self {
+        let cells = stacks
+            .iter()
+            .map(|_| opts.only.iter().map(|_| Ok(Vec::new())).collect())
+            .collect();
+        Bench {
+            opts,
+            stacks,
+            cells,
+            memcpy: Vec::new(),
+        }
+    }
+
+    fn scale(&self) -> u64 {
+        if self.opts.quick {
+            10
+        } else {
+            1
+        }
+    }
+
+    fn requests(&self, id: Id) -> Requests {
+        Requests {
+            total: 200_000 / self.scale() as usize,
+            in_flight: 100,
+            extra_headers: id == Id::W3,
+        }
+    }
+
+    fn bulk(&self, id: Id) -> Bulk {
+        Bulk {
+            total: (1u64 << 30) / self.scale(),
+            max_frame_size: if id == Id::W2Large { 1 << 20 } else { 16 << 10 },
+            window: 16 << 20,
+        }
+    }
+
+    fn run_one(&self, stack: &dyn Stack, id: Id) -> Result<Sample, Failure> {
+        if id.is_bulk() {
+            stack.bulk(&self.bulk(id))
+        } else {
+            stack.requests(&self.requests(id))
+        }
+    }
+
+    fn run(mut self) -> Result<(), String> {
+        workload::pattern();
+        let load_before = load_average();
+        let started = std::time::Instant::now();
+        for run in 0..self.opts.runs {
+            for (col, &id) in self.opts.only.clone().iter().enumerate() {
+                if id == Id::W2Small {
+                    let sample = workload::memcpy(self.bulk(id).total);
+                    eprintln!(
+                        "run {}/{}: {:<7} {:<12} {}",
+                        run + 1,
+                        self.opts.runs,
+                        id.name(),
+                        "memcpy",
+                        format_rate(id, sample.rate())
+                    );
+                    self.memcpy.push(sample);
+                }
+                // Rotate the order of the stacks from run to run.
+                for k in 0..self.stacks.len() {
+                    let s = (k + run) % self.stacks.len();
+                    if self.cells[s][col].is_err() {
+                        continue;
+                    }
+                    let name = self.stacks[s].name();
+                    match self.run_one(self.stacks[s].as_ref(), id) {
+                        Ok(sample) => {
+                            eprintln!(
+                                "run {}/{}: {:<7} {:<12} {}",
+                                run + 1,
+                                self.opts.runs,
+                                id.name(),
+                                name,
+                                format_rate(id, sample.rate())
+                            );
+                            if let Ok(samples) = &mut self.cells[s][col] {
+                                samples.push(sample);
+                            }
+                        }
+                        Err(Failure::Unavailable(why)) => {
+                            eprintln!("{name} {}: n/a ({why})", id.name());
+                            self.cells[s][col] = Err(why);
+                        }
+                        Err(Failure::Failed(err)) => {
+                            return Err(format!("{name} {} run {}: {err}", id.name(), run + 1));
+                        }
+                    }
+                }
+            }
+        }
+        // Idle connections last, once every lazy global of every stack is initialised.
+        let mut idle = Vec::new();
+        for stack in &self.stacks {
+            idle.push(match stack.idle_pair_bytes() {
+                Ok(bytes) => Ok(bytes),
+                Err(Failure::Unavailable(why)) => Err(why),
+                Err(Failure::Failed(err)) => return Err(format!("{} idle: {err}", stack.name())),
+            });
+        }
+        let load_after = load_average();
+        self.print(&idle, &load_before, &load_after, started.elapsed());
+        Ok(())
+    }
+
+    fn median_rate(&self, s: usize, col: usize) -> Option<f64> {
+        match &self.cells[s][col] {
+            Ok(samples) if !samples.is_empty() => Some(median(samples.iter().map(Sample::rate))),
+            _ => None,
+        }
+    }
+
+    fn median_of(&self, s: usize, id: Id, f: impl Fn(&Sample) -> f64) -> Option<f64> {
+        let col = self.opts.only.iter().position(|&i| i == id)?;
+        match &self.cells[s][col] {
+            Ok(samples) if !samples.is_empty() => Some(median(samples.iter().map(f))),
+            _ => None,
+        }
+    }
+
+    fn print(
+        &self,
+        idle: &[Result<usize, String>],
+        load_before: &str,
+        load_after: &str,
+        took: std::time::Duration,
+    ) {
+        let ids = &self.opts.only;
+        println!();
+        println!(
+            "h2 bench: median of {} runs{}; {} CPUs; load average before {load_before}, after {load_after}; took {:.0} s",
+            self.opts.runs,
+            if self.opts.quick { ", --quick (workloads 10x smaller)" } else { "" },
+            std::thread::available_parallelism().map_or(0, |n| n.get()),
+            took.as_secs_f64()
+        );
+        let w1 = self.requests(Id::W1);
+        let w2 = self.bulk(Id::W2Small);
+        println!(
+            "W1: {} GETs, {} in flight; W3: W1 + {} headers of ~40 bytes; W2: {} MiB on one stream, 16 MiB windows",
+            w1.total,
+            w1.in_flight,
+            workload::EXTRA_HEADERS.len(),
+            w2.total >> 20
+        );
+        println!();
+
+        let mut header = vec!["stack".to_string()];
+        header.extend(ids.iter().map(|id| format!("{} {}", id.name(), id.unit())));
+        let has_w1_w3 = ids.contains(&Id::W1) && ids.contains(&Id::W3);
+        if has_w1_w3 {
+            header.push("W3/W1 time".into());
+        }
+        let mut rows = vec![header];
+        for (s, stack) in self.stacks.iter().enumerate() {
+            let mut row = vec![stack.name().to_string()];
+            for (col, &id) in ids.iter().enumerate() {
+                row.push(match self.median_rate(s, col) {
+                    Some(rate) => format_rate(id, rate),
+                    None => "n/a".into(),
+                });
+            }
+            if has_w1_w3 {
+                let ratio = self.median_of(s, Id::W1, Sample::rate).zip(self.median_of(
+                    s,
+                    Id::W3,
+                    Sample::rate,
+                ));
+                row.push(ratio.map_or("n/a".into(), |(a, b)| format!("{:.2}x", a / b)));
+            }
+            rows.push(row);
+        }
+        if !self.memcpy.is_empty() {
+            let rate = median(self.memcpy.iter().map(Sample::rate));
+            let mut row = vec!["memcpy 16 KiB".to_string()];
+            for &id in ids {
+                row.push(if id.is_bulk() {
+                    format_rate(id, rate)
+                } else {
+                    "-".into()
+                });
+            }
+            if has_w1_w3 {
+                row.push("-".into());
+            }
+            rows.push(row);
+        }
+        if let Some(ours) = self.stacks.iter().position(|s| s.name() == "ours") {
+            for (p, peer) in self.stacks.iter().enumerate() {
+                if p == ours {
+                    continue;
+                }
+                let mut row = vec![format!("ours/{}", peer.name())];
+                for col in 0..ids.len() {
+                    row.push(
+                        match self.median_rate(ours, col).zip(self.median_rate(p, col)) {
+                            Some((a, b)) => format!("{:.2}x", a / b),
+                            None => "n/a".into(),
+                        },
+                    );
+                }
+                if has_w1_w3 {
+                    row.push("-".into());
+                }
+                rows.push(row);
+            }
+        }
+        print_table(&rows);
+
+        println!();
+        println!(
+            "memory (counting global allocator; nghttp2 is routed through it with nghttp2_mem; client+server together, \
+             hyperium includes its tokio tasks and duplex pipe buffers):"
+        );
+        let mut header = vec!["stack".to_string(), "idle pair".to_string()];
+        let mut cols: Vec<(Id, &str)> = Vec::new();
+        if ids.contains(&Id::W1) {
+            header.extend([
+                "W1 peak".into(),
+                "W1 held at end".into(),
+                "W1 allocs/req".into(),
+            ]);
+            cols.push((Id::W1, "mem"));
+        }
+        if ids.contains(&Id::W3) {
+            header.extend(["W3 peak".into(), "W3 allocs/req".into()]);
+            cols.push((Id::W3, "mem3"));
+        }
+        for id in [Id::W2Small, Id::W2Large] {
+            if ids.contains(&id) {
+                header.push(format!("{} peak", id.name()));
+                header.push(format!("{} allocs/frame", id.name()));
+                cols.push((id, "bulk"));
+            }
+        }
+        let mut rows = vec![header];
+        for (s, stack) in self.stacks.iter().enumerate() {
+            let mut row = vec![stack.name().to_string()];
+            row.push(match &idle[s] {
+                Ok(bytes) => format_bytes(*bytes as f64),
+                Err(_) => "n/a".into(),
+            });
+            for &(id, kind) in &cols {
+                let peak = self.median_of(s, id, |x| x.peak_bytes as f64);
+                let fmt_bytes = |v: Option<f64>| v.map_or("n/a".into(), format_bytes);
+                match kind {
+                    "mem" => {
+                        row.push(fmt_bytes(peak));
+                        row.push(fmt_bytes(self.median_of(s, id, |x| x.held_bytes as f64)));
+                        row.push(per(
+                            self.median_of(s, id, |x| x.allocs as f64 / x.work as f64)
+                        ));
+                    }
+                    "mem3" => {
+                        row.push(fmt_bytes(peak));
+                        row.push(per(
+                            self.median_of(s, id, |x| x.allocs as f64 / x.work as f64)
+                        ));
+                    }
+                    _ => {
+                        let frame = self.bulk(id).max_frame_size as f64;
+                        row.push(fmt_bytes(peak));
+                        row.push(per(self.median_of(s, id, |x| {
+                            x.allocs as f64 / (x.work as f64 / frame).ceil()
+                        })));
+                    }
+                }
+            }
+            rows.push(row);
+        }
+        print_table(&rows);
+        for (s, stack) in self.stacks.iter().enumerate() {
+            if let Some(why) = self.cells[s]
+                .iter()
+                .find_map(|c| c.as_ref().err())
+                .or(idle[s].as_ref().err())
+            {
+                println!("{}: n/a: {why}", stack.name());
+            }
+        }
+    }
+}
+
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.collect();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn format_rate(id: Id, rate: f64) -> String {
+    if id.is_bulk() {
+        format!("{:.2}", rate / 1e9)
+    } else {
+        group_thousands(rate.round() as u64)
+    }
+}
+
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn format_bytes(bytes: f64) -> String {
+    if bytes >= (1 << 20) as f64 {
+        format!("{:.1} MiB", bytes / (1 << 20) as f64)
+    } else if bytes >= 1024.0 {
+        format!("{:.1} KiB", bytes / 1024.0)
+    } else {
+        format!("{bytes:.0} B")
+    }
+}
+
+fn per(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |v| format!("{v:.2}"))
+}
+
+fn print_table(rows: &[Vec<String>]) {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(String::len)
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for (i, row) in rows.iter().enumerate() {
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                if c == 0 {
+                    format!("{cell:<w$}", w = widths[c])
+                } else {
+                    format!("{cell:>w$}", w = widths[c])
+                }
+            })
+            .collect();
+        println!("| {} |", line.join(" | "));
+        if i == 0 {
+            let sep: Vec<String> = widths
+                .iter()
+                .enumerate()
+                .map(|(c, &w)| {
+                    if c == 0 {
+                        "-".repeat(w)
+                    } else {
+                        format!("{}:", "-".repeat(w.saturating_sub(1)))
+                    }
+                })
+                .collect();
+            println!("| {} |", sep.join(" | "));
+        }
+    }
+}
+
+/// `/proc/loadavg`'s three averages, or "unknown".
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".into())
+}

@@ -1,0 +1,789 @@
+//! nghttp2 (the C library, bundled and built by `libnghttp2-sys`) as a benchmark peer.
+//!
+//! A client session and a server session live in this process; [`pump`] moves bytes
+//! between them with `nghttp2_session_mem_send2` / `nghttp2_session_mem_recv2`: every
+//! buffer one session produces is handed straight to the other, with no copy in between.
+//! The application side is written against the C callbacks API the way an nghttp2 user
+//! writes it: header/data/close callbacks on the client, a request-complete callback that
+//! submits the response with a data provider on the server.
+//!
+//! All memory nghttp2 allocates goes through an `nghttp2_mem` that forwards to Rust's
+//! global allocator, so the counting allocator sees nghttp2 exactly as it sees the Rust
+//! stacks.
+//!
+//! This is the only `unsafe` in the benchmark: FFI calls and the `extern "C"` callbacks.
+//! xtask is a binary, not a library crate, so the project's `forbid(unsafe_code)` rule for
+//! library crates does not apply; the unsafety is kept inside this file. The invariants:
+//! every session is created and deleted by [`Session`], callbacks receive `user_data`
+//! pointing at a context that outlives the session (it is a local of the calling function
+//! and the session is dropped first), and every pointer/length pair nghttp2 hands to a
+//! callback is valid for the duration of that callback.
+
+use std::alloc::{self, Layout};
+use std::os::raw::{c_int, c_void};
+use std::ptr;
+
+use libnghttp2_sys as ng;
+
+use super::alloc_count;
+use super::workload::{
+    self, Bulk, Failure, Meter, Requests, Sample, Stack, AUTHORITY, BODY, BODY_LEN_STR, BULK_PATH,
+    CONTENT_TYPE, PATH_PREFIX, SERVER_MAX_CONCURRENT_STREAMS,
+};
+
+/// The nghttp2 stack.
+pub(crate) struct Nghttp2;
+
+impl Stack for Nghttp2 {
+    fn name(&self) -> &'static str {
+        "nghttp2"
+    }
+
+    fn requests(&self, w: &Requests) -> Result<Sample, Failure> {
+        run_requests(w)
+    }
+
+    fn bulk(&self, w: &Bulk) -> Result<Sample, Failure> {
+        run_bulk(w)
+    }
+
+    fn idle_pair_bytes(&self) -> Result<usize, Failure> {
+        let base = alloc_count::snapshot();
+        let mut cctx = ClientCtx::new(Mode::Requests);
+        let mut sctx = ServerCtx::new(Mode::Requests, 0);
+        let client = Session::client(&mut cctx)?;
+        let server = Session::server(&mut sctx)?;
+        client.submit_settings(&[])?;
+        server.submit_settings(&[(
+            ng::NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS,
+            SERVER_MAX_CONCURRENT_STREAMS,
+        )])?;
+        while pump(&client, &server)? {}
+        cctx.take_error()?;
+        sctx.take_error()?;
+        let held = workload::held_since(&base);
+        drop((client, server));
+        Ok(held)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Memory: nghttp2's allocator hooks, forwarding to Rust's global (counting) allocator.
+// C's free() and realloc() do not pass the block size, so each block carries it in a
+// 16-byte header in front of the pointer handed to nghttp2 (16 keeps max_align_t).
+
+const HEADER: usize = 16;
+
+fn block_layout(size: usize) -> Option<Layout> {
+    Layout::from_size_align(size.checked_add(HEADER)?, HEADER).ok()
+}
+
+unsafe fn raw_alloc(size: usize, zeroed: bool) -> *mut c_void {
+    let Some(layout) = block_layout(size) else {
+        return ptr::null_mut();
+    };
+    // SAFETY: the layout has a non-zero size (at least HEADER bytes).
+    let base = unsafe {
+        if zeroed {
+            alloc::alloc_zeroed(layout)
+        } else {
+            alloc::alloc(layout)
+        }
+    };
+    if base.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: base is valid for HEADER + size bytes and 16-aligned.
+    unsafe {
+        base.cast::<usize>().write(size);
+        base.add(HEADER).cast()
+    }
+}
+
+unsafe extern "C" fn mem_malloc(size: usize, _: *mut c_void) -> *mut c_void {
+    // SAFETY: see raw_alloc.
+    unsafe { raw_alloc(size, false) }
+}
+
+unsafe extern "C" fn mem_calloc(nmemb: usize, size: usize, _: *mut c_void) -> *mut c_void {
+    match nmemb.checked_mul(size) {
+        // SAFETY: see raw_alloc.
+        Some(total) => unsafe { raw_alloc(total, true) },
+        None => ptr::null_mut(),
+    }
+}
+
+unsafe extern "C" fn mem_free(p: *mut c_void, _: *mut c_void) {
+    if p.is_null() {
+        return;
+    }
+    // SAFETY: p came from raw_alloc/mem_realloc, so the header sits HEADER bytes before it
+    // and holds the size the block was allocated with.
+    unsafe {
+        let base = p.cast::<u8>().sub(HEADER);
+        let size = base.cast::<usize>().read();
+        alloc::dealloc(base, block_layout(size).unwrap_unchecked());
+    }
+}
+
+unsafe extern "C" fn mem_realloc(p: *mut c_void, size: usize, _: *mut c_void) -> *mut c_void {
+    if p.is_null() {
+        // SAFETY: see raw_alloc.
+        return unsafe { raw_alloc(size, false) };
+    }
+    if size == 0 {
+        // SAFETY: see mem_free.
+        unsafe { mem_free(p, ptr::null_mut()) };
+        return ptr::null_mut();
+    }
+    if block_layout(size).is_none() {
+        return ptr::null_mut();
+    }
+    // SAFETY: as in mem_free for the old block; the new size (plus header) was checked to
+    // form a valid layout with the same alignment.
+    unsafe {
+        let base = p.cast::<u8>().sub(HEADER);
+        let old = base.cast::<usize>().read();
+        let new = alloc::realloc(base, block_layout(old).unwrap_unchecked(), size + HEADER);
+        if new.is_null() {
+            return ptr::null_mut();
+        }
+        new.cast::<usize>().write(size);
+        new.add(HEADER).cast()
+    }
+}
+
+fn mem() -> ng::nghttp2_mem {
+    ng::nghttp2_mem {
+        mem_user_data: ptr::null_mut(),
+        malloc: Some(mem_malloc),
+        free: Some(mem_free),
+        calloc: Some(mem_calloc),
+        realloc: Some(mem_realloc),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Sessions.
+
+/// Owns one `nghttp2_session`.
+struct Session(*mut ng::nghttp2_session);
+
+impl Session {
+    fn client(ctx: &mut ClientCtx) -> Result<Self, Failure> {
+        // SAFETY: the callbacks object is created, filled and deleted here; nghttp2 copies
+        // it (and `mem`) into the session. `ctx` outlives the session (see module docs).
+        unsafe {
+            let mut cbs = ptr::null_mut();
+            check(ng::nghttp2_session_callbacks_new(&mut cbs), "callbacks_new")?;
+            ng::nghttp2_session_callbacks_set_on_header_callback(cbs, Some(client_on_header));
+            ng::nghttp2_session_callbacks_set_on_data_chunk_recv_callback(
+                cbs,
+                Some(client_on_data),
+            );
+            ng::nghttp2_session_callbacks_set_on_stream_close_callback(cbs, Some(client_on_close));
+            let mut session = ptr::null_mut();
+            let mut mem = mem();
+            let rv = ng::nghttp2_session_client_new3(
+                &mut session,
+                cbs,
+                (ctx as *mut ClientCtx).cast(),
+                ptr::null(),
+                &mut mem,
+            );
+            ng::nghttp2_session_callbacks_del(cbs);
+            check(rv, "session_client_new3")?;
+            Ok(Session(session))
+        }
+    }
+
+    fn server(ctx: &mut ServerCtx) -> Result<Self, Failure> {
+        // SAFETY: as in `client`.
+        unsafe {
+            let mut cbs = ptr::null_mut();
+            check(ng::nghttp2_session_callbacks_new(&mut cbs), "callbacks_new")?;
+            ng::nghttp2_session_callbacks_set_on_begin_headers_callback(
+                cbs,
+                Some(server_on_begin_headers),
+            );
+            ng::nghttp2_session_callbacks_set_on_header_callback(cbs, Some(server_on_header));
+            ng::nghttp2_session_callbacks_set_on_frame_recv_callback(
+                cbs,
+                Some(server_on_frame_recv),
+            );
+            // Without this nghttp2 never sends DATA frames above 16 KiB, whatever the peer
+            // allows: it is how an nghttp2 application opts into larger frames.
+            ng::nghttp2_session_callbacks_set_data_source_read_length_callback2(
+                cbs,
+                Some(server_read_length),
+            );
+            let mut session = ptr::null_mut();
+            let mut mem = mem();
+            let rv = ng::nghttp2_session_server_new3(
+                &mut session,
+                cbs,
+                (ctx as *mut ServerCtx).cast(),
+                ptr::null(),
+                &mut mem,
+            );
+            ng::nghttp2_session_callbacks_del(cbs);
+            check(rv, "session_server_new3")?;
+            Ok(Session(session))
+        }
+    }
+
+    fn submit_settings(&self, settings: &[(ng::nghttp2_settings_id, u32)]) -> Result<(), Failure> {
+        let iv: Vec<ng::nghttp2_settings_entry> = settings
+            .iter()
+            .map(|&(id, value)| ng::nghttp2_settings_entry {
+                settings_id: id as i32,
+                value,
+            })
+            .collect();
+        // SAFETY: iv is a valid array of iv.len() entries; nghttp2 copies it.
+        let rv = unsafe {
+            ng::nghttp2_submit_settings(self.0, ng::NGHTTP2_FLAG_NONE as u8, iv.as_ptr(), iv.len())
+        };
+        check(rv, "submit_settings")
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // SAFETY: the session was created by nghttp2_session_*_new3 and is deleted once.
+        unsafe { ng::nghttp2_session_del(self.0) }
+    }
+}
+
+fn check(rv: c_int, what: &str) -> Result<(), Failure> {
+    if rv == 0 {
+        Ok(())
+    } else {
+        Err(Failure::Failed(format!("nghttp2 {what}: error {rv}")))
+    }
+}
+
+/// Moves every pending byte client -> server, then server -> client, each buffer straight
+/// from `mem_send2` into the peer's `mem_recv2`. Returns whether anything moved.
+fn pump(client: &Session, server: &Session) -> Result<bool, Failure> {
+    Ok(transfer(client, server)? | transfer(server, client)?)
+}
+
+fn transfer(from: &Session, to: &Session) -> Result<bool, Failure> {
+    let mut moved = false;
+    loop {
+        let mut data = ptr::null();
+        // SAFETY: mem_send2 stores a pointer to `n` bytes owned by `from`, valid until the
+        // next call on `from`; `to` consumes them before that.
+        let n = unsafe { ng::nghttp2_session_mem_send2(from.0, &mut data) };
+        if n < 0 {
+            return Err(Failure::Failed(format!("nghttp2 mem_send2: error {n}")));
+        }
+        if n == 0 {
+            return Ok(moved);
+        }
+        moved = true;
+        // SAFETY: `data` is valid for `n` bytes (above).
+        let used = unsafe { ng::nghttp2_session_mem_recv2(to.0, data, n as usize) };
+        if used != n {
+            return Err(Failure::Failed(format!(
+                "nghttp2 mem_recv2: consumed {used} of {n} bytes"
+            )));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Application state shared with the callbacks.
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Requests,
+    Bulk { total: u64 },
+}
+
+/// Slots for streams in flight: client stream ids are consecutive odd numbers and at most
+/// 100 are open, so `(id / 2) % SLOTS` is unique among open streams.
+const SLOTS: usize = 128;
+
+fn slot_of(stream_id: i32) -> usize {
+    (stream_id as usize / 2) % SLOTS
+}
+
+#[derive(Clone, Copy, Default)]
+struct ClientSlot {
+    status_ok: bool,
+    received: u64,
+}
+
+struct ClientCtx {
+    mode: Mode,
+    slots: [ClientSlot; SLOTS],
+    in_flight: usize,
+    completed: usize,
+    error: Option<String>,
+}
+
+impl ClientCtx {
+    fn new(mode: Mode) -> Self {
+        ClientCtx {
+            mode,
+            slots: [ClientSlot::default(); SLOTS],
+            in_flight: 0,
+            completed: 0,
+            error: None,
+        }
+    }
+
+    fn take_error(&mut self) -> Result<(), Failure> {
+        match self.error.take() {
+            Some(e) => Err(Failure::Failed(format!("nghttp2 client: {e}"))),
+            None => Ok(()),
+        }
+    }
+
+    fn fail(&mut self, msg: String) -> c_int {
+        self.error.get_or_insert(msg);
+        ng::NGHTTP2_ERR_CALLBACK_FAILURE
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct ServerSlot {
+    headers: usize,
+    path_ok: bool,
+    method_ok: bool,
+    sent: u64,
+}
+
+struct ServerCtx {
+    mode: Mode,
+    /// Regular headers each request must carry.
+    expected_headers: usize,
+    slots: [ServerSlot; SLOTS],
+    /// `content-length` value of the responses.
+    content_length: String,
+    error: Option<String>,
+}
+
+impl ServerCtx {
+    fn new(mode: Mode, expected_headers: usize) -> Self {
+        let content_length = match mode {
+            Mode::Requests => BODY_LEN_STR.to_string(),
+            Mode::Bulk { total } => total.to_string(),
+        };
+        ServerCtx {
+            mode,
+            expected_headers,
+            slots: [ServerSlot::default(); SLOTS],
+            content_length,
+            error: None,
+        }
+    }
+
+    fn take_error(&mut self) -> Result<(), Failure> {
+        match self.error.take() {
+            Some(e) => Err(Failure::Failed(format!("nghttp2 server: {e}"))),
+            None => Ok(()),
+        }
+    }
+
+    fn fail(&mut self, msg: String) -> c_int {
+        self.error.get_or_insert(msg);
+        ng::NGHTTP2_ERR_CALLBACK_FAILURE
+    }
+}
+
+/// A header for nghttp2 to copy (no NO_COPY flags: nghttp2 copies names and values into
+/// its own buffers when the frame is submitted, as a typical application lets it).
+fn nv(name: &str, value: &str) -> ng::nghttp2_nv {
+    ng::nghttp2_nv {
+        name: name.as_ptr().cast_mut(),
+        value: value.as_ptr().cast_mut(),
+        namelen: name.len(),
+        valuelen: value.len(),
+        flags: ng::NGHTTP2_NV_FLAG_NONE as u8,
+    }
+}
+
+/// # Safety
+/// `p` must be valid for `len` bytes (or `len` must be 0).
+unsafe fn bytes<'a>(p: *const u8, len: usize) -> &'a [u8] {
+    if len == 0 {
+        &[]
+    } else {
+        // SAFETY: guaranteed by the caller.
+        unsafe { std::slice::from_raw_parts(p, len) }
+    }
+}
+
+// ---- client callbacks -----------------------------------------------------------------
+
+unsafe extern "C" fn client_on_header(
+    _session: *mut ng::nghttp2_session,
+    frame: *const ng::nghttp2_frame,
+    name: *const u8,
+    namelen: usize,
+    value: *const u8,
+    valuelen: usize,
+    _flags: u8,
+    user_data: *mut c_void,
+) -> c_int {
+    // SAFETY: user_data is the ClientCtx given at session creation; frame, name and value
+    // are valid for this callback.
+    let (ctx, hd, name, value) = unsafe {
+        (
+            &mut *user_data.cast::<ClientCtx>(),
+            (*frame).hd,
+            bytes(name, namelen),
+            bytes(value, valuelen),
+        )
+    };
+    if name == b":status" {
+        let slot = &mut ctx.slots[slot_of(hd.stream_id)];
+        slot.status_ok = value == b"200";
+        if !slot.status_ok {
+            let msg = format!(
+                "stream {}: status {}",
+                hd.stream_id,
+                String::from_utf8_lossy(value)
+            );
+            return ctx.fail(msg);
+        }
+    }
+    0
+}
+
+unsafe extern "C" fn client_on_data(
+    _session: *mut ng::nghttp2_session,
+    _flags: u8,
+    stream_id: i32,
+    data: *const u8,
+    len: usize,
+    user_data: *mut c_void,
+) -> c_int {
+    // SAFETY: as in client_on_header.
+    let (ctx, data) = unsafe { (&mut *user_data.cast::<ClientCtx>(), bytes(data, len)) };
+    let mode = ctx.mode;
+    let slot = &mut ctx.slots[slot_of(stream_id)];
+    let at = slot.received;
+    slot.received += len as u64;
+    let ok = match mode {
+        Mode::Requests => BODY.get(at as usize..slot.received as usize) == Some(data),
+        Mode::Bulk { .. } => workload::check_payload(at, data),
+    };
+    if !ok {
+        return ctx.fail(format!("stream {stream_id}: wrong body bytes at {at}"));
+    }
+    0
+}
+
+unsafe extern "C" fn client_on_close(
+    _session: *mut ng::nghttp2_session,
+    stream_id: i32,
+    error_code: u32,
+    user_data: *mut c_void,
+) -> c_int {
+    // SAFETY: as in client_on_header.
+    let ctx = unsafe { &mut *user_data.cast::<ClientCtx>() };
+    let expected = match ctx.mode {
+        Mode::Requests => BODY.len() as u64,
+        Mode::Bulk { total } => total,
+    };
+    let slot = std::mem::take(&mut ctx.slots[slot_of(stream_id)]);
+    if error_code != 0 || !slot.status_ok || slot.received != expected {
+        return ctx.fail(format!(
+            "stream {stream_id} closed with error {error_code}, status ok {}, {} of {expected} body bytes",
+            slot.status_ok, slot.received
+        ));
+    }
+    ctx.in_flight -= 1;
+    ctx.completed += 1;
+    0
+}
+
+// ---- server callbacks -----------------------------------------------------------------
+
+unsafe extern "C" fn server_on_begin_headers(
+    _session: *mut ng::nghttp2_session,
+    frame: *const ng::nghttp2_frame,
+    user_data: *mut c_void,
+) -> c_int {
+    // SAFETY: user_data is the ServerCtx given at session creation; frame is valid.
+    let (ctx, hd) = unsafe { (&mut *user_data.cast::<ServerCtx>(), (*frame).hd) };
+    ctx.slots[slot_of(hd.stream_id)] = ServerSlot::default();
+    0
+}
+
+unsafe extern "C" fn server_on_header(
+    _session: *mut ng::nghttp2_session,
+    frame: *const ng::nghttp2_frame,
+    name: *const u8,
+    namelen: usize,
+    value: *const u8,
+    valuelen: usize,
+    _flags: u8,
+    user_data: *mut c_void,
+) -> c_int {
+    // SAFETY: as in server_on_begin_headers; name and value are valid for this callback.
+    let (ctx, hd, name, value) = unsafe {
+        (
+            &mut *user_data.cast::<ServerCtx>(),
+            (*frame).hd,
+            bytes(name, namelen),
+            bytes(value, valuelen),
+        )
+    };
+    let mode = ctx.mode;
+    let slot = &mut ctx.slots[slot_of(hd.stream_id)];
+    match name {
+        b":path" => {
+            slot.path_ok = match mode {
+                Mode::Requests => value.starts_with(PATH_PREFIX.as_bytes()),
+                Mode::Bulk { .. } => value == BULK_PATH.as_bytes(),
+            }
+        }
+        b":method" => slot.method_ok = value == b"GET",
+        _ if name.first() == Some(&b':') => {}
+        _ => slot.headers += 1,
+    }
+    0
+}
+
+unsafe extern "C" fn server_on_frame_recv(
+    session: *mut ng::nghttp2_session,
+    frame: *const ng::nghttp2_frame,
+    user_data: *mut c_void,
+) -> c_int {
+    // SAFETY: as in server_on_begin_headers.
+    let (ctx, hd) = unsafe { (&mut *user_data.cast::<ServerCtx>(), (*frame).hd) };
+    let request_complete =
+        hd.type_ == ng::NGHTTP2_HEADERS as u8 && hd.flags & ng::NGHTTP2_FLAG_END_STREAM as u8 != 0;
+    if !request_complete {
+        return 0;
+    }
+    let slot = ctx.slots[slot_of(hd.stream_id)];
+    let expected_headers = match ctx.mode {
+        Mode::Requests => ctx.expected_headers,
+        Mode::Bulk { .. } => super::workload::REQUEST_HEADERS.len(),
+    };
+    if !slot.path_ok || !slot.method_ok || slot.headers != expected_headers {
+        return ctx.fail(format!(
+            "stream {}: bad request (path ok {}, method ok {}, {} of {expected_headers} headers)",
+            hd.stream_id, slot.path_ok, slot.method_ok, slot.headers
+        ));
+    }
+    let headers = [
+        nv(":status", "200"),
+        nv("content-type", CONTENT_TYPE),
+        nv("content-length", &ctx.content_length),
+    ];
+    let provider = ng::nghttp2_data_provider2 {
+        source: ng::nghttp2_data_source {
+            ptr: ptr::null_mut(),
+        },
+        read_callback: Some(server_read),
+    };
+    // SAFETY: headers and provider are valid for the call; nghttp2 copies both.
+    let rv = unsafe {
+        ng::nghttp2_submit_response2(
+            session,
+            hd.stream_id,
+            headers.as_ptr(),
+            headers.len(),
+            &provider,
+        )
+    };
+    if rv != 0 {
+        return ctx.fail(format!("submit_response2: error {rv}"));
+    }
+    0
+}
+
+unsafe extern "C" fn server_read(
+    _session: *mut ng::nghttp2_session,
+    stream_id: i32,
+    buf: *mut u8,
+    length: usize,
+    data_flags: *mut u32,
+    _source: *mut ng::nghttp2_data_source,
+    user_data: *mut c_void,
+) -> ng::nghttp2_ssize {
+    // SAFETY: user_data is the ServerCtx; buf is valid for `length` writable bytes and
+    // data_flags for one write, for the duration of this callback.
+    let (ctx, buf) = unsafe {
+        (
+            &mut *user_data.cast::<ServerCtx>(),
+            std::slice::from_raw_parts_mut(buf, length),
+        )
+    };
+    let mode = ctx.mode;
+    let slot = &mut ctx.slots[slot_of(stream_id)];
+    let total = match mode {
+        Mode::Requests => BODY.len() as u64,
+        Mode::Bulk { total } => total,
+    };
+    let n = (total - slot.sent).min(length as u64) as usize;
+    match mode {
+        Mode::Requests => {
+            let at = slot.sent as usize;
+            buf[..n].copy_from_slice(&BODY[at..at + n]);
+        }
+        Mode::Bulk { .. } => workload::fill_payload(slot.sent, &mut buf[..n]),
+    }
+    slot.sent += n as u64;
+    if slot.sent == total {
+        // SAFETY: see above.
+        unsafe { *data_flags |= ng::NGHTTP2_DATA_FLAG_EOF };
+    }
+    n as ng::nghttp2_ssize
+}
+
+unsafe extern "C" fn server_read_length(
+    _session: *mut ng::nghttp2_session,
+    _frame_type: u8,
+    _stream_id: i32,
+    session_remote_window_size: i32,
+    stream_remote_window_size: i32,
+    remote_max_frame_size: u32,
+    _user_data: *mut c_void,
+) -> ng::nghttp2_ssize {
+    let window = session_remote_window_size
+        .min(stream_remote_window_size)
+        .max(0) as u32;
+    window.min(remote_max_frame_size).max(1) as ng::nghttp2_ssize
+}
+
+// ---------------------------------------------------------------------------------------
+// Workloads.
+
+fn run_requests(w: &Requests) -> Result<Sample, Failure> {
+    let meter = Meter::start();
+    let mut cctx = ClientCtx::new(Mode::Requests);
+    let mut sctx = ServerCtx::new(Mode::Requests, w.regular_header_count());
+    let client = Session::client(&mut cctx)?;
+    let server = Session::server(&mut sctx)?;
+    client.submit_settings(&[])?;
+    server.submit_settings(&[(
+        ng::NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS,
+        SERVER_MAX_CONCURRENT_STREAMS,
+    )])?;
+
+    // The request header list: pseudo-headers first, :path rewritten per request.
+    let mut path = String::with_capacity(32);
+    let mut headers: Vec<ng::nghttp2_nv> = vec![
+        nv(":method", "GET"),
+        nv(":scheme", "https"),
+        nv(":authority", AUTHORITY),
+        nv(":path", "/"),
+    ];
+    headers.extend(w.regular_headers().map(|(n, v)| nv(n, v)));
+
+    let mut next = 0;
+    while cctx.completed < w.total {
+        while cctx.in_flight < w.in_flight && next < w.total {
+            workload::write_path(&mut path, next);
+            headers[3].value = path.as_ptr().cast_mut();
+            headers[3].valuelen = path.len();
+            // SAFETY: every nv points at a &'static str or at `path`, alive for the call;
+            // nghttp2 copies them. No data provider: END_STREAM on HEADERS.
+            let id = unsafe {
+                ng::nghttp2_submit_request2(
+                    client.0,
+                    ptr::null(),
+                    headers.as_ptr(),
+                    headers.len(),
+                    ptr::null(),
+                    ptr::null_mut(),
+                )
+            };
+            if id < 0 {
+                return Err(Failure::Failed(format!("submit_request2: error {id}")));
+            }
+            cctx.in_flight += 1;
+            next += 1;
+        }
+        let moved = pump(&client, &server);
+        cctx.take_error()?;
+        sctx.take_error()?;
+        if !moved? {
+            return Err(Failure::Failed(format!(
+                "nghttp2 stalled after {} of {} responses",
+                cctx.completed, w.total
+            )));
+        }
+    }
+    let sample = meter.stop(w.total as u64);
+    drop((client, server));
+    Ok(sample)
+}
+
+fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
+    let meter = Meter::start();
+    let mode = Mode::Bulk { total: w.total };
+    let mut cctx = ClientCtx::new(mode);
+    let mut sctx = ServerCtx::new(mode, 0);
+    let client = Session::client(&mut cctx)?;
+    let server = Session::server(&mut sctx)?;
+    client.submit_settings(&[
+        (ng::NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, w.window),
+        (ng::NGHTTP2_SETTINGS_MAX_FRAME_SIZE, w.max_frame_size),
+    ])?;
+    // The connection window is not a setting: raise it to w.window (a WINDOW_UPDATE).
+    // nghttp2's automatic window update then returns window as the client consumes data.
+    // SAFETY: plain call on a live session.
+    let rv = unsafe {
+        ng::nghttp2_session_set_local_window_size(
+            client.0,
+            ng::NGHTTP2_FLAG_NONE as u8,
+            0,
+            w.window as i32,
+        )
+    };
+    check(rv, "set_local_window_size")?;
+    server.submit_settings(&[
+        (
+            ng::NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS,
+            SERVER_MAX_CONCURRENT_STREAMS,
+        ),
+        (ng::NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, w.window),
+    ])?;
+
+    let mut headers: Vec<ng::nghttp2_nv> = vec![
+        nv(":method", "GET"),
+        nv(":scheme", "https"),
+        nv(":authority", AUTHORITY),
+        nv(":path", BULK_PATH),
+    ];
+    headers.extend(workload::REQUEST_HEADERS.iter().map(|&(n, v)| nv(n, v)));
+    // SAFETY: as in run_requests.
+    let id = unsafe {
+        ng::nghttp2_submit_request2(
+            client.0,
+            ptr::null(),
+            headers.as_ptr(),
+            headers.len(),
+            ptr::null(),
+            ptr::null_mut(),
+        )
+    };
+    if id < 0 {
+        return Err(Failure::Failed(format!("submit_request2: error {id}")));
+    }
+    cctx.in_flight = 1;
+    while cctx.completed < 1 {
+        let moved = pump(&client, &server);
+        cctx.take_error()?;
+        sctx.take_error()?;
+        if !moved? {
+            return Err(Failure::Failed(format!(
+                "nghttp2 bulk stalled after {} of {} bytes",
+                cctx.slots[slot_of(id)].received,
+                w.total
+            )));
+        }
+    }
+    let sample = meter.stop(w.total);
+    drop((client, server));
+    Ok(sample)
+}

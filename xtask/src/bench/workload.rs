@@ -1,0 +1,256 @@
+//! The workloads, identical for every stack: their parameters, the header lists, the bulk
+//! payload pattern, the checks every stack runs on what it receives, and the [`Meter`]
+//! that turns one run into a [`Sample`].
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use super::alloc_count;
+
+/// The `user-agent` every request carries (a realistic desktop browser, ~70 bytes).
+pub(crate) const USER_AGENT: &str =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+/// The `accept` every request carries (~85 bytes).
+pub(crate) const ACCEPT: &str =
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+/// `:authority` of every request.
+pub(crate) const AUTHORITY: &str = "example.com";
+
+/// The regular (non-pseudo) request headers of W1, in order.
+pub(crate) const REQUEST_HEADERS: [(&str, &str); 4] = [
+    ("user-agent", USER_AGENT),
+    ("accept", ACCEPT),
+    ("accept-encoding", "gzip, deflate, br"),
+    ("accept-language", "en-US,en;q=0.9"),
+];
+
+/// W3's 20 extra request headers, ~40 bytes each (name + value).
+pub(crate) const EXTRA_HEADERS: [(&str, &str); 20] = [
+    ("x-custom-header-01", "value-01-a1b2c3d4e5f6g7"),
+    ("x-custom-header-02", "value-02-b2c3d4e5f6g7h8"),
+    ("x-custom-header-03", "value-03-c3d4e5f6g7h8i9"),
+    ("x-custom-header-04", "value-04-d4e5f6g7h8i9j0"),
+    ("x-custom-header-05", "value-05-e5f6g7h8i9j0k1"),
+    ("x-custom-header-06", "value-06-f6g7h8i9j0k1l2"),
+    ("x-custom-header-07", "value-07-g7h8i9j0k1l2m3"),
+    ("x-custom-header-08", "value-08-h8i9j0k1l2m3n4"),
+    ("x-custom-header-09", "value-09-i9j0k1l2m3n4o5"),
+    ("x-custom-header-10", "value-10-j0k1l2m3n4o5p6"),
+    ("x-custom-header-11", "value-11-k1l2m3n4o5p6q7"),
+    ("x-custom-header-12", "value-12-l2m3n4o5p6q7r8"),
+    ("x-custom-header-13", "value-13-m3n4o5p6q7r8s9"),
+    ("x-custom-header-14", "value-14-n4o5p6q7r8s9t0"),
+    ("x-custom-header-15", "value-15-o5p6q7r8s9t0u1"),
+    ("x-custom-header-16", "value-16-p6q7r8s9t0u1v2"),
+    ("x-custom-header-17", "value-17-q7r8s9t0u1v2w3"),
+    ("x-custom-header-18", "value-18-r8s9t0u1v2w3x4"),
+    ("x-custom-header-19", "value-19-s9t0u1v2w3x4y5"),
+    ("x-custom-header-20", "value-20-t0u1v2w3x4y5z6"),
+];
+
+/// The response body of W1 and W3.
+pub(crate) const BODY: &[u8] = b"Hello, world!";
+/// `content-length` of W1 and W3 responses.
+pub(crate) const BODY_LEN_STR: &str = "13";
+/// `content-type` of every response.
+pub(crate) const CONTENT_TYPE: &str = "text/plain";
+/// `:path` prefix of W1/W3 requests (`/resource/<i>`).
+pub(crate) const PATH_PREFIX: &str = "/resource/";
+/// `:path` of the W2 request.
+pub(crate) const BULK_PATH: &str = "/bulk";
+
+/// The number of streams the server allows at once (SETTINGS_MAX_CONCURRENT_STREAMS).
+pub(crate) const SERVER_MAX_CONCURRENT_STREAMS: u32 = 100;
+
+/// W1 and W3: many small GETs on one connection.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Requests {
+    /// Requests to complete.
+    pub(crate) total: usize,
+    /// At most this many streams in flight at once.
+    pub(crate) in_flight: usize,
+    /// W3: add [`EXTRA_HEADERS`] to every request.
+    pub(crate) extra_headers: bool,
+}
+
+impl Requests {
+    /// Regular (non-pseudo) headers each request carries; the server checks the count.
+    pub(crate) fn regular_header_count(&self) -> usize {
+        REQUEST_HEADERS.len()
+            + if self.extra_headers {
+                EXTRA_HEADERS.len()
+            } else {
+                0
+            }
+    }
+
+    /// The regular headers of every request, in order.
+    pub(crate) fn regular_headers(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        let extra: &'static [(&'static str, &'static str)] = if self.extra_headers {
+            &EXTRA_HEADERS
+        } else {
+            &[]
+        };
+        REQUEST_HEADERS.iter().chain(extra.iter()).copied()
+    }
+}
+
+/// Writes `/resource/<i>` into `buf` (cleared first) without allocating once warm.
+pub(crate) fn write_path(buf: &mut String, i: usize) {
+    use std::fmt::Write as _;
+    buf.clear();
+    buf.push_str(PATH_PREFIX);
+    // Writing to a String cannot fail.
+    let _ = write!(buf, "{i}");
+}
+
+/// W2: one stream moving `total` bytes server -> client.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Bulk {
+    /// Payload bytes to move.
+    pub(crate) total: u64,
+    /// SETTINGS_MAX_FRAME_SIZE the client advertises (so the server's DATA frame size).
+    pub(crate) max_frame_size: u32,
+    /// Connection and stream receive window of the client (SETTINGS_INITIAL_WINDOW_SIZE and
+    /// a connection WINDOW_UPDATE).
+    pub(crate) window: u32,
+}
+
+/// Length of the bulk payload pattern; payload byte at offset `o` is
+/// `pattern()[o % PATTERN_LEN]`.
+pub(crate) const PATTERN_LEN: usize = 1 << 20;
+
+/// The bulk payload pattern (1 MiB of pseudo-random bytes, so misplaced data is caught).
+pub(crate) fn pattern() -> &'static [u8] {
+    static PATTERN: OnceLock<Vec<u8>> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        (0..PATTERN_LEN as u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect()
+    })
+}
+
+/// Copies the payload bytes at `offset..offset + dst.len()` into `dst`.
+pub(crate) fn fill_payload(offset: u64, dst: &mut [u8]) {
+    let pat = pattern();
+    let mut at = (offset % PATTERN_LEN as u64) as usize;
+    let mut done = 0;
+    while done < dst.len() {
+        let n = (dst.len() - done).min(PATTERN_LEN - at);
+        dst[done..done + n].copy_from_slice(&pat[at..at + n]);
+        done += n;
+        at = 0;
+    }
+}
+
+/// Checks a received chunk that starts at payload `offset`: its first and last 8 bytes
+/// against the pattern. Cheap enough not to distort GB/s, and any lost, duplicated or
+/// misplaced frame fails it (together with the exact total byte count).
+pub(crate) fn check_payload(offset: u64, chunk: &[u8]) -> bool {
+    let pat = pattern();
+    let at = |i: usize| pat[((offset + i as u64) % PATTERN_LEN as u64) as usize];
+    let head = chunk.len().min(8);
+    let tail_from = chunk.len().saturating_sub(8).max(head);
+    (0..head).all(|i| chunk[i] == at(i)) && (tail_from..chunk.len()).all(|i| chunk[i] == at(i))
+}
+
+/// The memcpy limit for W2: `total` bytes copied from the pattern through a 16 KiB buffer.
+pub(crate) fn memcpy(total: u64) -> Sample {
+    let mut buf = vec![0u8; 16 * 1024];
+    let meter = Meter::start();
+    let mut offset = 0u64;
+    while offset < total {
+        let n = (total - offset).min(buf.len() as u64) as usize;
+        fill_payload(offset, &mut buf[..n]);
+        std::hint::black_box(&mut buf);
+        offset += n as u64;
+    }
+    meter.stop(total)
+}
+
+/// One measured run of one workload on one stack.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Sample {
+    /// Wall time of the run.
+    pub(crate) elapsed: Duration,
+    /// Units of work done: requests for W1/W3, payload bytes for W2.
+    pub(crate) work: u64,
+    /// Allocation calls during the run (stack plus harness).
+    pub(crate) allocs: u64,
+    /// Highest heap bytes held above the start of the run.
+    pub(crate) peak_bytes: usize,
+    /// Heap bytes still held when the work was done, before the connection is dropped.
+    pub(crate) held_bytes: usize,
+}
+
+impl Sample {
+    /// Work per second.
+    pub(crate) fn rate(&self) -> f64 {
+        self.work as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// Measures one run: start it before setting up the connection, stop it when the work is
+/// done and verified, before tearing the connection down.
+pub(crate) struct Meter {
+    start: Instant,
+    base: alloc_count::Snapshot,
+}
+
+impl Meter {
+    /// Starts timing and a new allocation peak window.
+    pub(crate) fn start() -> Self {
+        alloc_count::reset_peak();
+        let base = alloc_count::snapshot();
+        Meter {
+            start: Instant::now(),
+            base,
+        }
+    }
+
+    /// Stops: `work` units were done.
+    pub(crate) fn stop(self, work: u64) -> Sample {
+        let elapsed = self.start.elapsed();
+        let now = alloc_count::snapshot();
+        Sample {
+            elapsed,
+            work,
+            allocs: now.allocs - self.base.allocs,
+            peak_bytes: alloc_count::peak().saturating_sub(self.base.current),
+            held_bytes: now.current.saturating_sub(self.base.current),
+        }
+    }
+}
+
+/// Bytes held now above a starting snapshot (for idle-connection measurements).
+pub(crate) fn held_since(base: &alloc_count::Snapshot) -> usize {
+    alloc_count::snapshot().current.saturating_sub(base.current)
+}
+
+/// Why a stack produced no sample.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The stack or workload cannot run (yet); shown as "n/a", not an error.
+    Unavailable(String),
+    /// A run failed or a correctness check did not hold: the benchmark aborts.
+    Failed(String),
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(err: E) -> Self {
+        Failure::Failed(err.to_string())
+    }
+}
+
+/// One benchmarked HTTP/2 stack.
+pub(crate) trait Stack {
+    /// Short name in the table.
+    fn name(&self) -> &'static str;
+    /// Runs W1 or W3.
+    fn requests(&self, w: &Requests) -> Result<Sample, Failure>;
+    /// Runs W2.
+    fn bulk(&self, w: &Bulk) -> Result<Sample, Failure>;
+    /// Heap bytes held by a client and a server connection, idle after the handshake
+    /// (SETTINGS exchanged and acknowledged both ways).
+    fn idle_pair_bytes(&self) -> Result<usize, Failure>;
+}
