@@ -26,7 +26,10 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
         let mode = MODES[i % MODES.len()];
         let mut input = vec![mode];
         input.extend(encode(frame));
-        seeds.push((format!("seed-{i:02}-{}", frame.kind().name().unwrap_or("UNKNOWN")), input));
+        seeds.push((
+            format!("seed-{i:02}-{}", frame.kind().name().unwrap_or("UNKNOWN")),
+            input,
+        ));
     }
     // One stream holding every sample frame, as a connection would see them.
     let mut all = vec![0x12];
@@ -62,5 +65,9 @@ fn accepts_committed_seed_corpus() {
         assert!(results.iter().all(Result::is_ok), "{name}: {results:?}");
         count += 1;
     }
-    assert_eq!(count, seeds().len(), "seed files out of date: rerun write_seed_corpus");
+    assert_eq!(
+        count,
+        seeds().len(),
+        "seed files out of date: rerun write_seed_corpus"
+    );
 }

@@ -3,10 +3,10 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 use h2_frame::{
-    AltSvc, Bytes, BytesMut, Continuation, Data, ErrorCode, Flags, Frame, FrameDecoder,
-    FrameType, GoAway, H2Error, Headers, Origin, Ping, Priority, PrioritySpec, PriorityUpdate,
-    PushPromise, RstStream, SettingId, Settings, SettingsFrame, StreamId, Unknown,
-    WindowUpdate, DEFAULT_MAX_FRAME_SIZE, MAX_MAX_FRAME_SIZE,
+    AltSvc, Bytes, BytesMut, Continuation, Data, ErrorCode, Flags, Frame, FrameDecoder, FrameType,
+    GoAway, H2Error, Headers, Origin, Ping, Priority, PrioritySpec, PriorityUpdate, PushPromise,
+    RstStream, SettingId, Settings, SettingsFrame, StreamId, Unknown, WindowUpdate,
+    DEFAULT_MAX_FRAME_SIZE, MAX_MAX_FRAME_SIZE,
 };
 
 /// Builds one frame's bytes field by field, for frames the encoders refuse to write.
@@ -65,7 +65,10 @@ impl RawFrame {
         self
     }
     pub fn build(&self) -> Vec<u8> {
-        let len = self.length.unwrap_or(self.payload.len() as u32).to_be_bytes();
+        let len = self
+            .length
+            .unwrap_or(self.payload.len() as u32)
+            .to_be_bytes();
         let mut out = vec![len[1], len[2], len[3], self.kind.0, self.flags.0];
         out.extend_from_slice(&self.stream_id.to_be_bytes());
         out.extend_from_slice(&self.payload);
@@ -110,7 +113,9 @@ pub fn decode_all(max_frame_size: u32, bytes: Bytes) -> Vec<Result<Frame, H2Erro
 /// Encodes with the largest max frame size.
 pub fn encode(frame: &Frame) -> Vec<u8> {
     let mut dst = BytesMut::new();
-    frame.encode(&mut dst, MAX_MAX_FRAME_SIZE).expect("encodable");
+    frame
+        .encode(&mut dst, MAX_MAX_FRAME_SIZE)
+        .expect("encodable");
     dst.to_vec()
 }
 
@@ -127,7 +132,11 @@ pub fn assert_conn(result: Result<Frame, H2Error>, code: ErrorCode) {
 #[track_caller]
 pub fn assert_stream(result: Result<Frame, H2Error>, id: u32, code: ErrorCode) {
     match result {
-        Err(H2Error::Stream { id: got_id, code: got, .. }) => {
+        Err(H2Error::Stream {
+            id: got_id,
+            code: got,
+            ..
+        }) => {
             assert_eq!((got_id, got), (StreamId::new(id), code));
         }
         other => panic!("expected a stream error {code:?} on {id}, got {other:?}"),
