@@ -1,0 +1,176 @@
+//! Our actions: the send table plus the HTTP message rules. Errors change nothing.
+
+use crate::state::{send_transition, SendInput, StreamState};
+use crate::stream::Phase;
+use crate::validate::{self, Block};
+use crate::{Role, Stream, ValidationConfig};
+use h2_events::UserError;
+use h2_frame::ErrorCode;
+use h2_hpack_glue::HeaderField;
+use std::borrow::Cow;
+
+impl Stream {
+    fn invalid(&self, why: &'static str) -> UserError {
+        UserError::InvalidState {
+            stream_id: self.id,
+            why,
+        }
+    }
+
+    /// Checks a header block we want to send and moves the stream on; returns the fields
+    /// to encode (`Cow::Borrowed(headers)` when nothing had to change).
+    ///
+    /// A request (client, idle stream), a response or 1xx (server), or trailers (after the
+    /// request or the final response; they must carry END_STREAM, RFC 9113 8.1). With
+    /// `cfg.normalize_outbound_headers`, names are lowercased, values trimmed, credentials
+    /// and short cookies marked sensitive, and with `cfg.split_outbound_cookies` cookies
+    /// split into crumbs (8.2.3). With `cfg.validate_outbound_headers` the result must pass
+    /// the same rules as a received block, and content-length is then held against
+    /// [`Stream::send_data`].
+    pub fn send_headers<'a>(
+        &mut self,
+        headers: &'a [HeaderField],
+        end_stream: bool,
+        cfg: &ValidationConfig,
+    ) -> Result<Cow<'a, [HeaderField]>, UserError> {
+        let next = send_transition(
+            self.state,
+            self.role,
+            self.id,
+            SendInput::Headers { end_stream },
+        )?;
+        let block = match (self.role, self.send.phase) {
+            (_, Phase::Body) => Block::Trailers,
+            (Role::Client, Phase::Head) => Block::Request { push: false },
+            (Role::Server, Phase::Head) => Block::Response,
+        };
+        // RFC 9113 8.1: trailers are "a HEADERS frame ... where the HEADERS frame bears an
+        // END_STREAM flag".
+        if block == Block::Trailers && !end_stream {
+            return Err(self.invalid("trailers must carry END_STREAM"));
+        }
+        let (out, msg) = validate::outbound(headers, block, cfg, self.extended_connect)
+            .map_err(UserError::InvalidHeaders)?;
+        let informational = block == Block::Response && msg.is_informational();
+        // RFC 9113 8.1: a 1xx HEADERS frame with END_STREAM is malformed.
+        if informational && end_stream {
+            return Err(self.invalid("an informational response cannot end the stream"));
+        }
+        let mut send = self.send;
+        let mut method = self.method;
+        match block {
+            Block::Request { .. } => {
+                method = msg.method;
+                send.phase = Phase::Body;
+                send.length = msg.request_body(cfg.validate_outbound_headers);
+            }
+            Block::Response if informational => {}
+            Block::Response => {
+                send.phase = Phase::Body;
+                send.length = msg.response_body(cfg.validate_outbound_headers, method);
+            }
+            Block::Trailers => {}
+        }
+        if end_stream {
+            send.length.on_end().map_err(|why| self.invalid(why))?;
+        }
+        self.state = next;
+        self.send = send;
+        self.method = method;
+        Ok(out)
+    }
+
+    /// Promises this (idle) stream in a PUSH_PROMISE (sent on a parent checked with
+    /// [`Stream::check_push_parent_send`]): idle → reserved (local). With validation, the
+    /// promised request must be valid, GET or HEAD, without content (RFC 9113 8.4).
+    pub fn send_push_promise<'a>(
+        &mut self,
+        headers: &'a [HeaderField],
+        cfg: &ValidationConfig,
+    ) -> Result<Cow<'a, [HeaderField]>, UserError> {
+        let next = send_transition(self.state, self.role, self.id, SendInput::PushPromise)?;
+        let (out, msg) = validate::outbound(
+            headers,
+            Block::Request { push: true },
+            cfg,
+            self.extended_connect,
+        )
+        .map_err(UserError::InvalidHeaders)?;
+        self.state = next;
+        self.method = msg.method;
+        Ok(out)
+    }
+
+    /// Whether we may send a PUSH_PROMISE on this stream (the parent). RFC 9113 6.6:
+    /// "PUSH_PROMISE frames MUST only be sent on a peer-initiated stream that is in either
+    /// the open or half-closed (remote) state"; 8.4: only servers push.
+    pub fn check_push_parent_send(&self) -> Result<(), UserError> {
+        if self.role == Role::Client {
+            return Err(UserError::WrongRole("client"));
+        }
+        if !self.id.is_client_initiated() {
+            return Err(self.invalid("PUSH_PROMISE only on a client-initiated stream"));
+        }
+        match self.state {
+            StreamState::Open | StreamState::HalfClosedRemote => Ok(()),
+            StreamState::Closed(_) | StreamState::HalfClosedLocal => {
+                Err(UserError::StreamClosed(self.id))
+            }
+            _ => Err(self.invalid("PUSH_PROMISE only on an open or half-closed (remote) stream")),
+        }
+    }
+
+    /// Accounts for a DATA frame of `len` flow-controlled octets we want to send: checks
+    /// the state, that the header section went first, the stream send window (the
+    /// connection checks its own) and, with outbound validation, content-length.
+    pub fn send_data(&mut self, len: u32, end_stream: bool) -> Result<(), UserError> {
+        let next = send_transition(
+            self.state,
+            self.role,
+            self.id,
+            SendInput::Data { end_stream },
+        )?;
+        if self.send.phase == Phase::Head {
+            return Err(self.invalid("DATA before the header section"));
+        }
+        let mut window = self.send_window;
+        window
+            .decrease(len)
+            .map_err(|_| UserError::FlowControlBlocked {
+                stream_id: self.id,
+                available: i64::from(self.send_window.available()),
+            })?;
+        let mut send = self.send;
+        send.length = send
+            .length
+            .on_data(u64::from(len))
+            .map_err(|why| self.invalid(why))?;
+        if end_stream {
+            send.length.on_end().map_err(|why| self.invalid(why))?;
+        }
+        self.state = next;
+        self.send_window = window;
+        self.send = send;
+        Ok(())
+    }
+
+    /// We reset the stream (RST_STREAM with `code`): → closed (RST sent). Not allowed on an
+    /// idle stream (RFC 9113 6.4) nor on a closed one (5.4.2: one RST_STREAM per stream).
+    pub fn send_reset(&mut self, code: ErrorCode) -> Result<(), UserError> {
+        self.state = send_transition(self.state, self.role, self.id, SendInput::RstStream(code))?;
+        Ok(())
+    }
+
+    /// We give the peer `increment` more octets of credit on this stream (WINDOW_UPDATE).
+    /// Fails on a zero increment, past 2^31-1, or in a state that does not allow sending
+    /// WINDOW_UPDATE (RFC 9113 5.1).
+    pub fn send_window_update(&mut self, increment: u32) -> Result<(), UserError> {
+        send_transition(self.state, self.role, self.id, SendInput::WindowUpdate)?;
+        if increment == 0 {
+            return Err(self.invalid("WINDOW_UPDATE increment of 0"));
+        }
+        self.recv_window
+            .increase(increment)
+            .map_err(|_| UserError::WindowOverflow)
+    }
+}

@@ -1,0 +1,453 @@
+//! Message validation and normalization (RFC 9113 8.1-8.5), inbound and outbound.
+//!
+//! One pass over the fields checks every name and value and collects the pseudo-header
+//! fields, `host`, `content-length` and the cookie count; the request or response rules
+//! then look only at what was collected. Nothing is allocated unless a field has to change
+//! (cookie crumbs joined on receive; names lowercased, values trimmed, cookies split or
+//! fields marked sensitive on send).
+
+mod fields;
+mod request;
+mod response;
+
+use crate::content_length::{self, BodyLength};
+use crate::ValidationConfig;
+use bytes::Bytes;
+use h2_hpack_glue::HeaderField;
+use std::borrow::Cow;
+
+pub(crate) use request::Method;
+
+/// Which kind of field block is being checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Block {
+    /// A request (HEADERS that open a stream, or a PUSH_PROMISE).
+    Request {
+        /// A promised request (RFC 9113 8.4): safe, cacheable method, no content.
+        push: bool,
+    },
+    /// A response, interim (1xx) or final.
+    Response,
+    /// A trailer section.
+    Trailers,
+}
+
+/// What the stream needs to know about a checked block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Message {
+    /// The request method (requests only; `Method::Other` otherwise).
+    pub(crate) method: Method,
+    /// The `:status` of a response, when present and valid.
+    pub(crate) status: Option<u16>,
+    /// The `content-length`, only when validating.
+    pub(crate) content_length: Option<u64>,
+}
+
+impl Message {
+    /// Whether this is an interim (1xx) response.
+    pub(crate) fn is_informational(&self) -> bool {
+        matches!(self.status, Some(100..=199))
+    }
+
+    /// What DATA may follow this request; `checked` is whether validation is on.
+    pub(crate) fn request_body(&self, checked: bool) -> BodyLength {
+        match (checked, self.method, self.content_length) {
+            // RFC 9113 8.5: after CONNECT, DATA is the tunnel, not message content.
+            (false, _, _) | (_, Method::Connect, _) | (_, _, None) => BodyLength::Unchecked,
+            (true, _, Some(n)) => BodyLength::Remaining(n),
+        }
+    }
+
+    /// What DATA may follow this final response to a `request` method.
+    pub(crate) fn response_body(&self, checked: bool, request: Method) -> BodyLength {
+        if !checked {
+            return BodyLength::Unchecked;
+        }
+        // RFC 9113 8.1.1: "unless the message is defined as having no content. For example,
+        // 204 or 304 responses contain no content, as does the response to a HEAD request."
+        if request == Method::Head || matches!(self.status, Some(204 | 304)) {
+            return BodyLength::NoContent;
+        }
+        match (request, self.status, self.content_length) {
+            (Method::Connect, Some(200..=299), _) | (_, _, None) => BodyLength::Unchecked,
+            (_, _, Some(n)) => BodyLength::Remaining(n),
+        }
+    }
+}
+
+/// The collected pseudo-header values.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Pseudo<'a> {
+    pub(crate) method: Option<&'a [u8]>,
+    pub(crate) scheme: Option<&'a [u8]>,
+    pub(crate) authority: Option<&'a [u8]>,
+    pub(crate) path: Option<&'a [u8]>,
+    pub(crate) protocol: Option<&'a [u8]>,
+    pub(crate) status: Option<&'a [u8]>,
+}
+
+/// The result of the single pass.
+struct Scan<'a> {
+    pseudo: Pseudo<'a>,
+    host: Option<&'a [u8]>,
+    content_length: Option<u64>,
+    cookies: u32,
+}
+
+/// Why the pass stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ScanError {
+    /// The block is malformed (RFC 9113 8.1.1); the reason, for humans.
+    Malformed(&'static str),
+    /// Outbound only: something outbound normalization fixes was found.
+    NeedsNormalizing,
+}
+
+impl From<&'static str> for ScanError {
+    fn from(why: &'static str) -> Self {
+        ScanError::Malformed(why)
+    }
+}
+
+/// How the pass behaves.
+#[derive(Clone, Copy)]
+struct Opts {
+    /// Apply every rule; otherwise only collect what the stream needs.
+    strict: bool,
+    /// Outbound normalization is on: report what it would fix instead of failing.
+    fixable: bool,
+    /// Outbound cookie splitting is on.
+    split_cookies: bool,
+}
+
+fn set_once<'a>(slot: &mut Option<&'a [u8]>, value: &'a [u8]) -> Result<(), ScanError> {
+    if slot.is_some() {
+        // RFC 9113 8.3: "The same pseudo-header field name MUST NOT appear more than once
+        // in a field block."
+        return Err("repeated pseudo-header field".into());
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// Whether outbound normalization marks this field sensitive (never indexed), as
+/// hyper-h2 does: credentials always, and short cookies, which are easy to guess.
+fn should_be_sensitive(name: &[u8], value: &[u8]) -> bool {
+    matches!(name, b"authorization" | b"proxy-authorization")
+        || (name == b"cookie" && value.len() < 20)
+}
+
+/// Whether a cookie value holds more than one crumb (`a=b; c=d`).
+fn has_crumbs(value: &[u8]) -> bool {
+    value.contains(&b';')
+}
+
+/// The single pass (RFC 9113 8.2, 8.2.1, 8.2.2, 8.3).
+fn scan(fields: &[HeaderField], block: Block, opts: Opts) -> Result<Scan<'_>, ScanError> {
+    let mut out = Scan {
+        pseudo: Pseudo::default(),
+        host: None,
+        content_length: None,
+        cookies: 0,
+    };
+    let mut regular_seen = false;
+    for f in fields {
+        let name: &[u8] = &f.name;
+        let value: &[u8] = &f.value;
+        if !opts.strict {
+            match name {
+                b":method" => out.pseudo.method = out.pseudo.method.or(Some(value)),
+                b":status" => out.pseudo.status = out.pseudo.status.or(Some(value)),
+                b"cookie" => out.cookies += 1,
+                _ => {}
+            }
+            continue;
+        }
+        // RFC 9113 8.2.1: values never hold NUL, CR, LF, nor start or end with whitespace.
+        match fields::check_value(value) {
+            Ok(()) => {}
+            Err(fields::ValueFault::Whitespace) if opts.fixable => {
+                return Err(ScanError::NeedsNormalizing)
+            }
+            Err(fields::ValueFault::Whitespace) => {
+                return Err("field value starts or ends with whitespace".into())
+            }
+            Err(fields::ValueFault::Invalid) => {
+                return Err("field value contains NUL, CR, LF or a control character".into())
+            }
+        }
+        if let Some(b':') = name.first() {
+            // RFC 9113 8.3: "All pseudo-header fields MUST appear in a field block before all
+            // regular field lines."
+            if regular_seen {
+                return Err("pseudo-header field after a regular field".into());
+            }
+            // RFC 9113 8.3: request pseudo-headers never in responses and the reverse, none
+            // in trailers (8.1), none undefined.
+            let p = &mut out.pseudo;
+            match (block, name) {
+                (Block::Request { .. }, b":method") => set_once(&mut p.method, value)?,
+                (Block::Request { .. }, b":scheme") => set_once(&mut p.scheme, value)?,
+                (Block::Request { .. }, b":authority") => set_once(&mut p.authority, value)?,
+                (Block::Request { .. }, b":path") => set_once(&mut p.path, value)?,
+                (Block::Request { .. }, b":protocol") => set_once(&mut p.protocol, value)?,
+                (Block::Response, b":status") => set_once(&mut p.status, value)?,
+                (Block::Trailers, _) => return Err("pseudo-header field in trailers".into()),
+                (_, n) if n.iter().any(u8::is_ascii_uppercase) && opts.fixable => {
+                    return Err(ScanError::NeedsNormalizing)
+                }
+                _ => return Err("undefined or misplaced pseudo-header field".into()),
+            }
+            continue;
+        }
+        regular_seen = true;
+        match fields::check_name(name) {
+            Ok(()) => {}
+            Err(fields::NameFault::Uppercase) if opts.fixable => {
+                return Err(ScanError::NeedsNormalizing)
+            }
+            // RFC 9113 8.2: "Field names MUST be converted to lowercase"; 8.1.1 "the
+            // inclusion of uppercase field names" makes a message malformed.
+            Err(fields::NameFault::Uppercase) => {
+                return Err("uppercase character in a field name".into())
+            }
+            Err(fields::NameFault::Invalid) => {
+                return Err("invalid character in a field name".into())
+            }
+        }
+        match name {
+            // RFC 9113 8.2.2: "Any message containing connection-specific header fields MUST
+            // be treated as malformed."
+            b"connection" | b"keep-alive" | b"proxy-connection" | b"transfer-encoding"
+            | b"upgrade" => return Err("connection-specific header field".into()),
+            // RFC 9113 8.2.2: TE "MUST NOT contain any value other than trailers".
+            b"te" if !value.eq_ignore_ascii_case(b"trailers") => {
+                return Err("te header field with a value other than trailers".into())
+            }
+            b"content-length" => {
+                let n = content_length::parse(value).ok_or("invalid content-length value")?;
+                match out.content_length {
+                    Some(m) if m != n => return Err("conflicting content-length values".into()),
+                    _ => out.content_length = Some(n),
+                }
+            }
+            b"host" => out.host = Some(value),
+            b"cookie" => {
+                out.cookies += 1;
+                if opts.split_cookies && has_crumbs(value) {
+                    return Err(ScanError::NeedsNormalizing);
+                }
+                if opts.fixable && !f.sensitive && should_be_sensitive(name, value) {
+                    return Err(ScanError::NeedsNormalizing);
+                }
+            }
+            b"authorization" | b"proxy-authorization" if opts.fixable && !f.sensitive => {
+                return Err(ScanError::NeedsNormalizing)
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The whole check: the pass, then the request or response rules.
+fn check(
+    fields: &[HeaderField],
+    block: Block,
+    opts: Opts,
+    extended_connect: bool,
+) -> Result<(Message, u32), ScanError> {
+    let s = scan(fields, block, opts)?;
+    let mut msg = Message {
+        method: Method::Other,
+        status: None,
+        content_length: None,
+    };
+    if !opts.strict {
+        match block {
+            Block::Request { .. } => msg.method = Method::parse(s.pseudo.method.unwrap_or(b"")),
+            Block::Response => msg.status = s.pseudo.status.and_then(response::parse_status),
+            Block::Trailers => {}
+        }
+        return Ok((msg, s.cookies));
+    }
+    msg.content_length = s.content_length;
+    match block {
+        Block::Request { push } => {
+            msg.method = request::check(&s.pseudo, s.host, extended_connect)?;
+            if push {
+                request::check_push(msg.method, s.pseudo.authority, s.content_length)?;
+            }
+        }
+        Block::Response => msg.status = Some(response::check(&s.pseudo)?),
+        Block::Trailers => {}
+    }
+    Ok((msg, s.cookies))
+}
+
+/// Checks (and, when configured, normalizes) a received block. The error is the reason
+/// the message is malformed (RFC 9113 8.1.1: a stream error of type PROTOCOL_ERROR).
+pub(crate) fn inbound(
+    headers: &mut Vec<HeaderField>,
+    block: Block,
+    cfg: &ValidationConfig,
+    extended_connect: bool,
+) -> Result<Message, &'static str> {
+    let opts = Opts {
+        strict: cfg.validate_inbound_headers,
+        fixable: false,
+        split_cookies: false,
+    };
+    let (msg, cookies) = match check(headers, block, opts, extended_connect) {
+        Ok(ok) => ok,
+        Err(ScanError::Malformed(why)) => return Err(why),
+        Err(ScanError::NeedsNormalizing) => return Err("needs normalizing"),
+    };
+    if cfg.normalize_inbound_headers && cookies > 1 {
+        join_cookies(headers);
+    }
+    // A pushed request is checked here only for its method when validation is off:
+    // RFC 9113 8.4 "MUST reset the promised stream" is not a header syntax rule.
+    if let Block::Request { push: true } = block {
+        if !cfg.validate_inbound_headers {
+            request::check_push_method(msg.method)?;
+        }
+    }
+    Ok(msg)
+}
+
+/// Checks and normalizes a block we are about to send; `Borrowed` when nothing changed.
+pub(crate) fn outbound<'a>(
+    fields: &'a [HeaderField],
+    block: Block,
+    cfg: &ValidationConfig,
+    extended_connect: bool,
+) -> Result<(Cow<'a, [HeaderField]>, Message), &'static str> {
+    let normalize = cfg.normalize_outbound_headers;
+    let split = normalize && cfg.split_outbound_cookies;
+    let opts = Opts {
+        strict: cfg.validate_outbound_headers,
+        fixable: normalize,
+        split_cookies: split,
+    };
+    if !opts.strict && normalize && needs_normalizing(fields, split) {
+        let owned = normalized(fields, split);
+        let (msg, _) = check(&owned, block, opts, extended_connect).map_err(malformed)?;
+        return Ok((Cow::Owned(owned), msg));
+    }
+    match check(fields, block, opts, extended_connect) {
+        Ok((msg, _)) => Ok((Cow::Borrowed(fields), msg)),
+        Err(ScanError::Malformed(why)) => Err(why),
+        Err(ScanError::NeedsNormalizing) => {
+            let owned = normalized(fields, split);
+            let again = Opts {
+                fixable: false,
+                split_cookies: false,
+                ..opts
+            };
+            let (msg, _) = check(&owned, block, again, extended_connect).map_err(malformed)?;
+            Ok((Cow::Owned(owned), msg))
+        }
+    }
+}
+
+fn malformed(e: ScanError) -> &'static str {
+    match e {
+        ScanError::Malformed(why) => why,
+        ScanError::NeedsNormalizing => "header list cannot be normalized",
+    }
+}
+
+/// The normalization check used when validation is off.
+fn needs_normalizing(fields: &[HeaderField], split: bool) -> bool {
+    fields.iter().any(|f| {
+        f.name.iter().any(u8::is_ascii_uppercase)
+            || matches!(f.value.first(), Some(b' ' | b'\t'))
+            || matches!(f.value.last(), Some(b' ' | b'\t'))
+            || (!f.sensitive && should_be_sensitive(&f.name, &f.value))
+            || (split && &f.name[..] == b"cookie" && has_crumbs(&f.value))
+    })
+}
+
+/// Outbound normalization, as hyper-h2's `normalize_outbound_headers`: lowercase names
+/// (RFC 9113 8.2), trim values, split cookie crumbs (RFC 9113 8.2.3) and mark credentials
+/// and short cookies sensitive. Values are `Bytes` slices: no octet is copied but the
+/// lowercased names.
+fn normalized(fields: &[HeaderField], split: bool) -> Vec<HeaderField> {
+    let mut out = Vec::with_capacity(fields.len() + 4);
+    for f in fields {
+        let name = if f.name.iter().any(u8::is_ascii_uppercase) {
+            Bytes::from(f.name.to_ascii_lowercase())
+        } else {
+            f.name.clone()
+        };
+        let value = f.value.slice(fields::trimmed_range(&f.value));
+        if split && &name[..] == b"cookie" && has_crumbs(&value) {
+            let mut start = 0;
+            for end in value
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b';')
+                .map(|(i, _)| i)
+                .chain(core::iter::once(value.len()))
+            {
+                let crumb = value.slice(start..end);
+                let crumb = crumb.slice(fields::trimmed_range(&crumb));
+                start = end + 1;
+                if crumb.is_empty() {
+                    continue;
+                }
+                let sensitive = f.sensitive || should_be_sensitive(&name, &crumb);
+                out.push(field(name.clone(), crumb, sensitive));
+            }
+            continue;
+        }
+        let sensitive = f.sensitive || should_be_sensitive(&name, &value);
+        out.push(field(name, value, sensitive));
+    }
+    out
+}
+
+fn field(name: Bytes, value: Bytes, sensitive: bool) -> HeaderField {
+    if sensitive {
+        HeaderField::sensitive(name, value)
+    } else {
+        HeaderField::new(name, value)
+    }
+}
+
+/// RFC 9113 8.2.3: "If there are multiple Cookie header fields after decompression, these
+/// MUST be concatenated into a single octet string using the two-octet delimiter of 0x3b,
+/// 0x20 (the ASCII string "; ")". The joined field takes the place of the first one.
+fn join_cookies(headers: &mut Vec<HeaderField>) {
+    let mut first = None;
+    let mut len = 0;
+    let mut sensitive = false;
+    for (i, f) in headers.iter().enumerate() {
+        if &f.name[..] == b"cookie" {
+            first.get_or_insert(i);
+            len += f.value.len() + 2;
+            sensitive |= f.sensitive;
+        }
+    }
+    let Some(first) = first else { return };
+    let mut joined = Vec::with_capacity(len);
+    for (n, f) in headers
+        .iter()
+        .filter(|f| &f.name[..] == b"cookie")
+        .enumerate()
+    {
+        if n > 0 {
+            joined.extend_from_slice(b"; ");
+        }
+        joined.extend_from_slice(&f.value);
+    }
+    headers[first].value = Bytes::from(joined);
+    headers[first].sensitive = sensitive;
+    let mut index = 0;
+    headers.retain(|f| {
+        let keep = index <= first || &f.name[..] != b"cookie";
+        index += 1;
+        keep
+    });
+}

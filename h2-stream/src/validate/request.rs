@@ -1,0 +1,133 @@
+//! Request control data (RFC 9113 8.3.1, 8.4, 8.5; RFC 8441 4).
+
+use super::fields;
+use super::Pseudo;
+
+/// The request methods the stream treats specially.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Method {
+    /// GET: safe and cacheable (may be pushed).
+    Get,
+    /// HEAD: its response has no content (RFC 9113 8.1.1); safe and cacheable.
+    Head,
+    /// CONNECT (RFC 9113 8.5), plain or extended: content-length is not checked.
+    Connect,
+    /// Anything else.
+    Other,
+}
+
+impl Method {
+    pub(crate) fn parse(method: &[u8]) -> Method {
+        match method {
+            b"GET" => Method::Get,
+            b"HEAD" => Method::Head,
+            b"CONNECT" => Method::Connect,
+            _ => Method::Other,
+        }
+    }
+}
+
+fn is_http(scheme: &[u8]) -> bool {
+    scheme.eq_ignore_ascii_case(b"http") || scheme.eq_ignore_ascii_case(b"https")
+}
+
+/// The request rules, on the collected pseudo-header fields.
+pub(super) fn check(
+    p: &Pseudo<'_>,
+    host: Option<&[u8]>,
+    extended_connect: bool,
+) -> Result<Method, &'static str> {
+    // RFC 9113 8.3.1: "All HTTP/2 requests MUST include exactly one valid value for the
+    // :method, :scheme, and :path pseudo-header fields, unless they are CONNECT requests".
+    let method_value = p.method.ok_or("request without :method")?;
+    if !fields::is_token(method_value) {
+        return Err("invalid :method");
+    }
+    let method = Method::parse(method_value);
+    if let Some(protocol) = p.protocol {
+        // RFC 8441 4: ":protocol" is used only with SETTINGS_ENABLE_CONNECT_PROTOCOL, and
+        // only on CONNECT requests; RFC 9113 8.3: undefined pseudo-headers are malformed.
+        if !extended_connect {
+            return Err(":protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL");
+        }
+        if method != Method::Connect {
+            return Err(":protocol on a request that is not CONNECT");
+        }
+        if protocol.is_empty() {
+            return Err("empty :protocol");
+        }
+    }
+    if method == Method::Connect && p.protocol.is_none() {
+        // RFC 9113 8.5: "The :scheme and :path pseudo-header fields MUST be omitted." The
+        // :authority field "contains the host and port to connect to".
+        if p.scheme.is_some() || p.path.is_some() {
+            return Err("CONNECT with :scheme or :path");
+        }
+        match p.authority {
+            None | Some(b"") => return Err("CONNECT without :authority"),
+            Some(_) => {}
+        }
+    } else {
+        let scheme = p.scheme.ok_or("request without :scheme")?;
+        if scheme.is_empty() {
+            return Err("empty :scheme");
+        }
+        let path = p.path.ok_or("request without :path")?;
+        if is_http(scheme) {
+            // RFC 9113 8.3.1: ":path MUST NOT be empty for http or https URIs"; '*' is the
+            // asterisk form of OPTIONS; otherwise the absolute-path form starts with '/'.
+            match path {
+                b"" => return Err("empty :path"),
+                b"*" if method_value != b"OPTIONS" => {
+                    return Err(":path '*' on a request that is not OPTIONS")
+                }
+                b"*" => {}
+                [b'/', ..] => {}
+                _ => return Err(":path is neither '*' nor an absolute path"),
+            }
+            // RFC 9113 8.3.1: ":authority MUST NOT include the deprecated userinfo
+            // subcomponent for http or https schemed URIs."
+            if p.authority.is_some_and(|a| a.contains(&b'@')) {
+                return Err(":authority with userinfo");
+            }
+        }
+    }
+    match (p.authority, host) {
+        // RFC 9113 8.3.1: "A server SHOULD treat a request as malformed if it contains a
+        // Host header field that identifies an entity that differs from the entity in the
+        // :authority pseudo-header field." Compared case-insensitively.
+        (Some(a), Some(h)) if !a.eq_ignore_ascii_case(h) => {
+            Err("host header field differs from :authority")
+        }
+        // RFC 9110 7.2: a request carries its authority in :authority or Host (hyper-h2
+        // rejects requests with neither, and so do we).
+        (None, None) => Err("request without :authority or host"),
+        _ => Ok(method),
+    }
+}
+
+/// RFC 9113 8.4: "Promised requests MUST be safe and cacheable": GET or HEAD.
+pub(super) fn check_push_method(method: Method) -> Result<(), &'static str> {
+    match method {
+        Method::Get | Method::Head => Ok(()),
+        _ => Err("promised request method is not safe and cacheable"),
+    }
+}
+
+/// RFC 9113 8.4: a promised request is safe and cacheable, carries no content, and names
+/// an :authority the server is authoritative for.
+pub(super) fn check_push(
+    method: Method,
+    authority: Option<&[u8]>,
+    content_length: Option<u64>,
+) -> Result<(), &'static str> {
+    check_push_method(method)?;
+    if authority.is_none() {
+        return Err("promised request without :authority");
+    }
+    // "Promised requests cannot include any content"; a content-length of 0 says so.
+    if content_length.is_some_and(|n| n != 0) {
+        return Err("promised request with content");
+    }
+    Ok(())
+}
