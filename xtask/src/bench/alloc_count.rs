@@ -106,3 +106,25 @@ pub(crate) fn reset_peak() {
 pub(crate) fn peak() -> usize {
     PEAK.load(Ordering::Relaxed)
 }
+
+/// Fixes glibc malloc's thresholds for the whole bench.
+///
+/// By default glibc serves blocks above a *dynamic* threshold (128 KiB, raised whenever a
+/// larger mmapped block is freed) with a fresh mmap, and trims the heap top when more than
+/// 128 KiB is free. Which of the two a 1 MiB frame buffer gets then depends on what ran
+/// before it, and a fresh mmap per frame costs page faults on every byte: measured here,
+/// hyperium h2's W2-1M moved between 1 GB/s and 17 GB/s depending only on the workloads
+/// run before it. Fixed thresholds (blocks below 64 MiB always come from the heap, the
+/// heap is not trimmed below 512 MiB free) model a warm long-running process and make the
+/// numbers independent of run order, the same for every stack.
+pub(crate) fn pin_system_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallopt only changes malloc's tuning parameters; it is called before the
+        // bench starts any work, from the only thread that allocates.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
+            libc::mallopt(libc::M_TRIM_THRESHOLD, 512 << 20);
+        }
+    }
+}

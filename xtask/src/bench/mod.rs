@@ -236,6 +236,7 @@ impl Bench {
     }
 
     fn run(mut self) -> Result<(), String> {
+        alloc_count::pin_system_allocator();
         workload::pattern();
         let load_before = load_average();
         let started = std::time::Instant::now();
