@@ -55,9 +55,10 @@ impl Settings {
         }
     }
 
-    /// Sets `id` to `value`: replaces an existing entry for `id`, or appends one.
+    /// Sets `id` to `value`: replaces the entry for `id` that is in force (the last one,
+    /// when a peer sent duplicates), or appends one. Afterwards `get(id) == Some(value)`.
     pub fn set(&mut self, id: SettingId, value: u32) {
-        match self.entries.iter_mut().find(|(i, _)| *i == id) {
+        match self.entries.iter_mut().rev().find(|(i, _)| *i == id) {
             Some(entry) => entry.1 = value,
             None => self.entries.push((id, value)),
         }

@@ -7,16 +7,20 @@ mod common;
 use common::{assert_conn, decode, encode, raw, sample_frames, sid};
 use h2_frame::{
     AltSvc, Bytes, BytesMut, Continuation, Data, EncodeError, ErrorCode, Flags, Frame,
-    FrameDecoder, FrameType, GoAway, Headers, Origin, Ping, Priority, PrioritySpec,
-    PriorityUpdate, PushPromise, RstStream, SettingId, Settings, SettingsFrame, StreamId,
-    Unknown, WindowUpdate, DEFAULT_MAX_FRAME_SIZE, HEAD_LEN,
+    FrameDecoder, FrameType, GoAway, Headers, Origin, Ping, Priority, PrioritySpec, PriorityUpdate,
+    PushPromise, RstStream, SettingId, Settings, SettingsFrame, StreamId, Unknown, WindowUpdate,
+    DEFAULT_MAX_FRAME_SIZE, HEAD_LEN,
 };
 
 // ---- RFC 7838 ALTSVC ----
 
 #[test]
 fn rfc7838_4_altsvc_on_stream_0_with_origin_is_decoded() {
-    let bytes = raw(FrameType::ALTSVC, 0).u16(3).bytes(b"a.b").bytes(b"h2=\":443\"").build();
+    let bytes = raw(FrameType::ALTSVC, 0)
+        .u16(3)
+        .bytes(b"a.b")
+        .bytes(b"h2=\":443\"")
+        .build();
     let expected = AltSvc {
         stream_id: StreamId::ZERO,
         origin: Bytes::from_static(b"a.b"),
@@ -27,7 +31,10 @@ fn rfc7838_4_altsvc_on_stream_0_with_origin_is_decoded() {
 
 #[test]
 fn rfc7838_4_altsvc_on_stream_0_without_origin_is_ignored() {
-    let bytes = raw(FrameType::ALTSVC, 0).u16(0).bytes(b"h2=\":443\"").build();
+    let bytes = raw(FrameType::ALTSVC, 0)
+        .u16(0)
+        .bytes(b"h2=\":443\"")
+        .build();
     assert!(matches!(decode(&bytes), Ok(Frame::Unknown(u)) if u.kind == FrameType::ALTSVC));
 }
 
@@ -53,7 +60,13 @@ fn rejects_altsvc_origin_length_past_the_frame_end() {
 
 #[test]
 fn rfc8336_2_origin_entries_are_decoded_in_order() {
-    let bytes = raw(FrameType::ORIGIN, 0).u16(3).bytes(b"a.b").u16(0).u16(1).bytes(b"c").build();
+    let bytes = raw(FrameType::ORIGIN, 0)
+        .u16(3)
+        .bytes(b"a.b")
+        .u16(0)
+        .u16(1)
+        .bytes(b"c")
+        .build();
     let expected = Origin {
         origins: vec![
             Bytes::from_static(b"a.b"),
@@ -86,13 +99,19 @@ fn rejects_origin_entry_past_the_frame_end() {
 
 #[test]
 fn rfc9218_7_1_priority_update_on_a_stream_is_protocol_error() {
-    let bytes = raw(FrameType::PRIORITY_UPDATE, 1).u32(1).bytes(b"u=1").build();
+    let bytes = raw(FrameType::PRIORITY_UPDATE, 1)
+        .u32(1)
+        .bytes(b"u=1")
+        .build();
     assert_conn(decode(&bytes), ErrorCode::PROTOCOL_ERROR);
 }
 
 #[test]
 fn rfc9218_7_1_priority_update_for_stream_0_is_protocol_error() {
-    let bytes = raw(FrameType::PRIORITY_UPDATE, 0).u32(0x8000_0000).bytes(b"u=1").build();
+    let bytes = raw(FrameType::PRIORITY_UPDATE, 0)
+        .u32(0x8000_0000)
+        .bytes(b"u=1")
+        .build();
     assert_conn(decode(&bytes), ErrorCode::PROTOCOL_ERROR);
 }
 
@@ -104,7 +123,10 @@ fn rfc9218_7_1_priority_update_shorter_than_4_is_frame_size_error() {
 
 #[test]
 fn rfc9218_7_1_priority_update_fields_are_kept() {
-    let bytes = raw(FrameType::PRIORITY_UPDATE, 0).u32(7).bytes(b"u=0, i").build();
+    let bytes = raw(FrameType::PRIORITY_UPDATE, 0)
+        .u32(7)
+        .bytes(b"u=0, i")
+        .build();
     let expected = PriorityUpdate {
         prioritized_stream_id: sid(7),
         field_value: Bytes::from_static(b"u=0, i"),
@@ -114,17 +136,25 @@ fn rfc9218_7_1_priority_update_fields_are_kept() {
 
 #[test]
 fn rfc9218_2_1_no_rfc7540_priorities_other_than_0_or_1_is_protocol_error() {
-    let bad = raw(FrameType::SETTINGS, 0).setting(SettingId::NO_RFC7540_PRIORITIES, 2).build();
+    let bad = raw(FrameType::SETTINGS, 0)
+        .setting(SettingId::NO_RFC7540_PRIORITIES, 2)
+        .build();
     assert_conn(decode(&bad), ErrorCode::PROTOCOL_ERROR);
-    let good = raw(FrameType::SETTINGS, 0).setting(SettingId::NO_RFC7540_PRIORITIES, 1).build();
+    let good = raw(FrameType::SETTINGS, 0)
+        .setting(SettingId::NO_RFC7540_PRIORITIES, 1)
+        .build();
     assert!(decode(&good).is_ok());
 }
 
 #[test]
 fn rfc8441_3_enable_connect_protocol_other_than_0_or_1_is_protocol_error() {
-    let bad = raw(FrameType::SETTINGS, 0).setting(SettingId::ENABLE_CONNECT_PROTOCOL, 2).build();
+    let bad = raw(FrameType::SETTINGS, 0)
+        .setting(SettingId::ENABLE_CONNECT_PROTOCOL, 2)
+        .build();
     assert_conn(decode(&bad), ErrorCode::PROTOCOL_ERROR);
-    let good = raw(FrameType::SETTINGS, 0).setting(SettingId::ENABLE_CONNECT_PROTOCOL, 0).build();
+    let good = raw(FrameType::SETTINGS, 0)
+        .setting(SettingId::ENABLE_CONNECT_PROTOCOL, 0)
+        .build();
     assert!(decode(&good).is_ok());
 }
 
@@ -140,7 +170,12 @@ fn rejects_payload_larger_than_the_peer_max_frame_size() {
             end_stream: false,
             pad_len: Some(0), // the Pad Length octet pushes it over
         }),
-        Frame::Headers(Headers::new(sid(1), Bytes::from(vec![0; 16_385]), false, true)),
+        Frame::Headers(Headers::new(
+            sid(1),
+            Bytes::from(vec![0; 16_385]),
+            false,
+            true,
+        )),
         Frame::GoAway(GoAway {
             last_stream_id: sid(0),
             code: ErrorCode::NO_ERROR,
@@ -367,10 +402,35 @@ fn rejects_nothing_while_a_frame_is_incomplete() {
 
 #[test]
 fn accepts_debug_names_for_known_and_unknown_values() {
-    assert_eq!(format!("{:?}", FrameType::PRIORITY_UPDATE), "PRIORITY_UPDATE");
+    assert_eq!(
+        format!("{:?}", FrameType::PRIORITY_UPDATE),
+        "PRIORITY_UPDATE"
+    );
     assert_eq!(format!("{:?}", FrameType(0xef)), "FrameType(0xef)");
-    assert_eq!(format!("{:?}", SettingId::NO_RFC7540_PRIORITIES), "NO_RFC7540_PRIORITIES");
+    assert_eq!(
+        format!("{:?}", SettingId::NO_RFC7540_PRIORITIES),
+        "NO_RFC7540_PRIORITIES"
+    );
     assert_eq!(format!("{}", sid(7)), "7");
     let settings: Settings = [(SettingId::ENABLE_PUSH, 0)].into_iter().collect();
     assert_eq!(format!("{settings:?}"), "{ENABLE_PUSH: 0}");
+}
+
+#[test]
+fn accepts_settings_set_overriding_duplicates_from_the_wire() {
+    // Regression: `set` replaced the first of two duplicate entries, so `get` still
+    // answered the second (the one in force) and the new value was lost.
+    let bytes = raw(FrameType::SETTINGS, 0)
+        .setting(SettingId::INITIAL_WINDOW_SIZE, 1)
+        .setting(SettingId::INITIAL_WINDOW_SIZE, 2)
+        .build();
+    let Ok(Frame::Settings(SettingsFrame { mut settings, .. })) = decode(&bytes) else {
+        panic!("SETTINGS expected")
+    };
+    settings.set(SettingId::INITIAL_WINDOW_SIZE, 3);
+    assert_eq!(settings.get(SettingId::INITIAL_WINDOW_SIZE), Some(3));
+    assert_eq!(settings.len(), 2);
+    settings.set(SettingId::ENABLE_PUSH, 0);
+    assert_eq!(settings.len(), 3);
+    assert_eq!(settings.get(SettingId::ENABLE_PUSH), Some(0));
 }

@@ -6,10 +6,10 @@ mod common;
 
 use common::decode_all;
 use h2_frame::{
-    AltSvc, Bytes, BytesMut, Continuation, Data, ErrorCode, Flags, Frame, FrameDecoder,
-    FrameType, GoAway, H2Error, Headers, Origin, Ping, Priority, PrioritySpec, PriorityUpdate,
-    PushPromise, RstStream, SettingId, Settings, SettingsFrame, StreamId, Unknown,
-    WindowUpdate, DEFAULT_MAX_FRAME_SIZE, HEAD_LEN, MAX_MAX_FRAME_SIZE, MAX_WINDOW_SIZE,
+    AltSvc, Bytes, BytesMut, Continuation, Data, ErrorCode, Flags, Frame, FrameDecoder, FrameType,
+    GoAway, H2Error, Headers, Origin, Ping, Priority, PrioritySpec, PriorityUpdate, PushPromise,
+    RstStream, SettingId, Settings, SettingsFrame, StreamId, Unknown, WindowUpdate,
+    DEFAULT_MAX_FRAME_SIZE, HEAD_LEN, MAX_MAX_FRAME_SIZE, MAX_WINDOW_SIZE,
 };
 use proptest::prelude::*;
 
@@ -115,7 +115,9 @@ fn settings() -> impl Strategy<Value = Frame> {
     prop_oneof![
         Just(Frame::Settings(SettingsFrame::ack())),
         prop::collection::vec(setting(), 0..12).prop_map(|entries| {
-            Frame::Settings(SettingsFrame::new(entries.into_iter().collect::<Settings>()))
+            Frame::Settings(SettingsFrame::new(
+                entries.into_iter().collect::<Settings>(),
+            ))
         }),
     ]
 }

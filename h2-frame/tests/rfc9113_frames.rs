@@ -115,9 +115,17 @@ fn rfc9113_6_2_headers_on_stream_0_is_connection_protocol_error() {
 fn rfc9113_6_2_padding_too_long_is_protocol_error() {
     // A 4-octet payload: padding of 4 is the payload length, padding of 3 leaves an empty
     // fragment.
-    let bytes = raw(FrameType::HEADERS, 1).flags(PADDED).u8(4).zeros(3).build();
+    let bytes = raw(FrameType::HEADERS, 1)
+        .flags(PADDED)
+        .u8(4)
+        .zeros(3)
+        .build();
     assert_conn(decode(&bytes), ErrorCode::PROTOCOL_ERROR);
-    let bytes = raw(FrameType::HEADERS, 1).flags(PADDED).u8(3).zeros(3).build();
+    let bytes = raw(FrameType::HEADERS, 1)
+        .flags(PADDED)
+        .u8(3)
+        .zeros(3)
+        .build();
     assert!(matches!(decode(&bytes), Ok(Frame::Headers(h)) if h.block.is_empty()));
 }
 

@@ -16,7 +16,16 @@
 use h2_frame::{Bytes, BytesMut, Frame, FrameDecoder, H2Error, MAX_MAX_FRAME_SIZE};
 use libfuzzer_sys::fuzz_target;
 
-const MAX_FRAME_SIZES: [u32; 8] = [16_384, 16_384, 16_384, MAX_MAX_FRAME_SIZE, 65_535, 1_024, 100, 0];
+const MAX_FRAME_SIZES: [u32; 8] = [
+    16_384,
+    16_384,
+    16_384,
+    MAX_MAX_FRAME_SIZE,
+    65_535,
+    1_024,
+    100,
+    0,
+];
 const CHUNK_MAX: [usize; 8] = [1, 2, 3, 9, 17, 1_000, 20_000, usize::MAX];
 
 struct Mode {
@@ -52,7 +61,11 @@ fn drain(decoder: &mut FrameDecoder, out: &mut Vec<Result<Frame, H2Error>>) -> b
                 // A stream error consumes one frame, like `Ok(Some(_))`: more whole
                 // frames may still wait in the input already pushed.
                 if err.is_connection_error() {
-                    assert_eq!(decoder.buffered_len(), 0, "kept input after a connection error");
+                    assert_eq!(
+                        decoder.buffered_len(),
+                        0,
+                        "kept input after a connection error"
+                    );
                     // The decoder is finished: it must keep answering the same error.
                     assert_eq!(decoder.next_frame(), Err(err));
                     return false;
