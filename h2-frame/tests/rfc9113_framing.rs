@@ -337,3 +337,28 @@ fn rfc9113_7_every_error_code_has_its_name_and_unknown_codes_survive() {
     });
     assert_eq!(decode(&encode(&frame)), Ok(frame));
 }
+
+#[test]
+fn rfc9113_5_4_every_error_is_reported_with_scope_code_and_reason() {
+    let faults = [
+        raw(FrameType::PING, 0).zeros(7).build(),
+        raw(FrameType::PRIORITY, 1).zeros(4).build(),
+        raw(FrameType::WINDOW_UPDATE, 1).u32(0).build(),
+        raw(FrameType::SETTINGS, 0)
+            .setting(h2_frame::SettingId::ENABLE_PUSH, 9)
+            .build(),
+    ];
+    for wire in faults {
+        let err = decode(&wire).unwrap_err();
+        assert!(!err.why().is_empty());
+        let text = err.to_string();
+        assert!(text.contains(&format!("{:?}", err.code())), "{text}");
+        match err {
+            h2_frame::H2Error::Connection { .. } => assert!(err.is_connection_error()),
+            h2_frame::H2Error::Stream { id, .. } => {
+                assert!(!err.is_connection_error());
+                assert!(text.contains(&id.to_string()), "{text}");
+            }
+        }
+    }
+}
