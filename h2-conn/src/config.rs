@@ -1,0 +1,130 @@
+//! [`Config`]: the role, header handling, initial settings, flow-control policy and limits
+//! of a connection (hyper-h2's `H2Configuration`, plus what hardening needs).
+
+use crate::flow::{HalfConsumed, WindowPolicy};
+use crate::limits::Limits;
+use h2_frame::{SettingId, Settings, DEFAULT_INITIAL_WINDOW_SIZE, DEFAULT_MAX_FRAME_SIZE};
+use h2_stream::{Role, ValidationConfig};
+use std::fmt;
+use std::sync::Arc;
+
+/// How a [`Connection`](crate::Connection) behaves. Start from [`Config::client`] or
+/// [`Config::server`] and adjust fields.
+///
+/// | hyper-h2 `H2Configuration` | here |
+/// |---|---|
+/// | `client_side` | [`Config::role`] |
+/// | `header_encoding` | not needed: fields are bytes ([`HeaderField`](crate::HeaderField)) |
+/// | `validate_outbound_headers` | `validation.validate_outbound_headers` |
+/// | `normalize_outbound_headers` | `validation.normalize_outbound_headers` |
+/// | `split_outbound_cookies` | `validation.split_outbound_cookies` |
+/// | `validate_inbound_headers` | `validation.validate_inbound_headers` |
+/// | `normalize_inbound_headers` | `validation.normalize_inbound_headers` |
+/// | `logger` | not needed: events and frames are values you can log |
+///
+/// ```
+/// use h2_conn::{Config, frame::SettingId};
+/// let mut config = Config::server();
+/// config.set_local_setting(SettingId::MAX_CONCURRENT_STREAMS, 256);
+/// config.set_local_setting(SettingId::INITIAL_WINDOW_SIZE, 1 << 20);
+/// assert_eq!(config.local_setting(SettingId::INITIAL_WINDOW_SIZE), 1 << 20);
+/// ```
+#[derive(Clone)]
+pub struct Config {
+    /// Which side of the connection we are.
+    pub role: Role,
+    /// Header validation and normalization switches (all on by default, as in hyper-h2).
+    pub validation: ValidationConfig,
+    /// The SETTINGS sent by `initiate_connection`. Values take effect for us once the
+    /// peer acknowledges them (RFC 9113 6.5.3).
+    pub initial_settings: Settings,
+    /// The connection-level receive window to open right after the preface (hyper-h2
+    /// users call `increment_flow_control_window` for this). `None` keeps 65,535.
+    pub initial_connection_window: Option<u32>,
+    /// When to send WINDOW_UPDATE for data the application acknowledged.
+    pub window_policy: Arc<dyn WindowPolicy>,
+    /// Bounds on everything a peer can make us hold or do.
+    pub limits: Limits,
+}
+
+/// Our defaults for settings we always advertise.
+pub const DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 128;
+/// Default SETTINGS_MAX_HEADER_LIST_SIZE we advertise and enforce: 64 KiB (as hyper-h2).
+pub const DEFAULT_MAX_HEADER_LIST_SIZE: u32 = 65_536;
+
+impl Config {
+    /// A client configuration: strict validation, SETTINGS_MAX_HEADER_LIST_SIZE 64 KiB,
+    /// SETTINGS_MAX_CONCURRENT_STREAMS 128 (for pushed streams), push allowed.
+    pub fn client() -> Config {
+        Config::new(Role::Client)
+    }
+
+    /// A server configuration: strict validation, SETTINGS_MAX_CONCURRENT_STREAMS 128,
+    /// SETTINGS_MAX_HEADER_LIST_SIZE 64 KiB, SETTINGS_ENABLE_PUSH 0 (a server must not
+    /// send 1, RFC 9113 6.5.2).
+    pub fn server() -> Config {
+        Config::new(Role::Server)
+    }
+
+    /// A configuration for `role` with the defaults above.
+    pub fn new(role: Role) -> Config {
+        let mut initial_settings = Settings::new();
+        initial_settings.set(
+            SettingId::MAX_CONCURRENT_STREAMS,
+            DEFAULT_MAX_CONCURRENT_STREAMS,
+        );
+        initial_settings.set(
+            SettingId::MAX_HEADER_LIST_SIZE,
+            DEFAULT_MAX_HEADER_LIST_SIZE,
+        );
+        if role == Role::Server {
+            initial_settings.set(SettingId::ENABLE_PUSH, 0);
+        }
+        Config {
+            role,
+            validation: ValidationConfig::default(),
+            initial_settings,
+            initial_connection_window: None,
+            window_policy: Arc::new(HalfConsumed),
+            limits: Limits::default(),
+        }
+    }
+
+    /// Sets one of the initial local settings.
+    pub fn set_local_setting(&mut self, id: SettingId, value: u32) -> &mut Config {
+        self.initial_settings.set(id, value);
+        self
+    }
+
+    /// The value an initial local setting will have (its RFC default when not set).
+    pub fn local_setting(&self, id: SettingId) -> u32 {
+        self.initial_settings
+            .get(id)
+            .unwrap_or_else(|| setting_default(id))
+    }
+}
+
+/// The value a setting has before any SETTINGS frame (RFC 9113 6.5.2). Unknown and
+/// unlimited settings answer `u32::MAX`.
+pub(crate) fn setting_default(id: SettingId) -> u32 {
+    match id {
+        SettingId::HEADER_TABLE_SIZE => 4096,
+        SettingId::ENABLE_PUSH => 1,
+        SettingId::INITIAL_WINDOW_SIZE => DEFAULT_INITIAL_WINDOW_SIZE,
+        SettingId::MAX_FRAME_SIZE => DEFAULT_MAX_FRAME_SIZE,
+        SettingId::ENABLE_CONNECT_PROTOCOL | SettingId::NO_RFC7540_PRIORITIES => 0,
+        _ => u32::MAX,
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("role", &self.role)
+            .field("validation", &self.validation)
+            .field("initial_settings", &self.initial_settings)
+            .field("initial_connection_window", &self.initial_connection_window)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,431 @@
+//! The [`Connection`] type: its state, getters, outputs and error handling. The inputs are
+//! in `recv.rs`, the commands in `send.rs`.
+
+use crate::config::Config;
+use crate::flow::RecvFlow;
+use crate::limits::{Flood, FloodGuard};
+use crate::output::Output;
+use crate::registry::Registry;
+use crate::settings_state::{LocalSettings, SettingValues};
+use bytes::Bytes;
+use h2_events::{Event, UserError};
+use h2_frame::{
+    ErrorCode, Frame, FrameDecoder, GoAway, H2Error, RstStream, StreamId, WindowUpdate,
+    DEFAULT_INITIAL_WINDOW_SIZE,
+};
+use h2_hpack_glue::{BlockLimits, HeaderBlockDecoder, HeaderBlockEncoder};
+use h2_stream::{Role, Stream, StreamState, Window};
+
+/// Where the connection is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// `initiate_connection` not called yet.
+    NotStarted,
+    /// Server: waiting for the client preface (RFC 9113 3.4); `matched` octets seen.
+    AwaitingPreface { matched: usize },
+    /// Waiting for the peer's first frame, which must be SETTINGS (RFC 9113 3.4).
+    AwaitingSettings,
+    /// Frames flow.
+    Open,
+    /// A connection error happened or `close_connection` was called: nothing more is
+    /// processed or sent.
+    Closed,
+}
+
+/// The header block being assembled from HEADERS/PUSH_PROMISE + CONTINUATION frames.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum BlockStart {
+    Headers {
+        stream_id: StreamId,
+        end_stream: bool,
+        priority: Option<h2_frame::PrioritySpec>,
+    },
+    PushPromise {
+        parent: StreamId,
+        promised: StreamId,
+    },
+}
+
+/// A sans-IO HTTP/2 connection, client or server.
+///
+/// Methods come in four kinds (as in quinn-proto):
+/// * **getters** (`&self`): [`local_flow_control_window`](Connection::local_flow_control_window),
+///   [`open_outbound_streams`](Connection::open_outbound_streams), ...;
+/// * **input**: [`receive_data`](Connection::receive_data) /
+///   [`receive_bytes`](Connection::receive_bytes) turn received bytes into [`Event`]s;
+/// * **commands**: [`send_headers`](Connection::send_headers),
+///   [`send_data`](Connection::send_data), [`reset_stream`](Connection::reset_stream),
+///   [`ping`](Connection::ping), ... queue frames;
+/// * **output**: [`data_to_send`](Connection::data_to_send) and its bounded and vectored
+///   forms hand over the bytes to write. Output changes after any input or command.
+///
+/// Peer faults never surface as `Err`: the connection queues the GOAWAY or RST_STREAM RFC
+/// 9113 5.4 requires and reports [`Event::ConnectionTerminated`] or [`Event::StreamReset`].
+/// `Err` is always a [`UserError`]: a call that was refused, with nothing changed.
+pub struct Connection {
+    pub(crate) config: Config,
+    pub(crate) role: Role,
+    pub(crate) phase: Phase,
+    pub(crate) decoder: FrameDecoder,
+    pub(crate) hpack_in: HeaderBlockDecoder,
+    pub(crate) hpack_out: HeaderBlockEncoder,
+    pub(crate) block: Option<BlockStart>,
+    pub(crate) streams: Registry,
+    pub(crate) local: LocalSettings,
+    pub(crate) remote: SettingValues,
+    /// What we may still send on the connection.
+    pub(crate) send_window: Window,
+    /// What the peer may still send us on the connection.
+    pub(crate) recv_flow: RecvFlow,
+    /// The connection window we want the peer to have.
+    pub(crate) recv_target: u32,
+    pub(crate) output: Output,
+    pub(crate) flood: FloodGuard,
+    /// Last stream id announced in a GOAWAY we sent.
+    pub(crate) goaway_sent: Option<StreamId>,
+    /// Last stream id from a GOAWAY the peer sent.
+    pub(crate) goaway_received: Option<StreamId>,
+    /// PING payload of a graceful shutdown in progress.
+    pub(crate) shutdown_ping: Option<[u8; 8]>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("role", &self.role)
+            .field("phase", &self.phase)
+            .field("streams", &self.streams.len())
+            .field("send_window", &self.send_window)
+            .field("recv_window", &self.recv_flow.window)
+            .field("pending_output", &self.output.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// A connection that has sent nothing yet; call
+    /// [`initiate_connection`](Connection::initiate_connection) next.
+    pub fn new(config: Config) -> Connection {
+        let local_defaults = SettingValues::default();
+        let limits = BlockLimits {
+            max_table_size: local_defaults.header_table_size(),
+            // Until our SETTINGS is acknowledged the peer may assume no limit; we still
+            // hold it to the configured one, which is what we advertise.
+            max_header_list_size: config.local_setting(h2_frame::SettingId::MAX_HEADER_LIST_SIZE),
+            max_block_bytes: config.limits.max_header_block_bytes,
+            max_continuation_frames: config.limits.max_continuation_frames,
+        };
+        Connection {
+            role: config.role,
+            phase: Phase::NotStarted,
+            decoder: FrameDecoder::new(local_defaults.max_frame_size()),
+            hpack_in: HeaderBlockDecoder::new(limits),
+            hpack_out: HeaderBlockEncoder::new(),
+            block: None,
+            streams: Registry::new(config.role, config.limits.max_closed_streams),
+            local: LocalSettings::default(),
+            remote: SettingValues::default(),
+            send_window: Window::new(DEFAULT_INITIAL_WINDOW_SIZE),
+            recv_flow: RecvFlow::new(DEFAULT_INITIAL_WINDOW_SIZE),
+            recv_target: DEFAULT_INITIAL_WINDOW_SIZE,
+            output: Output::default(),
+            flood: FloodGuard::default(),
+            goaway_sent: None,
+            goaway_received: None,
+            shutdown_ping: None,
+            config,
+        }
+    }
+
+    // ---------------------------------------------------------------- getters
+
+    /// Our role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The configuration the connection was made with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// True once a connection error happened or `close_connection` was called.
+    pub fn is_closed(&self) -> bool {
+        self.phase == Phase::Closed
+    }
+
+    /// Our settings currently in force (acknowledged by the peer).
+    pub fn local_settings(&self) -> &SettingValues {
+        &self.local.current
+    }
+
+    /// The peer's settings currently in force.
+    pub fn remote_settings(&self) -> &SettingValues {
+        &self.remote
+    }
+
+    /// The state of a stream, `None` when unknown (idle, or closed and forgotten).
+    pub fn stream_state(&self, stream_id: StreamId) -> Option<StreamState> {
+        self.streams.get(stream_id).map(|e| e.stream.state())
+    }
+
+    /// How many bytes of DATA may be sent on `stream_id` now: the smaller of the
+    /// connection and the stream send windows (hyper-h2's `local_flow_control_window`).
+    pub fn local_flow_control_window(&self, stream_id: StreamId) -> Result<i32, UserError> {
+        let entry = self
+            .streams
+            .get(stream_id)
+            .ok_or(UserError::NoSuchStream(stream_id))?;
+        Ok(entry.stream.send_window().min(self.send_window.available()))
+    }
+
+    /// How many bytes the peer may still send us on `stream_id` (stream 0: on the
+    /// connection) before we return window (hyper-h2's `remote_flow_control_window`).
+    pub fn remote_flow_control_window(&self, stream_id: StreamId) -> Result<i32, UserError> {
+        if stream_id.is_zero() {
+            return Ok(self.recv_flow.window.available());
+        }
+        let entry = self
+            .streams
+            .get(stream_id)
+            .ok_or(UserError::NoSuchStream(stream_id))?;
+        Ok(entry.stream.recv_window())
+    }
+
+    /// The largest frame payload we may send (the peer's SETTINGS_MAX_FRAME_SIZE).
+    pub fn max_outbound_frame_size(&self) -> u32 {
+        self.remote.max_frame_size()
+    }
+
+    /// The largest frame payload we accept (our acknowledged SETTINGS_MAX_FRAME_SIZE).
+    pub fn max_inbound_frame_size(&self) -> u32 {
+        self.local.current.max_frame_size()
+    }
+
+    /// Streams the peer opened that are open or half-closed.
+    pub fn open_inbound_streams(&self) -> u32 {
+        self.streams.open_inbound()
+    }
+
+    /// Streams we opened that are open or half-closed.
+    pub fn open_outbound_streams(&self) -> u32 {
+        self.streams.open_outbound()
+    }
+
+    /// The next stream id we may open (hyper-h2's `get_next_available_stream_id`). It is
+    /// not reserved: it stays the same until a stream is opened with it.
+    pub fn next_stream_id(&self) -> Result<StreamId, UserError> {
+        let highest = self.streams.highest_outbound;
+        let next = if highest.is_zero() {
+            Some(StreamId::new(if self.role == Role::Client { 1 } else { 2 }))
+        } else {
+            highest.next_for_same_peer()
+        };
+        next.ok_or(UserError::StreamIdsExhausted)
+    }
+
+    /// Approximate heap bytes held by the connection: streams, buffers, queued output.
+    pub fn memory_usage(&self) -> usize {
+        self.streams.memory_usage() + self.decoder.buffered_len() + self.output.len()
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /// Octets waiting to be written.
+    pub fn pending_output_len(&self) -> usize {
+        self.output.len()
+    }
+
+    /// Takes every octet waiting to be written, as one buffer.
+    pub fn data_to_send(&mut self) -> Bytes {
+        self.output.take_all()
+    }
+
+    /// Takes up to `dst.len()` octets into `dst` (for a fixed write buffer); returns how
+    /// many. The rest stays queued.
+    pub fn data_to_send_into(&mut self, dst: &mut [u8]) -> usize {
+        self.output.take_into(dst)
+    }
+
+    /// Takes every octet waiting to be written as a list of chunks in order, for
+    /// `write_vectored`. DATA payloads handed to `send_data` come back as the same
+    /// `Bytes`, never copied.
+    pub fn data_to_send_vectored(&mut self, out: &mut Vec<Bytes>) {
+        self.output.take_vectored(out)
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// A new idle stream with the windows and options currently in force.
+    pub(crate) fn new_stream(&self, id: StreamId) -> Stream {
+        let mut stream = Stream::new(
+            id,
+            self.role,
+            self.remote.initial_window_size(),
+            self.local.current.initial_window_size(),
+        );
+        // RFC 8441 3: extended CONNECT once the server's SETTINGS_ENABLE_CONNECT_PROTOCOL
+        // = 1 is in force (ours, acknowledged, on a server; the server's on a client).
+        let connect = match self.role {
+            Role::Server => self.local.current.enable_connect_protocol(),
+            Role::Client => self.remote.enable_connect_protocol(),
+        };
+        stream.set_extended_connect(connect);
+        stream
+    }
+
+    /// Refuses commands once the connection is over or not started.
+    pub(crate) fn check_usable(&self) -> Result<(), UserError> {
+        match self.phase {
+            Phase::Closed => Err(UserError::ConnectionClosed),
+            Phase::NotStarted => Err(UserError::InvalidState {
+                stream_id: StreamId::ZERO,
+                why: "initiate_connection has not been called",
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Serializes one frame we built ourselves. Every field is ours and checked, so an
+    /// encoding failure is a bug in this crate, not a peer or caller fault.
+    pub(crate) fn write_frame(&mut self, frame: &Frame) {
+        let max = self.remote.max_frame_size();
+        self.output
+            .write(|buf| frame.encode(buf, max))
+            .expect("frames we build always encode");
+    }
+
+    /// Queues a control frame a peer can make us send, bounded by
+    /// `max_pending_control_frames` while the application does not take our output.
+    pub(crate) fn write_control(&mut self, frame: &Frame) -> Result<(), H2Error> {
+        self.output.control_frames += 1;
+        if self.output.control_frames > self.config.limits.max_pending_control_frames {
+            return Err(H2Error::conn(
+                ErrorCode::ENHANCE_YOUR_CALM,
+                "peer makes us queue control frames faster than they are written",
+            ));
+        }
+        self.write_frame(frame);
+        Ok(())
+    }
+
+    /// Counts an abusive pattern; over the limit it is a connection error.
+    pub(crate) fn count_flood(&mut self, kind: Flood) -> Result<(), H2Error> {
+        self.flood
+            .count(kind, &self.config.limits)
+            .map_err(|k| H2Error::conn(ErrorCode::ENHANCE_YOUR_CALM, k.why()))
+    }
+
+    /// Turns a peer fault into frames and events (RFC 9113 5.4).
+    pub(crate) fn on_peer_error(&mut self, err: H2Error, events: &mut Vec<Event>) {
+        match err {
+            H2Error::Connection { code, why } => self.connection_error(code, why, events),
+            H2Error::Stream { id, code, .. } => {
+                // RFC 9113 5.4.2: send RST_STREAM; the stream is closed for us now.
+                let known = self
+                    .streams
+                    .with(id, |e| {
+                        let was_closed = e.stream.is_closed();
+                        e.stream.on_local_reset(code);
+                        !was_closed
+                    })
+                    .unwrap_or(false);
+                let result = self
+                    .write_control(&Frame::RstStream(RstStream {
+                        stream_id: id,
+                        code,
+                    }))
+                    .and_then(|()| self.count_flood(Flood::LocalReset));
+                if known {
+                    events.push(Event::StreamReset {
+                        stream_id: id,
+                        error_code: code,
+                        remote_reset: false,
+                    });
+                }
+                if let Err(H2Error::Connection { code, why }) = result {
+                    self.connection_error(code, why, events);
+                }
+            }
+        }
+    }
+
+    /// RFC 9113 5.4.1: send GOAWAY with the last stream we processed, then stop.
+    pub(crate) fn connection_error(
+        &mut self,
+        code: ErrorCode,
+        why: &'static str,
+        events: &mut Vec<Event>,
+    ) {
+        if self.phase == Phase::Closed {
+            return;
+        }
+        let last_stream_id = self.streams.highest_inbound;
+        let goaway = GoAway {
+            last_stream_id,
+            code,
+            debug_data: Bytes::from_static(why.as_bytes()),
+        };
+        self.write_frame(&Frame::GoAway(goaway));
+        self.goaway_sent = Some(last_stream_id);
+        self.phase = Phase::Closed;
+        events.push(Event::ConnectionTerminated {
+            error_code: code,
+            last_stream_id,
+            additional_data: Bytes::from_static(why.as_bytes()),
+            remote: false,
+        });
+    }
+
+    /// Queues WINDOW_UPDATE for whatever the policy says to return now.
+    pub(crate) fn maybe_return_window(&mut self, stream_id: StreamId) {
+        let policy = self.config.window_policy.clone();
+        if stream_id.is_zero() {
+            let flow = &mut self.recv_flow;
+            if let Some(inc) = policy.increment(self.recv_target, flow.window, flow.pending) {
+                let inc = inc.min(flow.pending);
+                if inc > 0 && flow.window.increase(inc).is_ok() {
+                    flow.pending -= inc;
+                    self.write_frame(&Frame::WindowUpdate(WindowUpdate {
+                        stream_id,
+                        increment: inc,
+                    }));
+                }
+            }
+            return;
+        }
+        let target = self.local.current.initial_window_size();
+        let inc = self.streams.with(stream_id, |e| {
+            // A stream the peer has finished sending on needs no more window.
+            if matches!(
+                e.stream.state(),
+                StreamState::HalfClosedRemote | StreamState::Closed(_)
+            ) {
+                e.pending_ack = 0;
+                return None;
+            }
+            let window = *e.stream.recv_window_mut();
+            let inc = policy
+                .increment(target, window, e.pending_ack)?
+                .min(e.pending_ack);
+            if inc == 0 || e.stream.recv_window_mut().increase(inc).is_err() {
+                return None;
+            }
+            e.pending_ack -= inc;
+            Some(inc)
+        });
+        if let Some(Some(increment)) = inc {
+            self.write_frame(&Frame::WindowUpdate(WindowUpdate {
+                stream_id,
+                increment,
+            }));
+        }
+    }
+
+    /// Received bytes that no application will acknowledge (discarded DATA): return
+    /// them to the connection window through the policy.
+    pub(crate) fn release_connection_window(&mut self, n: u32) {
+        self.recv_flow.pending = self.recv_flow.pending.saturating_add(n);
+        self.maybe_return_window(StreamId::ZERO);
+    }
+}

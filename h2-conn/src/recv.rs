@@ -1,0 +1,660 @@
+//! Input: received bytes become frames, frames become state changes and events.
+
+use crate::connection::{BlockStart, Connection, Phase};
+use crate::limits::Flood;
+use crate::registry::Unknown;
+use bytes::Bytes;
+use h2_events::{Event, HeaderField, Priority, UserError};
+use h2_frame::{
+    Continuation, Data, ErrorCode, Frame, GoAway, H2Error, Headers, Ping, PushPromise, RstStream,
+    SettingId, SettingsFrame, StreamId, WindowUpdate, PREFACE,
+};
+use h2_hpack_glue::BlockError;
+use h2_stream::Role;
+
+type Events = Vec<Event>;
+
+impl Connection {
+    /// Feeds received bytes (copied) and returns what happened, in wire order.
+    ///
+    /// Peer faults are handled here: the GOAWAY or RST_STREAM is queued and the events
+    /// say so ([`Event::ConnectionTerminated`] with `remote: false`, [`Event::StreamReset`]
+    /// with `remote_reset: false`). `Err` only when the connection was already closed.
+    pub fn receive_data(&mut self, data: &[u8]) -> Result<Vec<Event>, UserError> {
+        self.receive_bytes(Bytes::copy_from_slice(data))
+    }
+
+    /// Feeds received bytes without copying them: DATA payloads in the events are views
+    /// of `data`.
+    pub fn receive_bytes(&mut self, data: Bytes) -> Result<Vec<Event>, UserError> {
+        let mut events = Vec::new();
+        self.receive_into(data, &mut events)?;
+        Ok(events)
+    }
+
+    /// Like [`receive_bytes`](Connection::receive_bytes), appending to a caller's vector
+    /// (reuse it to avoid an allocation per call).
+    pub fn receive_into(
+        &mut self,
+        mut data: Bytes,
+        events: &mut Vec<Event>,
+    ) -> Result<(), UserError> {
+        match self.phase {
+            Phase::Closed => return Err(UserError::ConnectionClosed),
+            Phase::NotStarted => self.initiate_connection(),
+            _ => {}
+        }
+        if let Phase::AwaitingPreface { matched } = self.phase {
+            // RFC 9113 3.4: the client preface, byte for byte.
+            let n = data.len().min(PREFACE.len() - matched);
+            if data[..n] != PREFACE[matched..matched + n] {
+                self.connection_error(
+                    ErrorCode::PROTOCOL_ERROR,
+                    "invalid connection preface",
+                    events,
+                );
+                return Ok(());
+            }
+            let _ = data.split_to(n);
+            self.phase = if matched + n == PREFACE.len() {
+                Phase::AwaitingSettings
+            } else {
+                Phase::AwaitingPreface {
+                    matched: matched + n,
+                }
+            };
+        }
+        self.decoder.push_bytes(data);
+        while self.phase != Phase::Closed {
+            let result = match self.decoder.next_frame() {
+                Ok(Some(frame)) => self.on_frame(frame, events),
+                Ok(None) => break,
+                Err(err) => Err(err),
+            };
+            if let Err(err) = result {
+                self.on_peer_error(err, events);
+            }
+        }
+        Ok(())
+    }
+
+    fn on_frame(&mut self, frame: Frame, events: &mut Events) -> Result<(), H2Error> {
+        self.flood.on_frame(&self.config.limits);
+        // RFC 9113 6.2/6.10: a header block is a single unit: "A receiver MUST treat the
+        // receipt of any other type of frame or a frame on a different stream as a
+        // connection error of type PROTOCOL_ERROR."
+        if let Some(block_stream) = self.hpack_in.in_progress() {
+            return match frame {
+                Frame::Continuation(c) if c.stream_id == block_stream => {
+                    self.on_continuation(c, events)
+                }
+                _ => Err(H2Error::conn(
+                    ErrorCode::PROTOCOL_ERROR,
+                    "frame interleaved in a header block",
+                )),
+            };
+        }
+        if self.phase == Phase::AwaitingSettings {
+            // RFC 9113 3.4: "the first frame ... MUST be a SETTINGS frame"; "Clients and
+            // servers MUST treat an invalid connection preface as a connection error of
+            // type PROTOCOL_ERROR."
+            if !matches!(&frame, Frame::Settings(s) if !s.ack) {
+                return Err(H2Error::conn(
+                    ErrorCode::PROTOCOL_ERROR,
+                    "first frame is not SETTINGS",
+                ));
+            }
+            self.phase = Phase::Open;
+        }
+        match frame {
+            Frame::Data(f) => self.on_data(f, events),
+            Frame::Headers(f) => self.on_headers(f, events),
+            Frame::Priority(f) => {
+                self.count_flood(Flood::Priority)?;
+                events.push(Event::PriorityUpdated {
+                    stream_id: f.stream_id,
+                    priority: Priority::Rfc7540(f.spec),
+                });
+                Ok(())
+            }
+            Frame::RstStream(f) => self.on_rst_stream(f, events),
+            Frame::Settings(f) => self.on_settings(f, events),
+            Frame::PushPromise(f) => self.on_push_promise(f, events),
+            Frame::Ping(f) => self.on_ping(f, events),
+            Frame::GoAway(f) => self.on_goaway(f, events),
+            Frame::WindowUpdate(f) => self.on_window_update(f, events),
+            Frame::Continuation(_) => Err(H2Error::conn(
+                ErrorCode::PROTOCOL_ERROR,
+                "CONTINUATION without a header block in progress",
+            )),
+            Frame::AltSvc(f) => {
+                // RFC 7838 4: a server receiving ALTSVC ignores it.
+                if self.role == Role::Client {
+                    events.push(Event::AlternativeServiceAvailable {
+                        stream_id: f.stream_id,
+                        origin: f.origin,
+                        field_value: f.field_value,
+                    });
+                }
+                Ok(())
+            }
+            Frame::Origin(f) => {
+                // RFC 8336 2.1: ORIGIN is a server's frame; a server ignores it.
+                if self.role == Role::Client {
+                    events.push(Event::OriginReceived { origins: f.origins });
+                }
+                Ok(())
+            }
+            Frame::PriorityUpdate(f) => {
+                self.count_flood(Flood::Priority)?;
+                events.push(Event::PriorityUpdated {
+                    stream_id: f.prioritized_stream_id,
+                    priority: Priority::Rfc9218(f.field_value),
+                });
+                Ok(())
+            }
+            // RFC 9113 5.5: "Implementations MUST ignore unknown or unsupported values in
+            // all extensible protocol elements" — reported, otherwise ignored.
+            Frame::Unknown(frame) => {
+                events.push(Event::UnknownFrameReceived { frame });
+                Ok(())
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ DATA
+
+    fn on_data(&mut self, frame: Data, events: &mut Events) -> Result<(), H2Error> {
+        let len = frame.flow_controlled_len() as u32;
+        if len == 0 && !frame.end_stream {
+            self.count_flood(Flood::EmptyFrame)?;
+        }
+        // RFC 9113 6.9.1: "A receiver MUST treat the receipt of a frame that exceeds the
+        // flow-control window as a connection error of type FLOW_CONTROL_ERROR" — the
+        // connection window counts every DATA frame, whatever its stream's state.
+        self.recv_flow.window.decrease(len).map_err(|_| {
+            H2Error::conn(
+                ErrorCode::FLOW_CONTROL_ERROR,
+                "DATA exceeds the connection window",
+            )
+        })?;
+        let id = frame.stream_id;
+        let before = events.len();
+        let result = match self.streams.with(id, |e| {
+            e.stream
+                .recv_data(frame.data, len, frame.end_stream, events)
+        }) {
+            Some(result) => result,
+            None => Err(match self.streams.unknown(id) {
+                // RFC 9113 5.1 idle: "Receiving any frame other than HEADERS or PRIORITY
+                // on a stream in this state MUST be treated as a connection error of type
+                // PROTOCOL_ERROR."
+                Unknown::Idle => H2Error::conn(ErrorCode::PROTOCOL_ERROR, "DATA on an idle stream"),
+                Unknown::Forgotten => {
+                    H2Error::stream(id, ErrorCode::STREAM_CLOSED, "DATA on a closed stream")
+                }
+            }),
+        };
+        let delivered = events[before..]
+            .iter()
+            .any(|e| matches!(e, Event::DataReceived { .. }));
+        if !delivered && len > 0 {
+            // Nobody will acknowledge these bytes: give them back to the connection now.
+            self.release_connection_window(len);
+        }
+        result
+    }
+
+    // ------------------------------------------------------------------ header blocks
+
+    fn on_headers(&mut self, frame: Headers, events: &mut Events) -> Result<(), H2Error> {
+        if frame.block.is_empty() && !frame.end_headers && !frame.end_stream {
+            self.count_flood(Flood::EmptyFrame)?;
+        }
+        let start = BlockStart::Headers {
+            stream_id: frame.stream_id,
+            end_stream: frame.end_stream,
+            priority: frame.priority,
+        };
+        let decoded = self
+            .hpack_in
+            .begin(frame.stream_id, frame.block, frame.end_headers);
+        self.on_block_fragment(start, decoded, events)
+    }
+
+    fn on_push_promise(&mut self, frame: PushPromise, events: &mut Events) -> Result<(), H2Error> {
+        // RFC 9113 8.4: "A client cannot push. Thus, servers MUST treat the receipt of a
+        // PUSH_PROMISE frame as a connection error of type PROTOCOL_ERROR."
+        if self.role == Role::Server {
+            return Err(H2Error::conn(
+                ErrorCode::PROTOCOL_ERROR,
+                "PUSH_PROMISE sent by a client",
+            ));
+        }
+        // RFC 9113 6.6: "A receiver MUST treat the receipt of a PUSH_PROMISE frame as a
+        // connection error of type PROTOCOL_ERROR if it ... has set SETTINGS_ENABLE_PUSH
+        // to 0" (in force once acknowledged).
+        if !self.local.current.enable_push() {
+            return Err(H2Error::conn(
+                ErrorCode::PROTOCOL_ERROR,
+                "PUSH_PROMISE while push is disabled",
+            ));
+        }
+        // RFC 9113 6.6: the promised id must be a valid, idle, server-initiated id.
+        let promised = frame.promised_id;
+        if !promised.is_server_initiated()
+            || self.streams.get(promised).is_some()
+            || self.streams.unknown(promised) != Unknown::Idle
+        {
+            return Err(H2Error::conn(
+                ErrorCode::PROTOCOL_ERROR,
+                "PUSH_PROMISE promises a stream that is not idle",
+            ));
+        }
+        let start = BlockStart::PushPromise {
+            parent: frame.stream_id,
+            promised,
+        };
+        let decoded = self
+            .hpack_in
+            .begin(frame.stream_id, frame.block, frame.end_headers);
+        self.on_block_fragment(start, decoded, events)
+    }
+
+    fn on_continuation(&mut self, frame: Continuation, events: &mut Events) -> Result<(), H2Error> {
+        if frame.block.is_empty() && !frame.end_headers {
+            self.count_flood(Flood::EmptyFrame)?;
+        }
+        let start = self.block.expect("a block is in progress");
+        let decoded = self.hpack_in.continue_block(frame.block, frame.end_headers);
+        self.on_block_fragment(start, decoded, events)
+    }
+
+    /// After each fragment: remember the block's start while it is incomplete, act on
+    /// the decoded list when it is complete.
+    fn on_block_fragment(
+        &mut self,
+        start: BlockStart,
+        decoded: Result<Option<Vec<HeaderField>>, BlockError>,
+        events: &mut Events,
+    ) -> Result<(), H2Error> {
+        let fields = match decoded {
+            Ok(None) => {
+                self.block = Some(start);
+                return Ok(());
+            }
+            Ok(Some(fields)) => fields,
+            Err(BlockError::HeaderListTooLarge { .. }) => {
+                // RFC 9113 10.5.1: the block was decoded (HPACK state in sync) but is over
+                // our SETTINGS_MAX_HEADER_LIST_SIZE.
+                self.block = None;
+                return self.on_header_list_too_large(start, events);
+            }
+            Err(err) => {
+                self.block = None;
+                return Err(err.to_h2_error());
+            }
+        };
+        self.block = None;
+        match start {
+            BlockStart::Headers {
+                stream_id,
+                end_stream,
+                priority,
+            } => {
+                if let Some(Err(err)) = priority.map(|p| p.validate(stream_id)) {
+                    // The block is decoded (HPACK in sync); the stream is reset and, if it
+                    // was idle, counts as used (RFC 9113 5.1.1).
+                    if !self.streams.is_local(stream_id) {
+                        self.streams.highest_inbound = self.streams.highest_inbound.max(stream_id);
+                    }
+                    return Err(err);
+                }
+                self.on_header_block(stream_id, fields, end_stream, priority, events)
+            }
+            BlockStart::PushPromise { parent, promised } => {
+                self.on_push_block(parent, promised, fields, events)
+            }
+        }
+    }
+
+    /// A complete HEADERS block.
+    fn on_header_block(
+        &mut self,
+        id: StreamId,
+        fields: Vec<HeaderField>,
+        end_stream: bool,
+        priority: Option<h2_frame::PrioritySpec>,
+        events: &mut Events,
+    ) -> Result<(), H2Error> {
+        let cfg = self.config.validation;
+        if self.streams.get(id).is_none() {
+            match self.streams.unknown(id) {
+                // RFC 9113 5.1: a closed stream; we may not know why any more.
+                Unknown::Forgotten => {
+                    return Err(H2Error::stream(
+                        id,
+                        ErrorCode::STREAM_CLOSED,
+                        "HEADERS on a closed stream",
+                    ))
+                }
+                Unknown::Idle => self.open_inbound_stream(id)?,
+            }
+            if self.streams.get(id).is_none() {
+                // Ignored: above the last stream id of a GOAWAY we sent.
+                return Ok(());
+            }
+        }
+        self.streams
+            .with(id, |e| {
+                e.stream
+                    .recv_headers(fields, end_stream, priority, &cfg, events)
+            })
+            .expect("stream present")
+    }
+
+    /// A peer opens stream `id` with HEADERS (RFC 9113 5.1.1, 5.1.2).
+    fn open_inbound_stream(&mut self, id: StreamId) -> Result<(), H2Error> {
+        // RFC 9113 5.1.1: streams the peer opens have its parity; a server never opens a
+        // stream with HEADERS (it promises them).
+        if self.streams.is_local(id) || self.role == Role::Client {
+            return Err(H2Error::conn(
+                ErrorCode::PROTOCOL_ERROR,
+                "HEADERS opens a stream the peer may not open",
+            ));
+        }
+        // RFC 9113 6.8: after our GOAWAY, new streams above its last id are ignored.
+        if self.goaway_sent.is_some_and(|last| id > last) {
+            self.streams.highest_inbound = self.streams.highest_inbound.max(id);
+            return Ok(());
+        }
+        let stream = self.new_stream(id);
+        self.streams.insert(stream);
+        // RFC 9113 5.1.2: "An endpoint that receives a HEADERS frame that causes its
+        // advertised concurrent stream limit to be exceeded MUST treat this as a stream
+        // error of type PROTOCOL_ERROR or REFUSED_STREAM." REFUSED_STREAM tells the
+        // client it may retry.
+        if self.streams.open_inbound() >= self.local.current.max_concurrent_streams() {
+            return Err(H2Error::stream(
+                id,
+                ErrorCode::REFUSED_STREAM,
+                "concurrent stream limit reached",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A complete PUSH_PROMISE block.
+    fn on_push_block(
+        &mut self,
+        parent: StreamId,
+        promised: StreamId,
+        fields: Vec<HeaderField>,
+        events: &mut Events,
+    ) -> Result<(), H2Error> {
+        // RFC 9113 6.6: the associated stream must be open or half-closed (local).
+        match self.streams.get(parent) {
+            Some(entry) => entry.stream.check_push_parent()?,
+            None => {
+                return Err(H2Error::conn(
+                    ErrorCode::PROTOCOL_ERROR,
+                    "PUSH_PROMISE on a stream that is not open",
+                ))
+            }
+        }
+        let cfg = self.config.validation;
+        let stream = self.new_stream(promised);
+        self.streams.insert(stream);
+        self.streams
+            .with(promised, |e| {
+                e.stream.recv_push_promise(parent, fields, &cfg, events)
+            })
+            .expect("stream present")
+    }
+
+    /// RFC 9113 10.5.1: a header list over our limit. A server answers a new request with
+    /// 431; otherwise the stream is reset.
+    fn on_header_list_too_large(
+        &mut self,
+        start: BlockStart,
+        events: &mut Events,
+    ) -> Result<(), H2Error> {
+        let id = match start {
+            BlockStart::Headers { stream_id, .. } => stream_id,
+            BlockStart::PushPromise { promised, .. } => {
+                // Reserve the promised id so it can be reset.
+                self.streams.highest_inbound = self.streams.highest_inbound.max(promised);
+                return Err(H2Error::stream(
+                    promised,
+                    ErrorCode::REFUSED_STREAM,
+                    "promised request headers too large",
+                ));
+            }
+        };
+        let new_request = self.role == Role::Server
+            && self.streams.get(id).is_none()
+            && self.streams.unknown(id) == Unknown::Idle;
+        if new_request && !self.streams.is_local(id) {
+            self.streams.highest_inbound = self.streams.highest_inbound.max(id);
+            let status = [HeaderField::new(":status", "431")];
+            let max = self.remote.max_frame_size();
+            let encoder = &mut self.hpack_out;
+            self.output
+                .write(|buf| encoder.encode_headers(id, &status, true, max, buf));
+            self.count_flood(Flood::LocalReset)?;
+            return Ok(());
+        }
+        let _ = events;
+        Err(H2Error::stream(
+            id,
+            ErrorCode::PROTOCOL_ERROR,
+            "header list larger than SETTINGS_MAX_HEADER_LIST_SIZE",
+        ))
+    }
+
+    // ------------------------------------------------------------------ stream control
+
+    fn on_rst_stream(&mut self, frame: RstStream, events: &mut Events) -> Result<(), H2Error> {
+        self.count_flood(Flood::RemoteReset)?;
+        let id = frame.stream_id;
+        match self
+            .streams
+            .with(id, |e| e.stream.recv_rst_stream(frame.code, events))
+        {
+            Some(result) => result,
+            None => match self.streams.unknown(id) {
+                // RFC 9113 6.4: "If a RST_STREAM frame identifying an idle stream is
+                // received, the recipient MUST treat this as a connection error of type
+                // PROTOCOL_ERROR."
+                Unknown::Idle => Err(H2Error::conn(
+                    ErrorCode::PROTOCOL_ERROR,
+                    "RST_STREAM on an idle stream",
+                )),
+                Unknown::Forgotten => Ok(()),
+            },
+        }
+    }
+
+    fn on_window_update(
+        &mut self,
+        frame: WindowUpdate,
+        events: &mut Events,
+    ) -> Result<(), H2Error> {
+        self.count_flood(Flood::WindowUpdate)?;
+        let id = frame.stream_id;
+        if id.is_zero() {
+            // RFC 9113 6.9.1: "If a sender receives a WINDOW_UPDATE that causes a
+            // flow-control window to exceed this maximum, it MUST terminate either the
+            // stream or the connection, as appropriate."
+            self.send_window.increase(frame.increment).map_err(|_| {
+                H2Error::conn(
+                    ErrorCode::FLOW_CONTROL_ERROR,
+                    "WINDOW_UPDATE overflows the connection window",
+                )
+            })?;
+            events.push(Event::WindowUpdated {
+                stream_id: id,
+                delta: frame.increment,
+            });
+            return Ok(());
+        }
+        match self
+            .streams
+            .with(id, |e| e.stream.recv_window_update(frame.increment, events))
+        {
+            Some(result) => result,
+            None => match self.streams.unknown(id) {
+                // RFC 9113 5.1 idle: only HEADERS and PRIORITY are allowed.
+                Unknown::Idle => Err(H2Error::conn(
+                    ErrorCode::PROTOCOL_ERROR,
+                    "WINDOW_UPDATE on an idle stream",
+                )),
+                Unknown::Forgotten => Ok(()),
+            },
+        }
+    }
+
+    // ------------------------------------------------------------------ connection control
+
+    fn on_settings(&mut self, frame: SettingsFrame, events: &mut Events) -> Result<(), H2Error> {
+        self.count_flood(Flood::Settings)?;
+        if frame.ack {
+            return self.on_settings_ack(events);
+        }
+        let settings = &frame.settings;
+        // RFC 9113 6.5.2: "A client MUST treat receipt of a SETTINGS frame with
+        // SETTINGS_ENABLE_PUSH set to 1 as a connection error of type PROTOCOL_ERROR."
+        if self.role == Role::Client && settings.get(SettingId::ENABLE_PUSH) == Some(1) {
+            return Err(H2Error::conn(
+                ErrorCode::PROTOCOL_ERROR,
+                "server sent SETTINGS_ENABLE_PUSH = 1",
+            ));
+        }
+        // RFC 8441 3: "A sender MUST NOT send a SETTINGS_ENABLE_CONNECT_PROTOCOL parameter
+        // with the value of 0 after previously sending a value of 1."
+        if self.remote.enable_connect_protocol()
+            && settings.get(SettingId::ENABLE_CONNECT_PROTOCOL) == Some(0)
+        {
+            return Err(H2Error::conn(
+                ErrorCode::PROTOCOL_ERROR,
+                "SETTINGS_ENABLE_CONNECT_PROTOCOL went from 1 to 0",
+            ));
+        }
+        let changed = self.remote.apply(settings);
+        for change in &changed {
+            let old = change.original_value.unwrap_or(change.new_value);
+            match change.setting {
+                SettingId::HEADER_TABLE_SIZE => {
+                    self.hpack_out.set_peer_table_size(change.new_value)
+                }
+                // RFC 9113 6.9.2: "a receiver MUST adjust the size of all stream
+                // flow-control windows that it maintains by the difference between the
+                // new value and the old value"; overflow is a connection error.
+                SettingId::INITIAL_WINDOW_SIZE => {
+                    let delta = i64::from(change.new_value) - i64::from(old);
+                    for id in self.streams.active_ids() {
+                        let result = self
+                            .streams
+                            .with(id, |e| e.stream.send_window_mut().adjust(delta));
+                        if let Some(Err(_)) = result {
+                            return Err(H2Error::conn(
+                                ErrorCode::FLOW_CONTROL_ERROR,
+                                "SETTINGS_INITIAL_WINDOW_SIZE change overflows a stream window",
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // RFC 9113 6.5.3: "Upon receiving a SETTINGS frame with the ACK flag set ... the
+        // recipient of a SETTINGS frame MUST immediately emit a SETTINGS frame with the
+        // ACK flag set".
+        self.write_control(&Frame::Settings(SettingsFrame::ack()))?;
+        events.push(Event::RemoteSettingsChanged { changed });
+        Ok(())
+    }
+
+    /// Our oldest outstanding SETTINGS is now in force (RFC 9113 6.5.3).
+    fn on_settings_ack(&mut self, events: &mut Events) -> Result<(), H2Error> {
+        let Some(settings) = self.local.pending.pop_front() else {
+            // An ACK for nothing we sent: ignore rather than fail.
+            return Ok(());
+        };
+        let changed = self.local.current.apply(&settings);
+        for change in &changed {
+            let old = change.original_value.unwrap_or(change.new_value);
+            match change.setting {
+                SettingId::HEADER_TABLE_SIZE => self.hpack_in.set_max_table_size(change.new_value),
+                SettingId::MAX_HEADER_LIST_SIZE => {
+                    self.hpack_in.set_max_header_list_size(change.new_value)
+                }
+                SettingId::MAX_FRAME_SIZE => self.decoder.set_max_frame_size(change.new_value),
+                SettingId::INITIAL_WINDOW_SIZE => {
+                    let delta = i64::from(change.new_value) - i64::from(old);
+                    for id in self.streams.active_ids() {
+                        let result = self
+                            .streams
+                            .with(id, |e| e.stream.recv_window_mut().adjust(delta));
+                        if let Some(Err(_)) = result {
+                            return Err(H2Error::conn(
+                                ErrorCode::FLOW_CONTROL_ERROR,
+                                "SETTINGS_INITIAL_WINDOW_SIZE change overflows a stream window",
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        events.push(Event::SettingsAcknowledged { changed });
+        Ok(())
+    }
+
+    fn on_ping(&mut self, frame: Ping, events: &mut Events) -> Result<(), H2Error> {
+        if frame.ack {
+            events.push(Event::PingAckReceived {
+                data: frame.payload,
+            });
+            if self.shutdown_ping == Some(frame.payload) {
+                self.shutdown_ping = None;
+                self.finish_graceful_shutdown();
+            }
+            return Ok(());
+        }
+        self.count_flood(Flood::Ping)?;
+        // RFC 9113 6.7: "Receivers of a PING frame that does not include an ACK flag MUST
+        // send a PING frame with the ACK flag set in response, with an identical frame
+        // payload."
+        self.write_control(&Frame::Ping(Ping {
+            ack: true,
+            payload: frame.payload,
+        }))?;
+        events.push(Event::PingReceived {
+            data: frame.payload,
+        });
+        Ok(())
+    }
+
+    fn on_goaway(&mut self, frame: GoAway, events: &mut Events) -> Result<(), H2Error> {
+        let last = frame.last_stream_id;
+        // RFC 9113 6.8: "Endpoints MUST NOT increase the value they send in the last
+        // stream identifier" — keep the smallest we heard.
+        let last = self.goaway_received.map_or(last, |prev| prev.min(last));
+        self.goaway_received = Some(last);
+        events.push(Event::ConnectionTerminated {
+            error_code: frame.code,
+            last_stream_id: last,
+            additional_data: frame.debug_data,
+            remote: true,
+        });
+        // RFC 9113 6.8: streams we opened above `last` were not processed and may be
+        // retried on a new connection: report them reset with REFUSED_STREAM.
+        for id in self.streams.local_streams_above(last) {
+            let _ = self.streams.with(id, |e| {
+                e.stream.recv_rst_stream(ErrorCode::REFUSED_STREAM, events)
+            });
+        }
+        Ok(())
+    }
+}

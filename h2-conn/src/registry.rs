@@ -1,0 +1,200 @@
+//! The stream registry: every stream the connection knows, the id rules (RFC 9113 5.1.1),
+//! concurrency counts (5.1.2) and bounded bookkeeping of closed streams.
+
+use h2_frame::StreamId;
+use h2_stream::{Role, Stream, StreamState};
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A stream and the connection's bookkeeping for it.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) stream: Stream,
+    /// Received bytes the application acknowledged but we have not returned yet.
+    pub(crate) pending_ack: u32,
+}
+
+/// Where an unknown stream id stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unknown {
+    /// Never used: above the highest id of its initiator.
+    Idle,
+    /// Used and then forgotten (closed long ago, or skipped and so implicitly closed).
+    Forgotten,
+}
+
+/// Hashes stream ids by multiplication: ids are small distinct integers, SipHash is
+/// wasted work on the hot path.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Registry {
+    role: Role,
+    streams: HashMap<StreamId, Entry, BuildHasherDefault<IdHasher>>,
+    /// Closed streams still in `streams`, oldest first.
+    closed: VecDeque<StreamId>,
+    max_closed: usize,
+    /// Highest stream id the peer opened or promised.
+    pub(crate) highest_inbound: StreamId,
+    /// Highest stream id we opened or promised.
+    pub(crate) highest_outbound: StreamId,
+    open_inbound: u32,
+    open_outbound: u32,
+}
+
+/// RFC 9113 5.1.2: "Streams that are in the "open" state or in either of the "half-closed"
+/// states count toward the maximum number of streams".
+fn counts(state: StreamState) -> bool {
+    matches!(
+        state,
+        StreamState::Open | StreamState::HalfClosedLocal | StreamState::HalfClosedRemote
+    )
+}
+
+impl Registry {
+    pub(crate) fn new(role: Role, max_closed: usize) -> Registry {
+        Registry {
+            role,
+            streams: HashMap::default(),
+            closed: VecDeque::new(),
+            max_closed,
+            highest_inbound: StreamId::ZERO,
+            highest_outbound: StreamId::ZERO,
+            open_inbound: 0,
+            open_outbound: 0,
+        }
+    }
+
+    /// Whether we (not the peer) initiate streams with this id's parity.
+    pub(crate) fn is_local(&self, id: StreamId) -> bool {
+        match self.role {
+            Role::Client => id.is_client_initiated(),
+            Role::Server => id.is_server_initiated(),
+        }
+    }
+
+    pub(crate) fn open_inbound(&self) -> u32 {
+        self.open_inbound
+    }
+
+    pub(crate) fn open_outbound(&self) -> u32 {
+        self.open_outbound
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.streams.len()
+    }
+
+    pub(crate) fn get(&self, id: StreamId) -> Option<&Entry> {
+        self.streams.get(&id)
+    }
+
+    /// Classifies an id that is not in the registry.
+    pub(crate) fn unknown(&self, id: StreamId) -> Unknown {
+        let highest = if self.is_local(id) {
+            self.highest_outbound
+        } else {
+            self.highest_inbound
+        };
+        if id > highest {
+            Unknown::Idle
+        } else {
+            Unknown::Forgotten
+        }
+    }
+
+    /// Adds a new stream (idle) and records its id as the highest of its initiator.
+    /// The caller checked the id is idle.
+    pub(crate) fn insert(&mut self, stream: Stream) {
+        let id = stream.id();
+        if self.is_local(id) {
+            self.highest_outbound = self.highest_outbound.max(id);
+        } else {
+            self.highest_inbound = self.highest_inbound.max(id);
+        }
+        let state = stream.state();
+        self.streams.insert(
+            id,
+            Entry {
+                stream,
+                pending_ack: 0,
+            },
+        );
+        // Streams may arrive already past idle (opened by a send before insertion).
+        self.on_transition(id, StreamState::Idle, state);
+    }
+
+    /// Runs `f` on a stream and keeps the counts and the closed list in step with any
+    /// state change it makes. `None` when the stream is unknown.
+    pub(crate) fn with<R>(&mut self, id: StreamId, f: impl FnOnce(&mut Entry) -> R) -> Option<R> {
+        let entry = self.streams.get_mut(&id)?;
+        let before = entry.stream.state();
+        let result = f(entry);
+        let after = entry.stream.state();
+        if before != after {
+            self.on_transition(id, before, after);
+        }
+        Some(result)
+    }
+
+    fn on_transition(&mut self, id: StreamId, before: StreamState, after: StreamState) {
+        let delta = i64::from(counts(after)) - i64::from(counts(before));
+        let counter = if self.is_local(id) {
+            &mut self.open_outbound
+        } else {
+            &mut self.open_inbound
+        };
+        *counter = (i64::from(*counter) + delta) as u32;
+        if matches!(after, StreamState::Closed(_)) && !matches!(before, StreamState::Closed(_)) {
+            self.closed.push_back(id);
+            while self.closed.len() > self.max_closed {
+                if let Some(old) = self.closed.pop_front() {
+                    self.streams.remove(&old);
+                }
+            }
+        }
+    }
+
+    /// Streams we initiated with an id above `last`: a GOAWAY says the peer never
+    /// processed them (RFC 9113 6.8).
+    pub(crate) fn local_streams_above(&self, last: StreamId) -> Vec<StreamId> {
+        let mut ids: Vec<StreamId> = self
+            .streams
+            .iter()
+            .filter(|(id, e)| self.is_local(**id) && **id > last && !e.stream.is_closed())
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Ids of every stream not closed (for settings that touch all streams).
+    pub(crate) fn active_ids(&self) -> Vec<StreamId> {
+        self.streams
+            .iter()
+            .filter(|(_, e)| !e.stream.is_closed())
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// Approximate heap bytes held by the registry.
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.streams.capacity() * (std::mem::size_of::<(StreamId, Entry)>() + 8)
+            + self.closed.capacity() * std::mem::size_of::<StreamId>()
+    }
+}

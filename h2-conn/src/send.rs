@@ -1,0 +1,458 @@
+//! Commands: what the application asks the connection to send.
+
+use crate::connection::{Connection, Phase};
+use bytes::Bytes;
+use h2_events::{HeaderField, UserError};
+use h2_frame::{
+    AltSvc, Data, ErrorCode, Frame, FrameType, GoAway, Origin, Ping, PriorityUpdate, RstStream,
+    Settings, SettingsFrame, StreamId, Unknown, WindowUpdate, MAX_WINDOW_SIZE, PREFACE,
+};
+use h2_stream::{Role, Stream};
+
+/// Most SETTINGS frames we let wait for acknowledgement at once.
+const MAX_PENDING_SETTINGS: usize = 16;
+
+/// The opaque payload of the PING that measures the round trip of a graceful shutdown.
+const SHUTDOWN_PING: [u8; 8] = *b"h2sd\0\0\0\x01";
+
+impl Connection {
+    /// Queues the connection preface: the client preface and our SETTINGS (client), or our
+    /// SETTINGS (server). Calling it again does nothing.
+    pub fn initiate_connection(&mut self) {
+        if self.phase != Phase::NotStarted {
+            return;
+        }
+        if self.role == Role::Client {
+            self.output.write(|buf| buf.extend_from_slice(PREFACE));
+            self.phase = Phase::AwaitingSettings;
+        } else {
+            self.phase = Phase::AwaitingPreface { matched: 0 };
+        }
+        let settings = self.config.initial_settings.clone();
+        self.write_frame(&Frame::Settings(SettingsFrame::new(settings.clone())));
+        self.local.pending.push_back(settings);
+        if let Some(window) = self.config.initial_connection_window {
+            let window = window.min(MAX_WINDOW_SIZE);
+            if window > self.recv_target {
+                let increment = window - self.recv_target;
+                if self.recv_flow.window.increase(increment).is_ok() {
+                    self.recv_target = window;
+                    self.write_frame(&Frame::WindowUpdate(WindowUpdate {
+                        stream_id: StreamId::ZERO,
+                        increment,
+                    }));
+                }
+            }
+        }
+    }
+
+    /// Sends a header block on a stream: opens a new stream (client; the id must be
+    /// [`next_stream_id`](Connection::next_stream_id) or above), sends a response or 1xx
+    /// (server), or trailers (`end_stream` must then be true).
+    ///
+    /// Headers are validated and normalized as [`Config::validation`](crate::Config) says.
+    pub fn send_headers(
+        &mut self,
+        stream_id: StreamId,
+        headers: &[HeaderField],
+        end_stream: bool,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        let cfg = self.config.validation;
+        let max = self.remote.max_frame_size();
+        if self.streams.get(stream_id).is_none() {
+            let mut stream = self.new_outbound_stream(stream_id)?;
+            let list = stream.send_headers(headers, end_stream, &cfg)?;
+            let encoder = &mut self.hpack_out;
+            self.output
+                .write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
+            drop(list);
+            self.streams.insert(stream);
+            return Ok(());
+        }
+        let (encoder, output) = (&mut self.hpack_out, &mut self.output);
+        self.streams
+            .with(stream_id, |e| {
+                let list = e.stream.send_headers(headers, end_stream, &cfg)?;
+                output.write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
+                Ok(())
+            })
+            .unwrap_or(Err(UserError::NoSuchStream(stream_id)))
+    }
+
+    /// Checks that we may open `stream_id` now and makes the stream.
+    fn new_outbound_stream(&self, stream_id: StreamId) -> Result<Stream, UserError> {
+        // RFC 9113 5.1.1: our parity, above every id we used; a server opens streams
+        // only by promising them.
+        if self.role == Role::Server {
+            return Err(UserError::NoSuchStream(stream_id));
+        }
+        if !self.streams.is_local(stream_id) || stream_id <= self.streams.highest_outbound {
+            return Err(UserError::InvalidStreamId(stream_id));
+        }
+        // RFC 9113 6.8: no new streams after the peer's GOAWAY.
+        if self.goaway_received.is_some() || self.goaway_sent.is_some() {
+            return Err(UserError::ConnectionClosed);
+        }
+        // RFC 9113 5.1.2: the peer's SETTINGS_MAX_CONCURRENT_STREAMS.
+        let limit = self.remote.max_concurrent_streams();
+        if self.streams.open_outbound() >= limit {
+            return Err(UserError::TooManyStreams(limit));
+        }
+        Ok(self.new_stream(stream_id))
+    }
+
+    /// Sends DATA on a stream, split into frames of at most
+    /// [`max_outbound_frame_size`](Connection::max_outbound_frame_size). The whole of
+    /// `data` must fit in [`local_flow_control_window`](Connection::local_flow_control_window);
+    /// otherwise nothing is sent and the error says how much would fit.
+    ///
+    /// Payloads of 1 KiB or more are queued by reference: with
+    /// [`data_to_send_vectored`](Connection::data_to_send_vectored) they reach the socket
+    /// without a copy.
+    pub fn send_data(
+        &mut self,
+        stream_id: StreamId,
+        data: impl Into<Bytes>,
+        end_stream: bool,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        let mut data: Bytes = data.into();
+        let len = u32::try_from(data.len()).map_err(|_| UserError::FlowControlBlocked {
+            stream_id: StreamId::ZERO,
+            available: i64::from(self.send_window.available()),
+        })?;
+        // RFC 9113 6.9.1: "A sender MUST NOT send a flow-controlled frame with a length
+        // that exceeds the space available in either of the flow-control windows".
+        if i64::from(len) > i64::from(self.send_window.available()) {
+            return Err(UserError::FlowControlBlocked {
+                stream_id: StreamId::ZERO,
+                available: i64::from(self.send_window.available()),
+            });
+        }
+        self.streams
+            .with(stream_id, |e| e.stream.send_data(len, end_stream))
+            .unwrap_or(Err(UserError::NoSuchStream(stream_id)))?;
+        self.send_window.decrease(len).expect("checked above");
+        let max = self.remote.max_frame_size() as usize;
+        loop {
+            let chunk = data.split_to(data.len().min(max));
+            let last = data.is_empty();
+            let frame = Data::new(stream_id, chunk, end_stream && last);
+            let output = &mut self.output;
+            output
+                .write(|buf| frame.encode_head(buf, max as u32).map(|_| ()))
+                .expect("DATA head of a checked size always encodes");
+            output.push_payload(frame.data);
+            if last {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Ends our side of a stream with an empty DATA frame carrying END_STREAM.
+    pub fn end_stream(&mut self, stream_id: StreamId) -> Result<(), UserError> {
+        self.send_data(stream_id, Bytes::new(), true)
+    }
+
+    /// Resets a stream with RST_STREAM carrying `error_code`.
+    pub fn reset_stream(
+        &mut self,
+        stream_id: StreamId,
+        error_code: ErrorCode,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        self.streams
+            .with(stream_id, |e| e.stream.send_reset(error_code))
+            .unwrap_or(Err(UserError::NoSuchStream(stream_id)))?;
+        self.write_frame(&Frame::RstStream(RstStream {
+            stream_id,
+            code: error_code,
+        }));
+        Ok(())
+    }
+
+    /// Server push (RFC 9113 8.4): promises `promised_stream_id` (take it from
+    /// [`next_stream_id`](Connection::next_stream_id)) on the client's stream
+    /// `stream_id`, with the request `headers` the pushed response answers. Then send the
+    /// response on the promised stream with `send_headers`/`send_data`.
+    pub fn push_stream(
+        &mut self,
+        stream_id: StreamId,
+        promised_stream_id: StreamId,
+        headers: &[HeaderField],
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        if self.role != Role::Server {
+            return Err(UserError::WrongRole("client: only servers push"));
+        }
+        // RFC 9113 8.4: "A server MUST NOT send a PUSH_PROMISE ... if the client has set
+        // SETTINGS_ENABLE_PUSH to 0".
+        if !self.remote.enable_push() {
+            return Err(UserError::PushDisabled);
+        }
+        if self.goaway_received.is_some() || self.goaway_sent.is_some() {
+            return Err(UserError::ConnectionClosed);
+        }
+        if !self.streams.is_local(promised_stream_id)
+            || promised_stream_id <= self.streams.highest_outbound
+        {
+            return Err(UserError::InvalidStreamId(promised_stream_id));
+        }
+        match self.streams.get(stream_id) {
+            Some(parent) => parent.stream.check_push_parent_send()?,
+            None => return Err(UserError::NoSuchStream(stream_id)),
+        }
+        let cfg = self.config.validation;
+        let mut stream = self.new_stream(promised_stream_id);
+        let list = stream.send_push_promise(headers, &cfg)?;
+        let max = self.remote.max_frame_size();
+        let encoder = &mut self.hpack_out;
+        self.output.write(|buf| {
+            encoder.encode_push_promise(stream_id, promised_stream_id, &list, max, buf)
+        });
+        drop(list);
+        self.streams.insert(stream);
+        Ok(())
+    }
+
+    /// Sends new local settings. They take effect for us when the peer acknowledges them
+    /// ([`Event::SettingsAcknowledged`](crate::Event::SettingsAcknowledged)).
+    pub fn update_settings(&mut self, settings: Settings) -> Result<(), UserError> {
+        self.check_usable()?;
+        settings
+            .validate()
+            .map_err(|e| UserError::InvalidSetting(e.why()))?;
+        if self.role == Role::Server && settings.get(h2_frame::SettingId::ENABLE_PUSH) == Some(1) {
+            return Err(UserError::InvalidSetting(
+                "a server must not set SETTINGS_ENABLE_PUSH to 1",
+            ));
+        }
+        if self.local.pending.len() >= MAX_PENDING_SETTINGS {
+            return Err(UserError::TooManyOutstanding("SETTINGS"));
+        }
+        self.write_frame(&Frame::Settings(SettingsFrame::new(settings.clone())));
+        self.local.pending.push_back(settings);
+        Ok(())
+    }
+
+    /// Sends a PING with an opaque payload; the answer is [`Event::PingAckReceived`](crate::Event::PingAckReceived).
+    pub fn ping(&mut self, data: [u8; 8]) -> Result<(), UserError> {
+        self.check_usable()?;
+        self.write_frame(&Frame::Ping(Ping {
+            ack: false,
+            payload: data,
+        }));
+        Ok(())
+    }
+
+    /// Sends GOAWAY and closes the connection: no more frames are processed or sent.
+    /// `last_stream_id` defaults to the highest stream the peer opened.
+    pub fn close_connection(
+        &mut self,
+        error_code: ErrorCode,
+        last_stream_id: Option<StreamId>,
+        debug_data: Option<Bytes>,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        let last_stream_id = last_stream_id.unwrap_or(self.streams.highest_inbound);
+        self.write_frame(&Frame::GoAway(GoAway {
+            last_stream_id,
+            code: error_code,
+            debug_data: debug_data.unwrap_or_default(),
+        }));
+        self.goaway_sent = Some(last_stream_id);
+        self.phase = Phase::Closed;
+        Ok(())
+    }
+
+    /// Starts a graceful shutdown (RFC 9113 6.8): GOAWAY with stream id 2^31-1 and
+    /// NO_ERROR, then a PING. When its answer arrives (one round trip later, so every
+    /// stream the peer had in flight has arrived) a second GOAWAY carries the real last
+    /// stream id; streams above it are ignored. Existing streams carry on; close the
+    /// connection once they are done.
+    pub fn begin_graceful_shutdown(&mut self) -> Result<(), UserError> {
+        self.check_usable()?;
+        self.write_frame(&Frame::GoAway(GoAway {
+            last_stream_id: StreamId::MAX,
+            code: ErrorCode::NO_ERROR,
+            debug_data: Bytes::new(),
+        }));
+        self.goaway_sent = Some(StreamId::MAX);
+        self.write_frame(&Frame::Ping(Ping {
+            ack: false,
+            payload: SHUTDOWN_PING,
+        }));
+        self.shutdown_ping = Some(SHUTDOWN_PING);
+        Ok(())
+    }
+
+    /// Second phase of a graceful shutdown.
+    pub(crate) fn finish_graceful_shutdown(&mut self) {
+        let last_stream_id = self.streams.highest_inbound;
+        self.write_frame(&Frame::GoAway(GoAway {
+            last_stream_id,
+            code: ErrorCode::NO_ERROR,
+            debug_data: Bytes::new(),
+        }));
+        self.goaway_sent = Some(last_stream_id);
+    }
+
+    /// Opens the peer's receive window by `increment` with WINDOW_UPDATE, for the
+    /// connection (`None`) or a stream. For manual flow control; with the default
+    /// policy prefer [`acknowledge_received_data`](Connection::acknowledge_received_data).
+    pub fn increment_flow_control_window(
+        &mut self,
+        increment: u32,
+        stream_id: Option<StreamId>,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        if increment == 0 || increment > MAX_WINDOW_SIZE {
+            return Err(UserError::WindowOverflow);
+        }
+        let stream_id = stream_id.unwrap_or(StreamId::ZERO);
+        if stream_id.is_zero() {
+            self.recv_flow
+                .window
+                .increase(increment)
+                .map_err(|_| UserError::WindowOverflow)?;
+        } else {
+            self.streams
+                .with(stream_id, |e| {
+                    e.stream
+                        .recv_window_mut()
+                        .increase(increment)
+                        .map_err(|_| UserError::WindowOverflow)
+                })
+                .unwrap_or(Err(UserError::NoSuchStream(stream_id)))?;
+        }
+        self.write_frame(&Frame::WindowUpdate(WindowUpdate {
+            stream_id,
+            increment,
+        }));
+        Ok(())
+    }
+
+    /// Tells the connection the application consumed `acknowledged_size` bytes of DATA
+    /// received on `stream_id` (use `flow_controlled_length` from
+    /// [`Event::DataReceived`](crate::Event::DataReceived)). The window policy decides
+    /// when WINDOW_UPDATE frames go out.
+    pub fn acknowledge_received_data(
+        &mut self,
+        acknowledged_size: u32,
+        stream_id: StreamId,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        if acknowledged_size == 0 {
+            return Ok(());
+        }
+        // A stream forgotten since: only the connection window still matters.
+        let _ = self.streams.with(stream_id, |e| {
+            e.pending_ack = e.pending_ack.saturating_add(acknowledged_size)
+        });
+        self.recv_flow.pending = self.recv_flow.pending.saturating_add(acknowledged_size);
+        self.maybe_return_window(stream_id);
+        self.maybe_return_window(StreamId::ZERO);
+        Ok(())
+    }
+
+    /// Client: signals a stream's priority with PRIORITY_UPDATE (RFC 9218 7.1):
+    /// `urgency` 0..=7 (default 3) and `incremental`.
+    pub fn prioritize(
+        &mut self,
+        stream_id: StreamId,
+        urgency: u8,
+        incremental: bool,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        if self.role != Role::Client {
+            return Err(UserError::WrongRole(
+                "server: PRIORITY_UPDATE is sent by clients",
+            ));
+        }
+        if urgency > 7 || stream_id.is_zero() {
+            return Err(UserError::InvalidState {
+                stream_id,
+                why: "urgency must be 0..=7 on a non-zero stream",
+            });
+        }
+        let value = format!("u={urgency}{}", if incremental { ", i" } else { "" });
+        self.write_frame(&Frame::PriorityUpdate(PriorityUpdate {
+            prioritized_stream_id: stream_id,
+            field_value: Bytes::from(value),
+        }));
+        Ok(())
+    }
+
+    /// Server: advertises an alternative service (RFC 7838) with ALTSVC, for `origin` on
+    /// stream 0, or for the origin of `stream_id`'s request.
+    pub fn advertise_alternative_service(
+        &mut self,
+        field_value: impl Into<Bytes>,
+        origin: Option<Bytes>,
+        stream_id: Option<StreamId>,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        if self.role != Role::Server {
+            return Err(UserError::WrongRole("client: ALTSVC is sent by servers"));
+        }
+        let (stream_id, origin) = match (origin, stream_id) {
+            (Some(origin), None) if !origin.is_empty() => (StreamId::ZERO, origin),
+            (None, Some(id)) if !id.is_zero() => (id, Bytes::new()),
+            _ => {
+                return Err(UserError::InvalidState {
+                    stream_id: StreamId::ZERO,
+                    why: "give exactly one of origin and stream_id",
+                })
+            }
+        };
+        let frame = Frame::AltSvc(AltSvc {
+            stream_id,
+            origin,
+            field_value: field_value.into(),
+        });
+        self.encode_checked(&frame)
+    }
+
+    /// Server: lists the origins this connection is authoritative for (RFC 8336 ORIGIN).
+    pub fn send_origin(&mut self, origins: Vec<Bytes>) -> Result<(), UserError> {
+        self.check_usable()?;
+        if self.role != Role::Server {
+            return Err(UserError::WrongRole("client: ORIGIN is sent by servers"));
+        }
+        self.encode_checked(&Frame::Origin(Origin { origins }))
+    }
+
+    /// Sends a frame of an extension type this crate does not implement. Known types are
+    /// refused: use their own methods.
+    pub fn send_extension_frame(
+        &mut self,
+        frame_type: u8,
+        stream_id: StreamId,
+        flags: u8,
+        payload: Bytes,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        if FrameType(frame_type).name().is_some() {
+            return Err(UserError::InvalidState {
+                stream_id,
+                why: "frame type is a known type; use its method",
+            });
+        }
+        let frame = Frame::Unknown(Unknown {
+            kind: FrameType(frame_type),
+            flags: h2_frame::Flags(flags),
+            stream_id,
+            payload,
+        });
+        self.encode_checked(&frame)
+    }
+
+    /// Serializes a frame whose fields came from the caller.
+    fn encode_checked(&mut self, frame: &Frame) -> Result<(), UserError> {
+        let max = self.remote.max_frame_size();
+        self.output
+            .write(|buf| frame.encode(buf, max))
+            .map_err(UserError::Encode)
+    }
+}
