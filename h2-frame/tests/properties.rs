@@ -83,6 +83,24 @@ fn data() -> impl Strategy<Value = Frame> {
     )
 }
 
+/// DATA frames up to the default max frame size, padding included.
+fn large_data() -> impl Strategy<Value = Frame> {
+    (
+        nonzero_stream_id(),
+        16_000usize..=16_384 - 256,
+        any::<u8>(),
+        pad_len(),
+    )
+        .prop_map(|(stream_id, len, fill, pad_len)| {
+            Frame::Data(Data {
+                stream_id,
+                data: Bytes::from(vec![fill; len]),
+                end_stream: false,
+                pad_len,
+            })
+        })
+}
+
 fn headers() -> impl Strategy<Value = Frame> {
     (
         nonzero_stream_id(),
@@ -335,6 +353,7 @@ macro_rules! roundtrip {
 
 roundtrip! {
     accepts_roundtrip_data: data();
+    accepts_roundtrip_large_data: large_data();
     accepts_roundtrip_headers: headers();
     accepts_roundtrip_priority: priority();
     accepts_roundtrip_rst_stream: rst_stream();
@@ -357,7 +376,7 @@ proptest! {
     /// `push_bytes` and with `push_slice`.
     #[test]
     fn accepts_any_chunking_of_a_valid_stream(
-        frames in prop::collection::vec(frame(), 1..8),
+        frames in prop::collection::vec(prop_oneof![9 => frame(), 1 => large_data()], 1..8),
         chunks in prop::collection::vec(1usize..64, 1..16),
     ) {
         let wire = encode_all(&frames);
