@@ -379,7 +379,7 @@ impl Connection {
 
     /// Queues WINDOW_UPDATE for whatever the policy says to return now.
     pub(crate) fn maybe_return_window(&mut self, stream_id: StreamId) {
-        let policy = self.config.window_policy.clone();
+        let policy = &*self.config.window_policy;
         if stream_id.is_zero() {
             let flow = &mut self.recv_flow;
             if let Some(inc) = policy.increment(self.recv_target, flow.window, flow.pending) {

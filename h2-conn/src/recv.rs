@@ -330,12 +330,16 @@ impl Connection {
         let cfg = self.config.validation;
         if self.streams.get(id).is_none() {
             match self.streams.unknown(id) {
-                // RFC 9113 5.1: a closed stream; we may not know why any more.
+                // RFC 9113 5.1.1: "The identifier of a newly established stream MUST be
+                // numerically greater than all streams that the initiating endpoint has
+                // opened or reserved ... An endpoint that receives an unexpected stream
+                // identifier MUST respond with a connection error of type
+                // PROTOCOL_ERROR." An id below the highest that we do not remember was
+                // skipped or closed long ago: it cannot carry a new request.
                 Unknown::Forgotten => {
-                    return Err(H2Error::stream(
-                        id,
-                        ErrorCode::STREAM_CLOSED,
-                        "HEADERS on a closed stream",
+                    return Err(H2Error::conn(
+                        ErrorCode::PROTOCOL_ERROR,
+                        "HEADERS on a stream id that is not above every id used before",
                     ))
                 }
                 Unknown::Idle => self.open_inbound_stream(id)?,
