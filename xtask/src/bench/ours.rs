@@ -1,17 +1,21 @@
 //! Our stack (`h2-conn`) in the benchmark.
 //!
-//! Not wired yet: `h2_conn::Connection` does not exist yet. Until it lands, every workload
-//! reports "not yet available" (shown as n/a in the table) rather than a number. Once it
-//! lands, this module drives a client `Connection` and a server `Connection` in memory:
-//! `data_to_send()` of one side goes into `receive_bytes()` of the other, the client sends
-//! requests with `send_headers` and reads `ResponseReceived` / `DataReceived` /
-//! `StreamEnded` events, the server answers `RequestReceived` with `send_headers` +
-//! `send_data`, and the client returns window with `acknowledge_received_data`.
+//! A client [`Connection`] and a server [`Connection`] in this process: [`exchange`] hands
+//! `data_to_send()` of one side to `receive_into()` of the other (a `Bytes`, so DATA
+//! payloads reach the client as views of it, without a copy). The client sends requests
+//! with `send_headers` and reads `ResponseReceived` / `DataReceived` / `StreamEnded`,
+//! returning window with `acknowledge_received_data` (the default `HalfConsumed` policy
+//! decides when WINDOW_UPDATE goes out); the server answers `RequestReceived` with
+//! `send_headers` + `send_data`, in W2 as the flow-control window allows.
 
-use super::workload::{Bulk, Failure, Requests, Sample, Stack};
+use bytes::Bytes;
+use h2_conn::{Config, Connection, Event, HeaderField, SettingId, StreamId};
 
-/// Why our stack has no numbers yet.
-const NOT_YET: &str = "h2-conn's Connection is not yet available";
+use super::alloc_count;
+use super::workload::{
+    self, Bulk, Failure, Meter, Requests, Sample, Stack, AUTHORITY, BODY, BODY_LEN_STR, BULK_PATH,
+    CONTENT_TYPE, PATH_PREFIX, PATTERN_LEN, REQUEST_HEADERS, SERVER_MAX_CONCURRENT_STREAMS,
+};
 
 /// Our stack.
 pub(crate) struct Ours;
@@ -21,15 +25,368 @@ impl Stack for Ours {
         "ours"
     }
 
-    fn requests(&self, _w: &Requests) -> Result<Sample, Failure> {
-        Err(Failure::Unavailable(NOT_YET.into()))
+    fn requests(&self, w: &Requests) -> Result<Sample, Failure> {
+        run_requests(w)
     }
 
-    fn bulk(&self, _w: &Bulk) -> Result<Sample, Failure> {
-        Err(Failure::Unavailable(NOT_YET.into()))
+    fn bulk(&self, w: &Bulk) -> Result<Sample, Failure> {
+        run_bulk(w)
     }
 
     fn idle_pair_bytes(&self) -> Result<usize, Failure> {
-        Err(Failure::Unavailable(NOT_YET.into()))
+        let base = alloc_count::snapshot();
+        let (mut client, mut server) = pair(Config::client(), server_config())?;
+        let mut events = Vec::new();
+        while exchange(
+            &mut client,
+            &mut server,
+            &mut events,
+            |_, _| Ok(()),
+            |_, _| Ok(()),
+        )? {}
+        let held = workload::held_since(&base);
+        drop((client, server, events));
+        Ok(held)
     }
+}
+
+fn server_config() -> Config {
+    let mut config = Config::server();
+    config.set_local_setting(
+        SettingId::MAX_CONCURRENT_STREAMS,
+        SERVER_MAX_CONCURRENT_STREAMS,
+    );
+    config
+}
+
+fn pair(client: Config, server: Config) -> Result<(Connection, Connection), Failure> {
+    let mut client = Connection::new(client);
+    let mut server = Connection::new(server);
+    client.initiate_connection();
+    server.initiate_connection();
+    Ok((client, server))
+}
+
+/// Moves client -> server, lets `on_server` handle the server's events, then server ->
+/// client with `on_client`. Returns whether any byte moved. Fails on a connection error
+/// or reset either side reports.
+fn exchange(
+    client: &mut Connection,
+    server: &mut Connection,
+    events: &mut Vec<Event>,
+    mut on_server: impl FnMut(&mut Connection, Event) -> Result<(), Failure>,
+    mut on_client: impl FnMut(&mut Connection, Event) -> Result<(), Failure>,
+) -> Result<bool, Failure> {
+    let mut moved = false;
+    let out = client.data_to_send();
+    if !out.is_empty() {
+        moved = true;
+        server.receive_into(out, events)?;
+        for event in events.drain(..) {
+            fail_on_error("server", &event)?;
+            on_server(server, event)?;
+        }
+    }
+    let out = server.data_to_send();
+    if !out.is_empty() {
+        moved = true;
+        client.receive_into(out, events)?;
+        for event in events.drain(..) {
+            fail_on_error("client", &event)?;
+            on_client(client, event)?;
+        }
+    }
+    Ok(moved)
+}
+
+fn fail_on_error(side: &str, event: &Event) -> Result<(), Failure> {
+    match event {
+        Event::StreamReset { .. } | Event::ConnectionTerminated { .. } => {
+            Err(Failure::Failed(format!("ours {side}: {event:?}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Slots for streams in flight, as in the nghttp2 harness: client stream ids are
+/// consecutive odd numbers and at most 100 are open.
+const SLOTS: usize = 128;
+
+fn slot_of(id: StreamId) -> usize {
+    (id.value() as usize / 2) % SLOTS
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    status_ok: bool,
+    received: u64,
+}
+
+/// Checks a request's header list: GET, the path, the regular header count.
+fn check_request(headers: &[HeaderField], path_ok: impl Fn(&[u8]) -> bool, regular: usize) -> bool {
+    let mut method_ok = false;
+    let mut path_seen = false;
+    let mut count = 0;
+    for field in headers {
+        match &field.name[..] {
+            b":method" => method_ok = field.value == "GET",
+            b":path" => path_seen = path_ok(&field.value),
+            name if name.first() == Some(&b':') => {}
+            _ => count += 1,
+        }
+    }
+    method_ok && path_seen && count == regular
+}
+
+fn status_ok(headers: &[HeaderField]) -> bool {
+    headers
+        .iter()
+        .any(|f| f.name == ":status" && f.value == "200")
+}
+
+fn response_headers(content_length: Bytes) -> Vec<HeaderField> {
+    vec![
+        HeaderField::new(":status", "200"),
+        HeaderField::new("content-type", CONTENT_TYPE),
+        HeaderField::new("content-length", content_length),
+    ]
+}
+
+fn request_headers(w: &Requests) -> Vec<HeaderField> {
+    let mut headers = vec![
+        HeaderField::new(":method", "GET"),
+        HeaderField::new(":scheme", "https"),
+        HeaderField::new(":authority", AUTHORITY),
+        HeaderField::new(":path", "/"),
+    ];
+    headers.extend(w.regular_headers().map(|(n, v)| HeaderField::new(n, v)));
+    headers
+}
+
+fn run_requests(w: &Requests) -> Result<Sample, Failure> {
+    let meter = Meter::start();
+    let (mut client, mut server) = pair(Config::client(), server_config())?;
+    let mut events = Vec::new();
+    let mut headers = request_headers(w);
+    let response = response_headers(Bytes::from_static(BODY_LEN_STR.as_bytes()));
+    let expected_headers = w.regular_header_count();
+    let mut slots = [Slot::default(); SLOTS];
+    let mut path = String::with_capacity(32);
+    let (mut next, mut in_flight, mut completed) = (0, 0, 0);
+    while completed < w.total {
+        while in_flight < w.in_flight && next < w.total {
+            workload::write_path(&mut path, next);
+            headers[3].value = Bytes::copy_from_slice(path.as_bytes());
+            let id = client.next_stream_id()?;
+            client.send_headers(id, &headers, true)?;
+            in_flight += 1;
+            next += 1;
+        }
+        let moved = exchange(
+            &mut client,
+            &mut server,
+            &mut events,
+            |server, event| {
+                if let Event::RequestReceived {
+                    stream_id,
+                    headers,
+                    end_stream,
+                    ..
+                } = event
+                {
+                    let path_ok = |p: &[u8]| p.starts_with(PATH_PREFIX.as_bytes());
+                    if !end_stream || !check_request(&headers, path_ok, expected_headers) {
+                        return Err(Failure::Failed(format!(
+                            "ours server: bad request on {stream_id:?}: {headers:?}"
+                        )));
+                    }
+                    server.send_headers(stream_id, &response, false)?;
+                    server.send_data(stream_id, Bytes::from_static(BODY), true)?;
+                }
+                Ok(())
+            },
+            |client, event| {
+                match event {
+                    Event::ResponseReceived {
+                        stream_id, headers, ..
+                    } => {
+                        if !status_ok(&headers) {
+                            return Err(Failure::Failed(format!(
+                                "ours client: {stream_id:?}: {headers:?}"
+                            )));
+                        }
+                        slots[slot_of(stream_id)].status_ok = true;
+                    }
+                    Event::DataReceived {
+                        stream_id,
+                        data,
+                        flow_controlled_length,
+                        ..
+                    } => {
+                        let slot = &mut slots[slot_of(stream_id)];
+                        let at = slot.received as usize;
+                        if BODY.get(at..at + data.len()) != Some(&data[..]) {
+                            return Err(Failure::Failed(format!(
+                                "ours client: {stream_id:?}: wrong body bytes at {at}"
+                            )));
+                        }
+                        slot.received += data.len() as u64;
+                        client.acknowledge_received_data(flow_controlled_length, stream_id)?;
+                    }
+                    Event::StreamEnded { stream_id } => {
+                        let slot = std::mem::take(&mut slots[slot_of(stream_id)]);
+                        if !slot.status_ok || slot.received != BODY.len() as u64 {
+                            return Err(Failure::Failed(format!(
+                                "ours client: {stream_id:?} ended with status ok {}, {} body bytes",
+                                slot.status_ok, slot.received
+                            )));
+                        }
+                        in_flight -= 1;
+                        completed += 1;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
+        if !moved {
+            return Err(Failure::Failed(format!(
+                "ours stalled after {completed} of {} responses",
+                w.total
+            )));
+        }
+    }
+    let sample = meter.stop(w.total as u64);
+    drop((client, server));
+    Ok(sample)
+}
+
+/// How much the W2 server queues before the bytes are moved to the client: a socket
+/// send buffer's worth, so the bytes in flight stay cache-sized (nghttp2 moves one frame
+/// at a time, hyperium h2 is bounded by its duplex pipe).
+const WRITE_BUDGET: u64 = 256 << 10;
+
+fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
+    let pattern = Bytes::from_static(workload::pattern());
+    let meter = Meter::start();
+    let mut client_config = Config::client();
+    client_config
+        .set_local_setting(SettingId::INITIAL_WINDOW_SIZE, w.window)
+        .set_local_setting(SettingId::MAX_FRAME_SIZE, w.max_frame_size);
+    client_config.initial_connection_window = Some(w.window);
+    let mut server_config = server_config();
+    server_config.set_local_setting(SettingId::INITIAL_WINDOW_SIZE, w.window);
+    let (mut client, mut server) = pair(client_config, server_config)?;
+    let mut events = Vec::new();
+
+    let mut headers = request_headers(&Requests {
+        total: 1,
+        in_flight: 1,
+        extra_headers: false,
+    });
+    headers[3].value = Bytes::from_static(BULK_PATH.as_bytes());
+    let id = client.next_stream_id()?;
+    client.send_headers(id, &headers, true)?;
+
+    let response = response_headers(Bytes::from(w.total.to_string()));
+    let mut sending: Option<StreamId> = None;
+    let mut sent = 0u64;
+    let mut slot = Slot::default();
+    let mut done = false;
+    let mut unacked: Option<(u32, StreamId)> = None;
+    while !done {
+        // The server sends what the window allows, as zero-copy slices of the pattern.
+        if let Some(stream) = sending {
+            let budget_end = sent + WRITE_BUDGET.max(u64::from(w.max_frame_size));
+            while sent < w.total && sent < budget_end {
+                let window = server.local_flow_control_window(stream)?;
+                if window <= 0 {
+                    break;
+                }
+                let at = (sent % PATTERN_LEN as u64) as usize;
+                let n = (w.total - sent)
+                    .min(window as u64)
+                    .min(budget_end - sent)
+                    .min((PATTERN_LEN - at) as u64) as usize;
+                sent += n as u64;
+                server.send_data(stream, pattern.slice(at..at + n), sent == w.total)?;
+            }
+        }
+        let moved = exchange(
+            &mut client,
+            &mut server,
+            &mut events,
+            |server, event| {
+                if let Event::RequestReceived {
+                    stream_id, headers, ..
+                } = event
+                {
+                    let path_ok = |p: &[u8]| p == BULK_PATH.as_bytes();
+                    if !check_request(&headers, path_ok, REQUEST_HEADERS.len()) {
+                        return Err(Failure::Failed(format!(
+                            "ours server: bad bulk request: {headers:?}"
+                        )));
+                    }
+                    server.send_headers(stream_id, &response, false)?;
+                    sending = Some(stream_id);
+                }
+                Ok(())
+            },
+            |client, event| {
+                match event {
+                    Event::ResponseReceived { headers, .. } => {
+                        slot.status_ok = status_ok(&headers);
+                    }
+                    Event::DataReceived {
+                        stream_id,
+                        data,
+                        flow_controlled_length,
+                        ..
+                    } => {
+                        if !workload::check_payload(slot.received, &data) {
+                            return Err(Failure::Failed(format!(
+                                "ours bulk: wrong bytes at {}",
+                                slot.received
+                            )));
+                        }
+                        slot.received += data.len() as u64;
+                        let _ = client;
+                        // Acknowledged once per read (below), as an I/O loop does after
+                        // handling what one read returned. Acknowledging every
+                        // DataReceived instead currently trips the server's WINDOW_UPDATE
+                        // flood limit (500): once the 16 MiB window is used up,
+                        // HalfConsumed's "nearly shut" rule returns window on every ack,
+                        // i.e. two WINDOW_UPDATEs per 16 KiB frame.
+                        unacked = Some((
+                            unacked.map_or(0, |(n, _)| n) + flow_controlled_length,
+                            stream_id,
+                        ));
+                    }
+                    Event::StreamEnded { .. } => {
+                        if !slot.status_ok || slot.received != w.total {
+                            return Err(Failure::Failed(format!(
+                                "ours bulk: ended with status ok {}, {} of {} bytes",
+                                slot.status_ok, slot.received, w.total
+                            )));
+                        }
+                        done = true;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
+        if let Some((n, id)) = unacked.take() {
+            client.acknowledge_received_data(n, id)?;
+        }
+        if !moved && !done {
+            return Err(Failure::Failed(format!(
+                "ours bulk stalled after {} of {} bytes",
+                slot.received, w.total
+            )));
+        }
+    }
+    let sample = meter.stop(w.total);
+    drop((client, server));
+    Ok(sample)
 }

@@ -231,6 +231,10 @@ pub(crate) fn held_since(base: &alloc_count::Snapshot) -> usize {
 #[derive(Debug)]
 pub(crate) enum Failure {
     /// The stack or workload cannot run (yet); shown as "n/a", not an error.
+    #[allow(
+        dead_code,
+        reason = "constructed only while a stack is not wired up yet"
+    )]
     Unavailable(String),
     /// A run failed or a correctness check did not hold: the benchmark aborts.
     Failed(String),
