@@ -2,7 +2,7 @@
 
 use crate::state::{recv_transition, RecvInput, RecvStep, StreamState};
 use crate::stream::Phase;
-use crate::validate::{self, Block};
+use crate::validate::{self, Block, Method};
 use crate::{Role, Stream, ValidationConfig};
 use bytes::Bytes;
 use h2_events::{Event, Priority};
@@ -65,6 +65,12 @@ impl Stream {
         // response as malformed."
         if block == Block::Trailers && !end_stream {
             return Err(malformed("trailers without END_STREAM"));
+        }
+        // RFC 9113 8.5: "Frame types other than DATA or stream management frames
+        // (RST_STREAM, WINDOW_UPDATE, and PRIORITY) MUST NOT be sent on a connected stream
+        // and MUST be treated as a stream error if received."
+        if block == Block::Trailers && self.method == Method::Connect {
+            return Err(malformed("HEADERS on a CONNECT tunnel"));
         }
         let msg = validate::inbound(&mut headers, block, cfg, self.extended_connect)
             .map_err(&malformed)?;

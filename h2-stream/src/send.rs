@@ -2,7 +2,7 @@
 
 use crate::state::{send_transition, SendInput, StreamState};
 use crate::stream::Phase;
-use crate::validate::{self, Block};
+use crate::validate::{self, Block, Method};
 use crate::{Role, Stream, ValidationConfig};
 use h2_events::UserError;
 use h2_frame::ErrorCode;
@@ -48,6 +48,10 @@ impl Stream {
         // END_STREAM flag".
         if block == Block::Trailers && !end_stream {
             return Err(self.invalid("trailers must carry END_STREAM"));
+        }
+        // RFC 9113 8.5: only DATA and stream management frames on a connected stream.
+        if block == Block::Trailers && self.method == Method::Connect {
+            return Err(self.invalid("no HEADERS on a CONNECT tunnel"));
         }
         let (out, msg) = validate::outbound(headers, block, cfg, self.extended_connect)
             .map_err(UserError::InvalidHeaders)?;

@@ -351,3 +351,55 @@ fn stream_ids_and_roles_are_reported() {
     assert!(!s.is_active());
     assert!(server_in(StreamState::HalfClosedRemote).is_active());
 }
+
+#[test]
+fn rfc9113_8_5_headers_on_a_connect_tunnel_are_a_stream_error() {
+    let connect = vec![h(":method", "CONNECT"), h(":authority", "example.com:443")];
+    let (mut s, _) = server_with(connect.clone(), false);
+    malformed(recv(&mut s, trailers(), true).map(|_| ()));
+    s.send_headers(&status("200"), false, &cfg()).unwrap();
+    assert!(s.send_headers(&trailers(), true, &cfg()).is_err());
+    let mut c = Stream::new(client_id(), Role::Client, WIN, WIN);
+    c.send_headers(&connect, false, &cfg()).unwrap();
+    recv(&mut c, status("200"), false).unwrap();
+    malformed(recv(&mut c, trailers(), true).map(|_| ()));
+}
+
+#[test]
+fn rfc8441_extended_connect_stream_carries_an_ordinary_message() {
+    let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
+    s.set_extended_connect(true);
+    let mut ev = Vec::new();
+    let block = vec![
+        h(":method", "CONNECT"),
+        h(":protocol", "websocket"),
+        h(":scheme", "https"),
+        h(":path", "/chat"),
+        h(":authority", "example.com"),
+    ];
+    s.recv_headers(block, false, None, &cfg(), &mut ev).unwrap();
+    data(&mut s, 10, false).unwrap();
+    recv(&mut s, trailers(), true).unwrap();
+}
+
+#[test]
+fn rfc9113_5_1_2_only_open_and_half_closed_streams_count_toward_concurrency() {
+    assert!(!server_in(StreamState::ReservedLocal).is_active());
+    assert!(!client_in(StreamState::ReservedRemote).is_active());
+    assert!(server_in(StreamState::Open).is_active());
+    assert!(client_in(StreamState::HalfClosedLocal).is_active());
+    assert!(server_in(StreamState::HalfClosedRemote).is_active());
+    assert!(!server_in(CLOSED_ES).is_active());
+}
+
+#[test]
+fn rfc9113_6_9_3_reduced_receive_window_rejects_data_beyond_it() {
+    let mut s = server_in(StreamState::Open);
+    data(&mut s, 1000, false).unwrap();
+    // We shrank SETTINGS_INITIAL_WINDOW_SIZE to 500 and the peer acknowledged it.
+    s.recv_window_mut().adjust(500 - i64::from(WIN)).unwrap();
+    assert_eq!(s.recv_window(), -500);
+    let err = data(&mut s, 1, false).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::FLOW_CONTROL_ERROR);
+    data(&mut s, 0, true).unwrap();
+}

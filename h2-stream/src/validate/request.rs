@@ -10,7 +10,8 @@ pub(crate) enum Method {
     Get,
     /// HEAD: its response has no content (RFC 9113 8.1.1); safe and cacheable.
     Head,
-    /// CONNECT (RFC 9113 8.5), plain or extended: content-length is not checked.
+    /// Plain CONNECT (RFC 9113 8.5): the stream is a tunnel; content-length is not
+    /// checked and no HEADERS may follow the first ones.
     Connect,
     /// Anything else.
     Other,
@@ -102,6 +103,9 @@ pub(super) fn check(
         // RFC 9110 7.2: a request carries its authority in :authority or Host (hyper-h2
         // rejects requests with neither, and so do we).
         (None, None) => Err("request without :authority or host"),
+        // An extended CONNECT (RFC 8441) carries an ordinary message on its stream; only a
+        // plain CONNECT makes the stream a tunnel (RFC 9113 8.5).
+        _ if p.protocol.is_some() => Ok(Method::Other),
         _ => Ok(method),
     }
 }
