@@ -466,6 +466,10 @@ impl Bench {
             rows.push(row);
         }
         print_table(&rows);
+        println!(
+            "allocs/req include the harness's own: ours 1 (the :path value), hyperium-h2 about 2 \
+             (the :path string, the per-request response task), nghttp2 none (it copies the header list)"
+        );
         for (s, stack) in self.stacks.iter().enumerate() {
             if let Some(why) = self.cells[s]
                 .iter()
