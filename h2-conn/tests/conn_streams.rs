@@ -1,0 +1,767 @@
+//! Conversation tests for stream rules: states (RFC 9113 5.1), identifiers (5.1.1),
+//! concurrency (5.1.2), priority (5.3), DATA/HEADERS/PRIORITY/RST_STREAM/PUSH_PROMISE/
+//! CONTINUATION frames (6.1-6.4, 6.6, 6.10) and HTTP message rules (8.x).
+
+mod support;
+
+use h2_conn::frame::{FrameType, SettingId};
+use h2_conn::{Bytes, Config, ErrorCode, Event, StreamState};
+use support::frames::{self, sid};
+use support::{
+    client, client_with, data_received, ended, request_received, reset_by_us, server,
+    server_with, terminated, Got,
+};
+
+fn remote_reset(id: u32, code: ErrorCode) -> Event {
+    Event::StreamReset {
+        stream_id: sid(id),
+        error_code: code,
+        remote_reset: true,
+    }
+}
+
+// ---------------------------------------------------------------- 5.1 states
+
+#[test]
+fn rfc9113_5_1_idle_stream_data_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(&mut conn, frames::data(1, "early"));
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::goaway(0, ErrorCode::PROTOCOL_ERROR)]
+    );
+}
+
+#[test]
+fn rfc9113_5_1_idle_stream_window_update_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(&mut conn, frames::window_update(1, 10));
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+}
+
+#[test]
+fn rfc9113_5_1_priority_on_idle_stream_is_allowed() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(&mut conn, frames::priority(5, 0, 16));
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(matches!(events[0], Event::PriorityUpdated { .. }));
+    assert_eq!(peer.recv_frames(&mut conn), vec![]);
+    // The stream is still idle: HEADERS may open it.
+    let events = peer.send(&mut conn, frames::headers(5).get("/").end_stream());
+    assert_eq!(events, vec![request_received(5, "GET", "/", true), ended(5)]);
+}
+
+#[test]
+fn rfc9113_5_1_data_after_our_reset_is_ignored() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    conn.reset_stream(sid(1), ErrorCode::CANCEL).unwrap();
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(1, ErrorCode::CANCEL)]
+    );
+    // Frames the peer sent before it saw our RST_STREAM: ignored, no error.
+    assert_eq!(peer.send(&mut conn, frames::data(1, "late")), vec![]);
+    assert_eq!(
+        peer.send(&mut conn, frames::headers(1).field("x-t", "1").end_stream()),
+        vec![]
+    );
+    assert_eq!(peer.send(&mut conn, frames::window_update(1, 100)), vec![]);
+    assert_eq!(peer.send(&mut conn, frames::rst(1, ErrorCode::CANCEL)), vec![]);
+    assert_eq!(peer.recv_frames(&mut conn), vec![]);
+    // The connection window still counts the late DATA (RFC 9113 6.9).
+    assert!(conn.remote_flow_control_window(sid(0)).unwrap() <= 65_535);
+    assert!(!conn.is_closed());
+}
+
+#[test]
+fn rfc9113_5_1_data_after_end_stream_is_stream_closed() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+    assert_eq!(conn.stream_state(sid(1)), Some(StreamState::HalfClosedRemote));
+    let events = peer.send(&mut conn, frames::data(1, "more"));
+    assert_eq!(events, vec![reset_by_us(1, ErrorCode::STREAM_CLOSED)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(1, ErrorCode::STREAM_CLOSED)]
+    );
+}
+
+#[test]
+fn rfc9113_5_1_frames_after_peer_reset_are_stream_closed() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    let events = peer.send(&mut conn, frames::rst(1, ErrorCode::CANCEL));
+    assert_eq!(events, vec![remote_reset(1, ErrorCode::CANCEL)]);
+    // PRIORITY is still allowed on a closed stream.
+    let events = peer.send(&mut conn, frames::priority(1, 0, 1));
+    assert!(
+        matches!(&events[..], [Event::PriorityUpdated { .. }]),
+        "{events:?}"
+    );
+    let events = peer.send(&mut conn, frames::data(1, "x"));
+    assert_eq!(peer.recv_frames(&mut conn), vec![frames::rst(1, ErrorCode::STREAM_CLOSED)]);
+    assert_eq!(events, vec![]);
+}
+
+#[test]
+fn rfc9113_5_1_half_closed_local_still_receives() {
+    let (mut conn, mut peer) = client();
+    let id = conn.next_stream_id().unwrap();
+    conn.send_headers(id, &support::request_fields("GET", "/"), true)
+        .unwrap();
+    assert_eq!(conn.stream_state(id), Some(StreamState::HalfClosedLocal));
+    peer.recv_frames(&mut conn);
+    let events = peer.send(&mut conn, frames::headers(1).response(200));
+    assert!(matches!(&events[..], [Event::ResponseReceived { .. }]));
+    let events = peer.send(&mut conn, frames::data(1, "body").end_stream());
+    assert_eq!(events, vec![data_received(1, "body", true), ended(1)]);
+    assert!(matches!(conn.stream_state(id), Some(StreamState::Closed(_))));
+    assert_eq!(conn.open_outbound_streams(), 0);
+    // Sending more on a closed stream is a caller error.
+    assert!(conn.send_data(id, "x", false).is_err());
+}
+
+// ---------------------------------------------------------------- 5.1.1 identifiers
+
+#[test]
+fn rfc9113_5_1_1_even_stream_from_client_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(&mut conn, frames::headers(2).get("/").end_stream());
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::goaway(0, ErrorCode::PROTOCOL_ERROR)]
+    );
+}
+
+#[test]
+fn rfc9113_5_1_1_server_may_not_open_streams_with_headers() {
+    let (mut conn, mut peer) = client();
+    let events = peer.send(&mut conn, frames::headers(2).response(200).end_stream());
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+}
+
+#[test]
+fn rfc9113_5_1_1_stream_ids_must_increase() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(5).get("/").end_stream());
+    let events = peer.send(&mut conn, frames::headers(3).get("/").end_stream());
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 5)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::goaway(5, ErrorCode::PROTOCOL_ERROR)]
+    );
+}
+
+#[test]
+fn rfc9113_5_1_1_skipped_streams_are_implicitly_closed() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(7).get("/").end_stream());
+    assert_eq!(conn.stream_state(sid(3)), None);
+    // DATA on a skipped (closed) stream: a stream error, not an idle-stream error.
+    let events = peer.send(&mut conn, frames::data(3, "x"));
+    assert_eq!(events, vec![]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(3, ErrorCode::STREAM_CLOSED)]
+    );
+    assert!(!conn.is_closed());
+}
+
+#[test]
+fn rfc9113_5_1_1_client_ids_are_odd_and_increase() {
+    let (mut conn, mut peer) = client();
+    assert_eq!(conn.next_stream_id(), Ok(sid(1)));
+    conn.send_headers(sid(3), &support::request_fields("GET", "/"), true)
+        .unwrap();
+    assert_eq!(conn.next_stream_id(), Ok(sid(5)));
+    assert_eq!(
+        conn.send_headers(sid(1), &support::request_fields("GET", "/"), true),
+        Err(h2_conn::UserError::InvalidStreamId(sid(1)))
+    );
+    assert_eq!(
+        conn.send_headers(sid(6), &support::request_fields("GET", "/"), true),
+        Err(h2_conn::UserError::InvalidStreamId(sid(6)))
+    );
+    assert_eq!(
+        peer.recv(&mut conn),
+        vec![Got::Headers {
+            stream_id: sid(3),
+            fields: support::request_fields("GET", "/"),
+            end_stream: true
+        }]
+    );
+}
+
+// ---------------------------------------------------------------- 5.1.2 concurrency
+
+fn limited_server(limit: u32) -> (h2_conn::Connection, support::Peer) {
+    let mut config = Config::server();
+    config.set_local_setting(SettingId::MAX_CONCURRENT_STREAMS, limit);
+    server_with(config)
+}
+
+#[test]
+fn rfc9113_5_1_2_over_concurrency_limit_is_refused_stream() {
+    let (mut conn, mut peer) = limited_server(2);
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    peer.send(&mut conn, frames::headers(3).request("POST", "/"));
+    let events = peer.send(&mut conn, frames::headers(5).request("POST", "/"));
+    assert_eq!(events, vec![reset_by_us(5, ErrorCode::REFUSED_STREAM)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(5, ErrorCode::REFUSED_STREAM)]
+    );
+    assert_eq!(conn.open_inbound_streams(), 2);
+    // Once a stream closes, a new one fits.
+    peer.send(&mut conn, frames::data(1, "").end_stream());
+    conn.send_headers(sid(1), &support::fields(&[(":status", "200")]), true)
+        .unwrap();
+    let events = peer.send(&mut conn, frames::headers(7).get("/").end_stream());
+    assert_eq!(events, vec![request_received(7, "GET", "/", true), ended(7)]);
+}
+
+#[test]
+fn rfc9113_5_1_2_half_closed_streams_count() {
+    let (mut conn, mut peer) = limited_server(1);
+    peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+    assert_eq!(conn.open_inbound_streams(), 1);
+    let events = peer.send(&mut conn, frames::headers(3).get("/").end_stream());
+    assert_eq!(events, vec![reset_by_us(3, ErrorCode::REFUSED_STREAM)]);
+}
+
+#[test]
+fn rfc9113_5_1_2_client_respects_peer_limit() {
+    let (mut conn, mut peer) = client();
+    peer.send(&mut conn, frames::settings().max_concurrent_streams(1));
+    peer.recv_frames(&mut conn);
+    conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+        .unwrap();
+    assert_eq!(
+        conn.send_headers(sid(3), &support::request_fields("GET", "/"), true),
+        Err(h2_conn::UserError::TooManyStreams(1))
+    );
+    peer.send(&mut conn, frames::headers(1).response(200).end_stream());
+    conn.send_headers(sid(3), &support::request_fields("GET", "/"), true)
+        .unwrap();
+}
+
+// ---------------------------------------------------------------- 5.3 priority
+
+#[test]
+fn rfc9113_5_3_1_stream_depending_on_itself_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    let events = peer.send(&mut conn, frames::priority(1, 1, 16));
+    assert_eq!(events, vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(1, ErrorCode::PROTOCOL_ERROR)]
+    );
+}
+
+#[test]
+fn rfc9113_5_3_1_headers_depending_on_itself_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(
+        &mut conn,
+        frames::headers(1).get("/").priority(1, 16, false).end_stream(),
+    );
+    assert_eq!(events, vec![]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(1, ErrorCode::PROTOCOL_ERROR)]
+    );
+    // The id counts as used.
+    let events = peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+    assert!(events.is_empty() || conn.is_closed(), "{events:?}");
+}
+
+#[test]
+fn rfc9113_5_3_2_priority_fields_are_reported() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(
+        &mut conn,
+        frames::headers(3).get("/").priority(1, 200, true).end_stream(),
+    );
+    let Event::RequestReceived { priority, .. } = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        *priority,
+        Some(h2_conn::frame::PrioritySpec {
+            dependency: sid(1),
+            exclusive: true,
+            weight: 200
+        })
+    );
+}
+
+// ---------------------------------------------------------------- 6.1 DATA
+
+#[test]
+fn rfc9113_6_1_padding_counts_against_flow_control() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    let events = peer.send(&mut conn, frames::data(1, "hello").padded(3));
+    assert_eq!(
+        events,
+        vec![Event::DataReceived {
+            stream_id: sid(1),
+            data: Bytes::from_static(b"hello"),
+            flow_controlled_length: 9,
+            end_stream: false,
+        }]
+    );
+    assert_eq!(conn.remote_flow_control_window(sid(0)), Ok(65_535 - 9));
+    assert_eq!(conn.remote_flow_control_window(sid(1)), Ok(65_535 - 9));
+}
+
+#[test]
+fn rfc9113_6_1_data_on_stream_0_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(&mut conn, frames::raw(FrameType::DATA, 0, 0, "x"));
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+}
+
+#[test]
+fn rfc9113_6_1_padding_longer_than_payload_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    let events = peer.send(
+        &mut conn,
+        frames::raw(FrameType::DATA, 0x8, 1, &[5u8, b'a', b'b'][..]),
+    );
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 1)]);
+}
+
+#[test]
+fn rfc9113_6_1_data_before_headers_is_malformed() {
+    let (mut conn, mut peer) = client();
+    conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+        .unwrap();
+    peer.recv_frames(&mut conn);
+    let events = peer.send(&mut conn, frames::data(1, "body"));
+    assert_eq!(events, vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(1, ErrorCode::PROTOCOL_ERROR)]
+    );
+}
+
+// ---------------------------------------------------------------- 6.2 HEADERS
+
+#[test]
+fn rfc9113_6_2_headers_on_stream_0_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(&mut conn, frames::raw(FrameType::HEADERS, 0x4, 0, ""));
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+}
+
+#[test]
+fn rfc9113_6_2_padded_headers_are_accepted() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(
+        &mut conn,
+        frames::headers(1).get("/").padded(10).end_stream(),
+    );
+    assert_eq!(events, vec![request_received(1, "GET", "/", true), ended(1)]);
+}
+
+// ---------------------------------------------------------------- 6.3 PRIORITY
+
+#[test]
+fn rfc9113_6_3_priority_on_stream_0_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(
+        &mut conn,
+        frames::raw(FrameType::PRIORITY, 0, 0, &[0, 0, 0, 1, 16][..]),
+    );
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+}
+
+#[test]
+fn rfc9113_6_3_priority_of_wrong_length_is_frame_size_error() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    let events = peer.send(
+        &mut conn,
+        frames::raw(FrameType::PRIORITY, 0, 1, &[0, 0, 0, 0][..]),
+    );
+    assert_eq!(events, vec![reset_by_us(1, ErrorCode::FRAME_SIZE_ERROR)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(1, ErrorCode::FRAME_SIZE_ERROR)]
+    );
+}
+
+// ---------------------------------------------------------------- 6.4 RST_STREAM
+
+#[test]
+fn rfc9113_6_4_rst_stream_closes_the_stream() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    let events = peer.send(&mut conn, frames::rst(1, ErrorCode::CANCEL));
+    assert_eq!(events, vec![remote_reset(1, ErrorCode::CANCEL)]);
+    assert!(matches!(
+        conn.stream_state(sid(1)),
+        Some(StreamState::Closed(_))
+    ));
+    assert_eq!(conn.open_inbound_streams(), 0);
+    // No RST_STREAM in answer to RST_STREAM (RFC 9113 5.4.2).
+    assert_eq!(peer.recv_frames(&mut conn), vec![]);
+    assert!(conn
+        .send_headers(sid(1), &support::fields(&[(":status", "200")]), true)
+        .is_err());
+}
+
+#[test]
+fn rfc9113_6_4_rst_stream_on_idle_stream_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(&mut conn, frames::rst(1, ErrorCode::CANCEL));
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+}
+
+#[test]
+fn rfc9113_6_4_rst_stream_on_stream_0_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(
+        &mut conn,
+        frames::raw(FrameType::RST_STREAM, 0, 0, &[0, 0, 0, 8][..]),
+    );
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+}
+
+#[test]
+fn rfc9113_6_4_rst_stream_of_wrong_length_is_frame_size_error() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    let events = peer.send(
+        &mut conn,
+        frames::raw(FrameType::RST_STREAM, 0, 1, &[0, 0, 8][..]),
+    );
+    assert_eq!(events, vec![terminated(ErrorCode::FRAME_SIZE_ERROR, 1)]);
+}
+
+// ---------------------------------------------------------------- 6.6 PUSH_PROMISE
+
+#[test]
+fn rfc9113_6_6_push_promise_to_server_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+    let events = peer.send(&mut conn, frames::push_promise(1, 2).request("GET", "/p"));
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 1)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::goaway(1, ErrorCode::PROTOCOL_ERROR)]
+    );
+}
+
+#[test]
+fn rfc9113_6_6_client_receives_a_pushed_response() {
+    let (mut conn, mut peer) = client();
+    conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+        .unwrap();
+    peer.recv_frames(&mut conn);
+    let events = peer.send(&mut conn, frames::push_promise(1, 2).request("GET", "/style.css"));
+    assert_eq!(
+        events,
+        vec![Event::PushedStreamReceived {
+            pushed_stream_id: sid(2),
+            parent_stream_id: sid(1),
+            headers: support::request_fields("GET", "/style.css"),
+        }]
+    );
+    assert_eq!(conn.stream_state(sid(2)), Some(StreamState::ReservedRemote));
+    let events = peer.send(&mut conn, frames::headers(2).response(200));
+    assert!(matches!(&events[..], [Event::ResponseReceived { .. }]), "{events:?}");
+    let events = peer.send(&mut conn, frames::data(2, "body{}").end_stream());
+    assert_eq!(events, vec![data_received(2, "body{}", true), ended(2)]);
+}
+
+#[test]
+fn rfc9113_6_6_push_promise_when_disabled_is_protocol_error() {
+    let mut config = Config::client();
+    config.set_local_setting(SettingId::ENABLE_PUSH, 0);
+    let (mut conn, mut peer) = client_with(config);
+    conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+        .unwrap();
+    peer.recv_frames(&mut conn);
+    let events = peer.send(&mut conn, frames::push_promise(1, 2).request("GET", "/p"));
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+}
+
+#[test]
+fn rfc9113_6_6_promised_stream_must_be_even_and_idle() {
+    for promised in [3, 0x7fff_fffd] {
+        let (mut conn, mut peer) = client();
+        conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+            .unwrap();
+        peer.recv_frames(&mut conn);
+        let events = peer.send(
+            &mut conn,
+            frames::push_promise(1, promised).request("GET", "/p"),
+        );
+        assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+    }
+    let (mut conn, mut peer) = client();
+    conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+        .unwrap();
+    peer.send(&mut conn, frames::push_promise(1, 4).request("GET", "/a"));
+    let events = peer.send(&mut conn, frames::push_promise(1, 2).request("GET", "/b"));
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 4)]);
+}
+
+#[test]
+fn rfc9113_6_6_push_promise_on_a_closed_stream_is_an_error() {
+    let (mut conn, mut peer) = client();
+    conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+        .unwrap();
+    peer.send(&mut conn, frames::headers(1).response(200).end_stream());
+    peer.recv_frames(&mut conn);
+    let events = peer.send(&mut conn, frames::push_promise(1, 2).request("GET", "/b"));
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(
+        matches!(
+            &events[0],
+            Event::ConnectionTerminated { error_code, .. } if *error_code == ErrorCode::PROTOCOL_ERROR
+                || *error_code == ErrorCode::STREAM_CLOSED
+        ),
+        "{events:?}"
+    );
+}
+
+// ---------------------------------------------------------------- 6.10 CONTINUATION
+
+#[test]
+fn rfc9113_6_10_continuations_complete_a_header_block() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(
+        &mut conn,
+        frames::headers(1).get("/long").continuations(3).end_stream(),
+    );
+    assert_eq!(
+        events,
+        vec![request_received(1, "GET", "/long", true), ended(1)]
+    );
+}
+
+#[test]
+fn rfc9113_6_10_interleaved_frame_in_header_block_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    assert_eq!(
+        peer.send(&mut conn, frames::headers(1).get("/").unfinished()),
+        vec![]
+    );
+    let events = peer.send(&mut conn, frames::ping(*b"12345678"));
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::goaway(0, ErrorCode::PROTOCOL_ERROR)]
+    );
+}
+
+#[test]
+fn rfc9113_6_10_continuation_on_another_stream_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).get("/").unfinished());
+    let events = peer.send(&mut conn, frames::continuation(3, Bytes::new(), true));
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+}
+
+#[test]
+fn rfc9113_6_10_continuation_without_a_block_is_protocol_error() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+    let events = peer.send(&mut conn, frames::continuation(1, Bytes::new(), true));
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 1)]);
+}
+
+// ---------------------------------------------------------------- 8.x messages
+
+#[test]
+fn rfc9113_8_1_1_content_length_mismatch_is_stream_error() {
+    let (mut conn, mut peer) = server();
+    peer.send(
+        &mut conn,
+        frames::headers(1)
+            .request("POST", "/")
+            .field("content-length", "10"),
+    );
+    let events = peer.send(&mut conn, frames::data(1, "hello").end_stream());
+    assert_eq!(events, vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(1, ErrorCode::PROTOCOL_ERROR)]
+    );
+}
+
+#[test]
+fn rfc9113_8_1_1_data_beyond_content_length_is_stream_error() {
+    let (mut conn, mut peer) = server();
+    peer.send(
+        &mut conn,
+        frames::headers(1)
+            .request("POST", "/")
+            .field("content-length", "3"),
+    );
+    let events = peer.send(&mut conn, frames::data(1, "hello"));
+    assert_eq!(events, vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)]);
+}
+
+#[test]
+fn rfc9113_8_1_trailers_end_the_stream() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    peer.send(&mut conn, frames::data(1, "body"));
+    let events = peer.send(
+        &mut conn,
+        frames::headers(1).field("x-checksum", "abc").end_stream(),
+    );
+    assert_eq!(
+        events,
+        vec![
+            Event::TrailersReceived {
+                stream_id: sid(1),
+                headers: support::fields(&[("x-checksum", "abc")]),
+            },
+            ended(1)
+        ]
+    );
+}
+
+#[test]
+fn rfc9113_8_1_trailers_without_end_stream_are_malformed() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    peer.send(&mut conn, frames::data(1, "body"));
+    let events = peer.send(&mut conn, frames::headers(1).field("x-checksum", "abc"));
+    assert_eq!(events, vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)]);
+}
+
+#[test]
+fn rfc9113_8_1_informational_responses_precede_the_final_one() {
+    let (mut conn, mut peer) = client();
+    conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+        .unwrap();
+    peer.recv_frames(&mut conn);
+    let events = peer.send(&mut conn, frames::headers(1).response(103).field("link", "</s>"));
+    assert_eq!(
+        events,
+        vec![Event::InformationalResponseReceived {
+            stream_id: sid(1),
+            headers: support::fields(&[(":status", "103"), ("link", "</s>")]),
+        }]
+    );
+    let events = peer.send(&mut conn, frames::headers(1).response(200).end_stream());
+    assert_eq!(
+        events,
+        vec![
+            Event::ResponseReceived {
+                stream_id: sid(1),
+                headers: support::fields(&[(":status", "200")]),
+                end_stream: true
+            },
+            ended(1)
+        ]
+    );
+}
+
+fn malformed_request(list: &[(&str, &str)]) {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(
+        &mut conn,
+        frames::headers(1).fields(support::fields(list)).end_stream(),
+    );
+    assert_eq!(
+        events,
+        vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)],
+        "{list:?}"
+    );
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(1, ErrorCode::PROTOCOL_ERROR)],
+        "{list:?}"
+    );
+}
+
+const GET: [(&str, &str); 4] = [
+    (":method", "GET"),
+    (":scheme", "http"),
+    (":authority", "a"),
+    (":path", "/"),
+];
+
+#[test]
+fn rfc9113_8_2_uppercase_field_name_is_malformed() {
+    malformed_request(&[GET[0], GET[1], GET[2], GET[3], ("X-Upper", "1")]);
+}
+
+#[test]
+fn rfc9113_8_2_1_field_value_with_newline_is_malformed() {
+    malformed_request(&[GET[0], GET[1], GET[2], GET[3], ("x-a", "a\nb")]);
+}
+
+#[test]
+fn rfc9113_8_2_2_connection_specific_field_is_malformed() {
+    malformed_request(&[GET[0], GET[1], GET[2], GET[3], ("connection", "close")]);
+    malformed_request(&[GET[0], GET[1], GET[2], GET[3], ("transfer-encoding", "chunked")]);
+}
+
+#[test]
+fn rfc9113_8_2_2_te_other_than_trailers_is_malformed() {
+    malformed_request(&[GET[0], GET[1], GET[2], GET[3], ("te", "gzip")]);
+}
+
+#[test]
+fn rfc9113_8_3_pseudo_header_after_regular_field_is_malformed() {
+    malformed_request(&[GET[0], GET[1], GET[2], ("x-a", "1"), GET[3]]);
+}
+
+#[test]
+fn rfc9113_8_3_1_missing_method_is_malformed() {
+    malformed_request(&[GET[1], GET[2], GET[3]]);
+}
+
+#[test]
+fn rfc9113_8_3_1_response_pseudo_header_in_request_is_malformed() {
+    malformed_request(&[GET[0], GET[1], GET[2], GET[3], (":status", "200")]);
+}
+
+#[test]
+fn rfc9113_8_3_1_duplicate_pseudo_header_is_malformed() {
+    malformed_request(&[GET[0], GET[1], GET[2], GET[3], (":path", "/x")]);
+}
+
+#[test]
+fn rfc9113_8_3_2_response_without_status_is_malformed() {
+    let (mut conn, mut peer) = client();
+    conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+        .unwrap();
+    peer.recv_frames(&mut conn);
+    let events = peer.send(&mut conn, frames::headers(1).field("x-a", "1").end_stream());
+    assert_eq!(events, vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(1, ErrorCode::PROTOCOL_ERROR)]
+    );
+}
+
+#[test]
+fn rfc9113_8_5_connect_has_only_method_and_authority() {
+    let (mut conn, mut peer) = server();
+    let list = support::fields(&[(":method", "CONNECT"), (":authority", "example.com:443")]);
+    let events = peer.send(&mut conn, frames::headers(1).fields(list.clone()));
+    assert_eq!(
+        events,
+        vec![Event::RequestReceived {
+            stream_id: sid(1),
+            headers: list,
+            end_stream: false,
+            priority: None
+        }]
+    );
+    malformed_request(&[(":method", "CONNECT"), (":authority", "a:1"), (":path", "/")]);
+}
