@@ -1,0 +1,469 @@
+//! The example client's HTTP/2 logic, shared by `client` (std) and `tokio_client`: a
+//! [`ClientConn`] owns one `Connection`, keeps up to `--concurrent` requests in flight
+//! until `-n` are done, sends request bodies as windows allow, and prints the first
+//! response like `curl -v` (status and headers on stderr, body on stdout).
+
+use super::outbox::Outbox;
+use h2_conn::frame::SettingId;
+use h2_conn::{Bytes, Config, Connection, ErrorCode, Event, HeaderField, StreamId};
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::Instant;
+
+/// Command line of the example clients.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `host:port` to connect to.
+    pub authority: String,
+    /// The request path, e.g. `/echo`.
+    pub path: String,
+    /// Request body (`--data FILE`); the method is POST when given.
+    pub data: Option<Bytes>,
+    /// Requests to make (`-n`).
+    pub requests: usize,
+    /// Requests in flight at once (`--concurrent`).
+    pub concurrent: usize,
+    /// Start with HTTP/1.1 `Upgrade: h2c` instead of prior knowledge (`--upgrade`).
+    pub upgrade: bool,
+}
+
+/// Usage line of the example clients.
+pub const USAGE: &str =
+    "usage: client http://HOST:PORT/PATH [--data FILE] [-n N] [--concurrent M] [--upgrade]";
+
+impl Options {
+    /// Parses the command line (without the program name).
+    pub fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
+        let mut url = None;
+        let mut options = Options {
+            authority: String::new(),
+            path: "/".into(),
+            data: None,
+            requests: 1,
+            concurrent: 1,
+            upgrade: false,
+        };
+        let mut args = args.peekable();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+            match arg.as_str() {
+                "--data" | "-d" => {
+                    let file = value("--data")?;
+                    let data = std::fs::read(&file).map_err(|e| format!("{file}: {e}"))?;
+                    options.data = Some(Bytes::from(data));
+                }
+                "-n" => options.requests = value("-n")?.parse().map_err(|_| "-n needs a number")?,
+                "--concurrent" | "-m" => {
+                    options.concurrent = value("--concurrent")?
+                        .parse()
+                        .map_err(|_| "--concurrent needs a number")?
+                }
+                "--upgrade" => options.upgrade = true,
+                _ if url.is_none() && !arg.starts_with('-') => url = Some(arg),
+                _ => return Err(format!("unexpected argument {arg}")),
+            }
+        }
+        let url = url.ok_or("missing URL")?;
+        let rest = url
+            .strip_prefix("http://")
+            .ok_or("only http:// URLs (h2c) are supported")?;
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        options.authority = if authority.contains(':') {
+            authority.to_string()
+        } else {
+            format!("{authority}:80")
+        };
+        options.path = path.to_string();
+        options.requests = options.requests.max(1);
+        options.concurrent = options.concurrent.max(1);
+        Ok(options)
+    }
+}
+
+/// A response being received.
+#[derive(Default)]
+struct Exchange {
+    /// Print this one (the first request, and pushed responses to it).
+    print: bool,
+    /// A pushed stream (does not count as a request).
+    pushed: bool,
+    status: Option<u16>,
+    body_len: u64,
+}
+
+/// One HTTP/2 client connection making `requests` requests.
+pub struct ClientConn {
+    conn: Connection,
+    options: Options,
+    outbox: Outbox,
+    exchanges: HashMap<StreamId, Exchange>,
+    started: usize,
+    completed: usize,
+    statuses: HashMap<u16, usize>,
+    errors: Vec<String>,
+    closed: bool,
+    began: Instant,
+}
+
+impl ClientConn {
+    /// A client with the default configuration (push allowed, 1 MiB stream windows).
+    pub fn new(options: Options) -> ClientConn {
+        let mut config = Config::client();
+        config.set_local_setting(SettingId::INITIAL_WINDOW_SIZE, 1 << 20);
+        config.initial_connection_window = Some(16 << 20);
+        ClientConn {
+            conn: Connection::new(config),
+            options,
+            outbox: Outbox::default(),
+            exchanges: HashMap::new(),
+            started: 0,
+            completed: 0,
+            statuses: HashMap::new(),
+            errors: Vec::new(),
+            closed: false,
+            began: Instant::now(),
+        }
+    }
+
+    /// Prior knowledge: queues the preface and the first requests.
+    pub fn start(&mut self) {
+        self.conn.initiate_connection();
+        self.fill();
+    }
+
+    /// Upgrade, step 1: the HTTP/1.1 request to write (the first request, with
+    /// `Upgrade: h2c` and `HTTP2-Settings`). Its response will arrive on stream 1.
+    pub fn upgrade_request(&mut self) -> Result<Vec<u8>, String> {
+        let settings = self
+            .conn
+            .initiate_upgrade_connection(None)
+            .map_err(|e| format!("upgrade: {e}"))?
+            .ok_or("upgrade: no HTTP2-Settings value")?;
+        let (method, body) = match &self.options.data {
+            Some(data) => ("POST", data.clone()),
+            None => ("GET", Bytes::new()),
+        };
+        let mut request = format!(
+            "{method} {} HTTP/1.1\r\nHost: {}\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: {settings}\r\nUser-Agent: h2-sans-io-example\r\n",
+            self.options.path, self.options.authority
+        );
+        if !body.is_empty() {
+            request.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
+        request.push_str("\r\n");
+        eprint!(
+            "{}",
+            request
+                .lines()
+                .map(|l| format!("> {l}\n"))
+                .collect::<String>()
+        );
+        let mut bytes = request.into_bytes();
+        bytes.extend_from_slice(&body);
+        self.started = 1;
+        self.exchanges.insert(
+            StreamId::new(1),
+            Exchange {
+                print: true,
+                ..Exchange::default()
+            },
+        );
+        Ok(bytes)
+    }
+
+    /// Upgrade, step 2: the server answered with this HTTP/1.1 head. On 101 the
+    /// connection is HTTP/2 from here on; feed the bytes that followed the head to
+    /// [`receive`](ClientConn::receive).
+    pub fn upgrade_answered(&mut self, head: &[u8]) -> Result<(), String> {
+        let text = String::from_utf8_lossy(head);
+        for line in text.lines().filter(|l| !l.is_empty()) {
+            eprintln!("< {line}");
+        }
+        let status = text.split(' ').nth(1).unwrap_or_default();
+        if status != "101" {
+            return Err(format!(
+                "the server did not switch protocols (status {status})"
+            ));
+        }
+        self.fill();
+        Ok(())
+    }
+
+    /// Opens requests until `--concurrent` are in flight or `-n` were started.
+    fn fill(&mut self) {
+        let limit = self
+            .options
+            .concurrent
+            .min(self.conn.remote_settings().max_concurrent_streams() as usize);
+        while self.started < self.options.requests && self.in_flight() < limit && !self.closed {
+            let Ok(id) = self.conn.next_stream_id() else {
+                self.errors.push("stream ids exhausted".into());
+                return;
+            };
+            let method = if self.options.data.is_some() {
+                "POST"
+            } else {
+                "GET"
+            };
+            let mut headers = vec![
+                HeaderField::new(":method", method),
+                HeaderField::new(":scheme", "http"),
+                HeaderField::new(":authority", self.options.authority.clone()),
+                HeaderField::new(":path", self.options.path.clone()),
+                HeaderField::new("user-agent", "h2-sans-io-example"),
+            ];
+            if let Some(data) = &self.options.data {
+                headers.push(HeaderField::new("content-length", data.len().to_string()));
+            }
+            let print = self.started == 0;
+            if print {
+                for field in &headers {
+                    eprintln!(
+                        "> {}: {}",
+                        String::from_utf8_lossy(&field.name),
+                        String::from_utf8_lossy(&field.value)
+                    );
+                }
+            }
+            match self
+                .conn
+                .send_headers(id, &headers, self.options.data.is_none())
+            {
+                Ok(()) => {}
+                // The server's SETTINGS lowered the limit: wait for a stream to finish.
+                Err(h2_conn::UserError::TooManyStreams(_)) => return,
+                Err(err) => {
+                    self.errors.push(format!("cannot send request: {err}"));
+                    self.closed = true;
+                    return;
+                }
+            }
+            if let Some(data) = self.options.data.clone() {
+                self.outbox.push(id, data);
+                self.outbox.finish(id, None);
+            }
+            self.exchanges.insert(
+                id,
+                Exchange {
+                    print,
+                    ..Exchange::default()
+                },
+            );
+            self.started += 1;
+        }
+    }
+
+    fn in_flight(&self) -> usize {
+        self.exchanges.values().filter(|e| !e.pushed).count()
+    }
+
+    /// Handles received bytes.
+    pub fn receive(&mut self, data: &[u8]) {
+        let events = match self.conn.receive_data(data) {
+            Ok(events) => events,
+            Err(err) => {
+                self.fail(format!("receive after close: {err}"));
+                return;
+            }
+        };
+        for event in events {
+            self.on_event(event);
+        }
+        self.fill();
+        if let Err(err) = self.outbox.pump(&mut self.conn) {
+            self.fail(format!("cannot send request body: {err}"));
+        }
+        if self.completed == self.options.requests && self.exchanges.is_empty() && !self.closed {
+            // Everything is answered: say goodbye.
+            let _ = self.conn.close_connection(ErrorCode::NO_ERROR, None, None);
+            self.closed = true;
+        }
+    }
+
+    fn on_event(&mut self, event: Event) {
+        match event {
+            Event::ResponseReceived {
+                stream_id, headers, ..
+            }
+            | Event::InformationalResponseReceived { stream_id, headers } => {
+                let Some(exchange) = self.exchanges.get_mut(&stream_id) else {
+                    return;
+                };
+                let status = headers
+                    .iter()
+                    .find(|f| f.name == ":status")
+                    .and_then(|f| std::str::from_utf8(&f.value).ok()?.parse::<u16>().ok());
+                if exchange.print {
+                    let tag = if exchange.pushed {
+                        format!(" (pushed stream {stream_id})")
+                    } else {
+                        String::new()
+                    };
+                    eprintln!("< HTTP/2 {}{tag}", status.unwrap_or(0));
+                    print_fields(&headers);
+                }
+                if status.is_some_and(|s| s >= 200) {
+                    exchange.status = status;
+                }
+            }
+            Event::TrailersReceived { stream_id, headers } => {
+                if self.exchanges.get(&stream_id).is_some_and(|e| e.print) {
+                    eprintln!("< (trailers)");
+                    print_fields(&headers);
+                }
+            }
+            Event::DataReceived {
+                stream_id,
+                data,
+                flow_controlled_length,
+                ..
+            } => {
+                let _ = self
+                    .conn
+                    .acknowledge_received_data(flow_controlled_length, stream_id);
+                if let Some(exchange) = self.exchanges.get_mut(&stream_id) {
+                    exchange.body_len += data.len() as u64;
+                    if exchange.print && !exchange.pushed {
+                        let _ = std::io::stdout().write_all(&data);
+                    }
+                }
+            }
+            Event::PushedStreamReceived {
+                pushed_stream_id,
+                parent_stream_id,
+                headers,
+            } => {
+                let print = self
+                    .exchanges
+                    .get(&parent_stream_id)
+                    .is_some_and(|e| e.print);
+                if print {
+                    let path = headers
+                        .iter()
+                        .find(|f| f.name == ":path")
+                        .map(|f| String::from_utf8_lossy(&f.value).into_owned());
+                    eprintln!("* push promise on stream {parent_stream_id}: stream {pushed_stream_id} for {}", path.unwrap_or_default());
+                }
+                self.exchanges.insert(
+                    pushed_stream_id,
+                    Exchange {
+                        print,
+                        pushed: true,
+                        ..Exchange::default()
+                    },
+                );
+            }
+            Event::StreamEnded { stream_id } => self.finish(stream_id),
+            Event::StreamReset {
+                stream_id,
+                error_code,
+                remote_reset,
+            } => {
+                if self.exchanges.get(&stream_id).is_some_and(|e| !e.pushed) {
+                    self.fail(format!("stream {stream_id} reset with {error_code:?} (by the server: {remote_reset})"));
+                }
+                self.outbox.remove(stream_id);
+                self.finish(stream_id);
+            }
+            Event::ConnectionTerminated {
+                error_code,
+                additional_data,
+                remote,
+                ..
+            } => {
+                let outstanding = self.started - self.completed;
+                if error_code != ErrorCode::NO_ERROR
+                    || outstanding > 0
+                    || self.started < self.options.requests
+                {
+                    self.fail(format!(
+                        "connection terminated ({error_code:?}, by the server: {remote}, {outstanding} requests outstanding): {}",
+                        String::from_utf8_lossy(&additional_data)
+                    ));
+                }
+                self.closed = true;
+            }
+            _ => {}
+        }
+    }
+
+    /// A stream is over (ended or reset).
+    fn finish(&mut self, id: StreamId) {
+        let Some(exchange) = self.exchanges.remove(&id) else {
+            return;
+        };
+        if exchange.pushed {
+            if exchange.print {
+                eprintln!("* pushed stream {id}: {} bytes", exchange.body_len);
+            }
+            return;
+        }
+        self.completed += 1;
+        if let Some(status) = exchange.status {
+            *self.statuses.entry(status).or_default() += 1;
+        }
+    }
+
+    fn fail(&mut self, why: String) {
+        eprintln!("* error: {why}");
+        self.errors.push(why);
+        self.closed = true;
+    }
+
+    /// An I/O error or an early end of the connection.
+    pub fn io_failed(&mut self, why: String) {
+        if !self.is_done() {
+            self.fail(why);
+        }
+    }
+
+    /// Octets to write.
+    pub fn data_to_send(&mut self) -> Bytes {
+        self.conn.data_to_send()
+    }
+
+    /// True when there is nothing left to do: write the last output and close.
+    pub fn is_done(&self) -> bool {
+        self.closed || self.conn.is_closed()
+    }
+
+    /// Prints a summary (more than one request) and returns the outcome.
+    pub fn finish_run(&self) -> Result<(), String> {
+        if self.options.requests > 1 {
+            let secs = self.began.elapsed().as_secs_f64();
+            let mut statuses: Vec<_> = self.statuses.iter().collect();
+            statuses.sort();
+            eprintln!(
+                "* {} requests, {} completed, statuses {:?}, {:.3} s, {:.0} req/s",
+                self.options.requests,
+                self.completed,
+                statuses,
+                secs,
+                self.completed as f64 / secs.max(1e-9)
+            );
+        }
+        if let Some(err) = self.errors.first() {
+            return Err(err.clone());
+        }
+        if self.completed < self.options.requests {
+            return Err(format!(
+                "connection closed with {} of {} requests done",
+                self.completed, self.options.requests
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn print_fields(fields: &[HeaderField]) {
+    for field in fields {
+        eprintln!(
+            "< {}: {}",
+            String::from_utf8_lossy(&field.name),
+            String::from_utf8_lossy(&field.value)
+        );
+    }
+}
