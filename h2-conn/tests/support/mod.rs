@@ -19,6 +19,7 @@
 //! moves them to [`Peer::reasons`] so tests compare codes and ids exactly with `assert_eq!`.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod driver;
 pub mod frames;
 pub mod pair;
 
