@@ -403,6 +403,34 @@ impl Bench {
             }
         }
         print_table(&rows);
+        let spreads: Vec<String> = self
+            .stacks
+            .iter()
+            .enumerate()
+            .flat_map(|(s, stack)| {
+                ids.iter().enumerate().filter_map(move |(col, id)| {
+                    let samples = self.cells[s][col].as_ref().ok()?;
+                    let rates: Vec<f64> = samples.iter().map(Sample::rate).collect();
+                    let lo = rates.iter().copied().fold(f64::INFINITY, f64::min);
+                    let hi = rates.iter().copied().fold(0.0, f64::max);
+                    let mid = median(rates.iter().copied());
+                    (rates.len() > 1).then(|| {
+                        format!(
+                            "{} {} {:.0}%",
+                            stack.name(),
+                            id.name(),
+                            (hi - lo) / mid * 100.0
+                        )
+                    })
+                })
+            })
+            .collect();
+        if !spreads.is_empty() {
+            println!(
+                "spread of the runs, (max - min) / median: {}",
+                spreads.join(", ")
+            );
+        }
 
         println!();
         println!(
