@@ -152,10 +152,7 @@ fn rfc9113_4_1_unknown_frame_type_is_ignored_and_reported() {
     let h2_conn::frame::Frame::Unknown(unknown) = frame else {
         unreachable!()
     };
-    assert_eq!(
-        events,
-        vec![Event::UnknownFrameReceived { frame: unknown }]
-    );
+    assert_eq!(events, vec![Event::UnknownFrameReceived { frame: unknown }]);
     assert_eq!(peer.recv_frames(&mut conn), vec![]);
 }
 
@@ -177,7 +174,9 @@ fn rfc9113_4_1_unknown_flags_are_ignored() {
 #[test]
 fn rfc9113_4_1_reserved_bit_of_stream_id_is_ignored() {
     let (mut conn, mut peer) = server();
-    let mut wire = peer.encode(frames::headers(1).get("/").end_stream()).to_vec();
+    let mut wire = peer
+        .encode(frames::headers(1).get("/").end_stream())
+        .to_vec();
     wire[5] |= 0x80; // the reserved bit
     let events = peer.send_raw(&mut conn, &wire);
     assert_eq!(
@@ -293,7 +292,10 @@ fn rfc9113_5_5_unknown_frame_in_the_middle_of_a_header_block_is_protocol_error()
 fn rfc9113_5_5_unknown_setting_is_ignored() {
     let (mut conn, mut peer) = server();
     let events = peer.send(&mut conn, frames::settings().set(SettingId(0x4242), 9));
-    assert_eq!(events, vec![Event::RemoteSettingsChanged { changed: vec![] }]);
+    assert_eq!(
+        events,
+        vec![Event::RemoteSettingsChanged { changed: vec![] }]
+    );
     assert_eq!(peer.recv_frames(&mut conn), vec![frames::settings_ack()]);
 }
 
@@ -484,7 +486,10 @@ fn rfc9113_6_5_2_header_table_size_change_is_applied_by_our_encoder() {
 #[test]
 fn rfc9113_6_7_ping_is_acked() {
     let (mut conn, mut peer) = server();
-    let events = peer.send(&mut conn, frames::ping(*b"\x01\x02\x03\x04\x05\x06\x07\x08"));
+    let events = peer.send(
+        &mut conn,
+        frames::ping(*b"\x01\x02\x03\x04\x05\x06\x07\x08"),
+    );
     assert_eq!(
         events,
         vec![Event::PingReceived {
@@ -513,7 +518,10 @@ fn rfc9113_6_7_ping_ack_is_not_answered() {
 #[test]
 fn rfc9113_6_7_ping_with_wrong_length_is_frame_size_error() {
     let (mut conn, mut peer) = server();
-    let events = peer.send(&mut conn, frames::raw(FrameType::PING, 0, 0, &b"1234567"[..]));
+    let events = peer.send(
+        &mut conn,
+        frames::raw(FrameType::PING, 0, 0, &b"1234567"[..]),
+    );
     assert_eq!(events, vec![terminated(ErrorCode::FRAME_SIZE_ERROR, 0)]);
     assert_eq!(
         peer.recv_frames(&mut conn),

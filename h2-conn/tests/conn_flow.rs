@@ -58,7 +58,10 @@ fn rfc9113_6_9_1_connection_window_limits_every_stream() {
     assert_eq!(conn.local_flow_control_window(sid(3)), Ok(5_535));
     assert!(matches!(
         conn.send_data(sid(3), vec![0u8; 5_536], false),
-        Err(UserError::FlowControlBlocked { available: 5_535, .. })
+        Err(UserError::FlowControlBlocked {
+            available: 5_535,
+            ..
+        })
     ));
     peer.send(&mut conn, frames::window_update(0, 10_000));
     assert_eq!(conn.local_flow_control_window(sid(3)), Ok(15_535));

@@ -8,8 +8,8 @@ use h2_conn::frame::{FrameType, SettingId};
 use h2_conn::{Bytes, Config, ErrorCode, Event, StreamState};
 use support::frames::{self, sid};
 use support::{
-    client, client_with, data_received, ended, request_received, reset_by_us, server,
-    server_with, terminated, Got,
+    client, client_with, data_received, ended, request_received, reset_by_us, server, server_with,
+    terminated, Got,
 };
 
 fn remote_reset(id: u32, code: ErrorCode) -> Event {
@@ -49,7 +49,10 @@ fn rfc9113_5_1_priority_on_idle_stream_is_allowed() {
     assert_eq!(peer.recv_frames(&mut conn), vec![]);
     // The stream is still idle: HEADERS may open it.
     let events = peer.send(&mut conn, frames::headers(5).get("/").end_stream());
-    assert_eq!(events, vec![request_received(5, "GET", "/", true), ended(5)]);
+    assert_eq!(
+        events,
+        vec![request_received(5, "GET", "/", true), ended(5)]
+    );
 }
 
 #[test]
@@ -68,7 +71,10 @@ fn rfc9113_5_1_data_after_our_reset_is_ignored() {
         vec![]
     );
     assert_eq!(peer.send(&mut conn, frames::window_update(1, 100)), vec![]);
-    assert_eq!(peer.send(&mut conn, frames::rst(1, ErrorCode::CANCEL)), vec![]);
+    assert_eq!(
+        peer.send(&mut conn, frames::rst(1, ErrorCode::CANCEL)),
+        vec![]
+    );
     assert_eq!(peer.recv_frames(&mut conn), vec![]);
     // The connection window still counts the late DATA (RFC 9113 6.9).
     assert!(conn.remote_flow_control_window(sid(0)).unwrap() <= 65_535);
@@ -79,7 +85,10 @@ fn rfc9113_5_1_data_after_our_reset_is_ignored() {
 fn rfc9113_5_1_data_after_end_stream_is_stream_closed() {
     let (mut conn, mut peer) = server();
     peer.send(&mut conn, frames::headers(1).get("/").end_stream());
-    assert_eq!(conn.stream_state(sid(1)), Some(StreamState::HalfClosedRemote));
+    assert_eq!(
+        conn.stream_state(sid(1)),
+        Some(StreamState::HalfClosedRemote)
+    );
     let events = peer.send(&mut conn, frames::data(1, "more"));
     assert_eq!(events, vec![reset_by_us(1, ErrorCode::STREAM_CLOSED)]);
     assert_eq!(
@@ -101,7 +110,10 @@ fn rfc9113_5_1_frames_after_peer_reset_are_stream_closed() {
         "{events:?}"
     );
     let events = peer.send(&mut conn, frames::data(1, "x"));
-    assert_eq!(peer.recv_frames(&mut conn), vec![frames::rst(1, ErrorCode::STREAM_CLOSED)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::rst(1, ErrorCode::STREAM_CLOSED)]
+    );
     assert_eq!(events, vec![]);
 }
 
@@ -117,7 +129,10 @@ fn rfc9113_5_1_half_closed_local_still_receives() {
     assert!(matches!(&events[..], [Event::ResponseReceived { .. }]));
     let events = peer.send(&mut conn, frames::data(1, "body").end_stream());
     assert_eq!(events, vec![data_received(1, "body", true), ended(1)]);
-    assert!(matches!(conn.stream_state(id), Some(StreamState::Closed(_))));
+    assert!(matches!(
+        conn.stream_state(id),
+        Some(StreamState::Closed(_))
+    ));
     assert_eq!(conn.open_outbound_streams(), 0);
     // Sending more on a closed stream is a caller error.
     assert!(conn.send_data(id, "x", false).is_err());
@@ -220,7 +235,10 @@ fn rfc9113_5_1_2_over_concurrency_limit_is_refused_stream() {
     conn.send_headers(sid(1), &support::fields(&[(":status", "200")]), true)
         .unwrap();
     let events = peer.send(&mut conn, frames::headers(7).get("/").end_stream());
-    assert_eq!(events, vec![request_received(7, "GET", "/", true), ended(7)]);
+    assert_eq!(
+        events,
+        vec![request_received(7, "GET", "/", true), ended(7)]
+    );
 }
 
 #[test]
@@ -267,7 +285,10 @@ fn rfc9113_5_3_1_headers_depending_on_itself_is_protocol_error() {
     let (mut conn, mut peer) = server();
     let events = peer.send(
         &mut conn,
-        frames::headers(1).get("/").priority(1, 16, false).end_stream(),
+        frames::headers(1)
+            .get("/")
+            .priority(1, 16, false)
+            .end_stream(),
     );
     assert_eq!(events, vec![]);
     assert_eq!(
@@ -284,7 +305,10 @@ fn rfc9113_5_3_2_priority_fields_are_reported() {
     let (mut conn, mut peer) = server();
     let events = peer.send(
         &mut conn,
-        frames::headers(3).get("/").priority(1, 200, true).end_stream(),
+        frames::headers(3)
+            .get("/")
+            .priority(1, 200, true)
+            .end_stream(),
     );
     let Event::RequestReceived { priority, .. } = &events[0] else {
         panic!("{events:?}")
@@ -367,7 +391,10 @@ fn rfc9113_6_2_padded_headers_are_accepted() {
         &mut conn,
         frames::headers(1).get("/").padded(10).end_stream(),
     );
-    assert_eq!(events, vec![request_received(1, "GET", "/", true), ended(1)]);
+    assert_eq!(
+        events,
+        vec![request_received(1, "GET", "/", true), ended(1)]
+    );
 }
 
 // ---------------------------------------------------------------- 6.3 PRIORITY
@@ -465,7 +492,10 @@ fn rfc9113_6_6_client_receives_a_pushed_response() {
     conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
         .unwrap();
     peer.recv_frames(&mut conn);
-    let events = peer.send(&mut conn, frames::push_promise(1, 2).request("GET", "/style.css"));
+    let events = peer.send(
+        &mut conn,
+        frames::push_promise(1, 2).request("GET", "/style.css"),
+    );
     assert_eq!(
         events,
         vec![Event::PushedStreamReceived {
@@ -476,7 +506,10 @@ fn rfc9113_6_6_client_receives_a_pushed_response() {
     );
     assert_eq!(conn.stream_state(sid(2)), Some(StreamState::ReservedRemote));
     let events = peer.send(&mut conn, frames::headers(2).response(200));
-    assert!(matches!(&events[..], [Event::ResponseReceived { .. }]), "{events:?}");
+    assert!(
+        matches!(&events[..], [Event::ResponseReceived { .. }]),
+        "{events:?}"
+    );
     let events = peer.send(&mut conn, frames::data(2, "body{}").end_stream());
     assert_eq!(events, vec![data_received(2, "body{}", true), ended(2)]);
 }
@@ -540,7 +573,10 @@ fn rfc9113_6_10_continuations_complete_a_header_block() {
     let (mut conn, mut peer) = server();
     let events = peer.send(
         &mut conn,
-        frames::headers(1).get("/long").continuations(3).end_stream(),
+        frames::headers(1)
+            .get("/long")
+            .continuations(3)
+            .end_stream(),
     );
     assert_eq!(
         events,
@@ -647,7 +683,10 @@ fn rfc9113_8_1_informational_responses_precede_the_final_one() {
     conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
         .unwrap();
     peer.recv_frames(&mut conn);
-    let events = peer.send(&mut conn, frames::headers(1).response(103).field("link", "</s>"));
+    let events = peer.send(
+        &mut conn,
+        frames::headers(1).response(103).field("link", "</s>"),
+    );
     assert_eq!(
         events,
         vec![Event::InformationalResponseReceived {
@@ -673,7 +712,9 @@ fn malformed_request(list: &[(&str, &str)]) {
     let (mut conn, mut peer) = server();
     let events = peer.send(
         &mut conn,
-        frames::headers(1).fields(support::fields(list)).end_stream(),
+        frames::headers(1)
+            .fields(support::fields(list))
+            .end_stream(),
     );
     assert_eq!(
         events,
@@ -707,7 +748,13 @@ fn rfc9113_8_2_1_field_value_with_newline_is_malformed() {
 #[test]
 fn rfc9113_8_2_2_connection_specific_field_is_malformed() {
     malformed_request(&[GET[0], GET[1], GET[2], GET[3], ("connection", "close")]);
-    malformed_request(&[GET[0], GET[1], GET[2], GET[3], ("transfer-encoding", "chunked")]);
+    malformed_request(&[
+        GET[0],
+        GET[1],
+        GET[2],
+        GET[3],
+        ("transfer-encoding", "chunked"),
+    ]);
 }
 
 #[test]
@@ -763,5 +810,9 @@ fn rfc9113_8_5_connect_has_only_method_and_authority() {
             priority: None
         }]
     );
-    malformed_request(&[(":method", "CONNECT"), (":authority", "a:1"), (":path", "/")]);
+    malformed_request(&[
+        (":method", "CONNECT"),
+        (":authority", "a:1"),
+        (":path", "/"),
+    ]);
 }

@@ -13,7 +13,10 @@ use tokio::io::DuplexStream;
 const MIB: usize = 1 << 20;
 
 fn body(len: usize) -> Bytes {
-    (0..len).map(|i| (i % 251) as u8).collect::<Vec<u8>>().into()
+    (0..len)
+        .map(|i| (i % 251) as u8)
+        .collect::<Vec<u8>>()
+        .into()
 }
 
 #[derive(Default)]
@@ -164,19 +167,22 @@ fn spawn_connection(connection: h2::client::Connection<DuplexStream, Bytes>) {
 
 #[tokio::test]
 async fn h2_client_gets_from_our_server() {
-    let events = with_our_server(h2::client::Builder::new(), |client, connection| async move {
-        spawn_connection(connection);
-        let mut client = client.ready().await.unwrap();
-        for _ in 0..3 {
-            let (response, _) = client.send_request(get("/"), true).unwrap();
-            let response = response.await.unwrap();
-            assert_eq!(response.status(), 200);
-            let (data, trailers) = read_body(response.into_body()).await;
-            assert_eq!(data, b"hello");
-            assert_eq!(trailers, None);
-            client = client.ready().await.unwrap();
-        }
-    })
+    let events = with_our_server(
+        h2::client::Builder::new(),
+        |client, connection| async move {
+            spawn_connection(connection);
+            let mut client = client.ready().await.unwrap();
+            for _ in 0..3 {
+                let (response, _) = client.send_request(get("/"), true).unwrap();
+                let response = response.await.unwrap();
+                assert_eq!(response.status(), 200);
+                let (data, trailers) = read_body(response.into_body()).await;
+                assert_eq!(data, b"hello");
+                assert_eq!(trailers, None);
+                client = client.ready().await.unwrap();
+            }
+        },
+    )
     .await;
     let requests = events
         .iter()
@@ -187,90 +193,104 @@ async fn h2_client_gets_from_our_server() {
 
 #[tokio::test]
 async fn h2_client_posts_10_mib_and_gets_it_echoed_with_trailers() {
-    with_our_server(h2::client::Builder::new(), |client, connection| async move {
-        spawn_connection(connection);
-        let mut client = client.ready().await.unwrap();
-        let request = Request::builder()
-            .method("POST")
-            .uri("http://example.com/echo")
-            .body(())
-            .unwrap();
-        let (response, mut send) = client.send_request(request, false).unwrap();
-        let payload = body(10 * MIB);
-        // Respect our server's windows: wait for capacity, send what fits.
-        let mut rest = payload.clone();
-        while !rest.is_empty() {
-            send.reserve_capacity(rest.len().min(MIB));
-            let cap = std::future::poll_fn(|cx| send.poll_capacity(cx))
-                .await
-                .unwrap()
+    with_our_server(
+        h2::client::Builder::new(),
+        |client, connection| async move {
+            spawn_connection(connection);
+            let mut client = client.ready().await.unwrap();
+            let request = Request::builder()
+                .method("POST")
+                .uri("http://example.com/echo")
+                .body(())
                 .unwrap();
-            let chunk = rest.split_to(cap.min(rest.len()));
-            send.send_data(chunk, false).unwrap();
-        }
-        let mut trailers = HeaderMap::new();
-        trailers.insert("x-request-trailer", "yes".parse().unwrap());
-        send.send_trailers(trailers).unwrap();
-        let response = response.await.unwrap();
-        assert_eq!(response.status(), 200);
-        let (data, trailers) = read_body(response.into_body()).await;
-        assert!(data == payload, "echoed body differs ({} bytes)", data.len());
-        let trailers = trailers.expect("trailers");
-        assert_eq!(trailers["x-body-length"], (10 * MIB).to_string().as_str());
-        assert_eq!(trailers["x-request-trailer"], "yes");
-    })
+            let (response, mut send) = client.send_request(request, false).unwrap();
+            let payload = body(10 * MIB);
+            // Respect our server's windows: wait for capacity, send what fits.
+            let mut rest = payload.clone();
+            while !rest.is_empty() {
+                send.reserve_capacity(rest.len().min(MIB));
+                let cap = std::future::poll_fn(|cx| send.poll_capacity(cx))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let chunk = rest.split_to(cap.min(rest.len()));
+                send.send_data(chunk, false).unwrap();
+            }
+            let mut trailers = HeaderMap::new();
+            trailers.insert("x-request-trailer", "yes".parse().unwrap());
+            send.send_trailers(trailers).unwrap();
+            let response = response.await.unwrap();
+            assert_eq!(response.status(), 200);
+            let (data, trailers) = read_body(response.into_body()).await;
+            assert!(
+                data == payload,
+                "echoed body differs ({} bytes)",
+                data.len()
+            );
+            let trailers = trailers.expect("trailers");
+            assert_eq!(trailers["x-body-length"], (10 * MIB).to_string().as_str());
+            assert_eq!(trailers["x-request-trailer"], "yes");
+        },
+    )
     .await;
 }
 
 #[tokio::test]
 async fn h2_client_runs_100_concurrent_streams_on_our_server() {
-    with_our_server(h2::client::Builder::new(), |client, connection| async move {
-        spawn_connection(connection);
-        let client = client.ready().await.unwrap();
-        let mut tasks = tokio::task::JoinSet::new();
-        for i in 0..100 {
-            let mut client = client.clone();
-            tasks.spawn(async move {
-                client = client.ready().await.unwrap();
-                let path = format!("/{i}");
-                let (response, _) = client.send_request(get(&path), true).unwrap();
-                let response = response.await.unwrap();
-                read_body(response.into_body()).await.0
-            });
-        }
-        let mut done = 0;
-        while let Some(result) = tasks.join_next().await {
-            assert_eq!(result.unwrap(), b"hello");
-            done += 1;
-        }
-        assert_eq!(done, 100);
-    })
+    with_our_server(
+        h2::client::Builder::new(),
+        |client, connection| async move {
+            spawn_connection(connection);
+            let client = client.ready().await.unwrap();
+            let mut tasks = tokio::task::JoinSet::new();
+            for i in 0..100 {
+                let mut client = client.clone();
+                tasks.spawn(async move {
+                    client = client.ready().await.unwrap();
+                    let path = format!("/{i}");
+                    let (response, _) = client.send_request(get(&path), true).unwrap();
+                    let response = response.await.unwrap();
+                    read_body(response.into_body()).await.0
+                });
+            }
+            let mut done = 0;
+            while let Some(result) = tasks.join_next().await {
+                assert_eq!(result.unwrap(), b"hello");
+                done += 1;
+            }
+            assert_eq!(done, 100);
+        },
+    )
     .await;
 }
 
 #[tokio::test]
 async fn h2_client_sees_our_rst_stream_and_we_see_its_reset() {
-    let events = with_our_server(h2::client::Builder::new(), |client, connection| async move {
-        spawn_connection(connection);
-        let mut client = client.ready().await.unwrap();
-        let (response, _) = client.send_request(get("/reset"), true).unwrap();
-        let err = response.await.unwrap_err();
-        assert_eq!(err.reason(), Some(h2::Reason::REFUSED_STREAM));
-        // The client resets a stream of its own.
-        let mut client = client.ready().await.unwrap();
-        let request = Request::builder()
-            .method("POST")
-            .uri("http://example.com/echo")
-            .body(())
-            .unwrap();
-        let (_response, mut send) = client.send_request(request, false).unwrap();
-        send.send_data(Bytes::from_static(b"partial"), false).unwrap();
-        send.send_reset(h2::Reason::CANCEL);
-        // One more request so we know the reset has reached the server.
-        let mut client = client.ready().await.unwrap();
-        let (response, _) = client.send_request(get("/"), true).unwrap();
-        assert_eq!(response.await.unwrap().status(), 200);
-    })
+    let events = with_our_server(
+        h2::client::Builder::new(),
+        |client, connection| async move {
+            spawn_connection(connection);
+            let mut client = client.ready().await.unwrap();
+            let (response, _) = client.send_request(get("/reset"), true).unwrap();
+            let err = response.await.unwrap_err();
+            assert_eq!(err.reason(), Some(h2::Reason::REFUSED_STREAM));
+            // The client resets a stream of its own.
+            let mut client = client.ready().await.unwrap();
+            let request = Request::builder()
+                .method("POST")
+                .uri("http://example.com/echo")
+                .body(())
+                .unwrap();
+            let (_response, mut send) = client.send_request(request, false).unwrap();
+            send.send_data(Bytes::from_static(b"partial"), false)
+                .unwrap();
+            send.send_reset(h2::Reason::CANCEL);
+            // One more request so we know the reset has reached the server.
+            let mut client = client.ready().await.unwrap();
+            let (response, _) = client.send_request(get("/"), true).unwrap();
+            assert_eq!(response.await.unwrap().status(), 200);
+        },
+    )
     .await;
     assert!(
         events.contains(&Event::StreamReset {
@@ -284,13 +304,16 @@ async fn h2_client_sees_our_rst_stream_and_we_see_its_reset() {
 
 #[tokio::test]
 async fn h2_client_pings_our_server() {
-    let events = with_our_server(h2::client::Builder::new(), |client, mut connection| async move {
-        let mut ping_pong = connection.ping_pong().expect("ping_pong");
-        spawn_connection(connection);
-        let _client = client.ready().await.unwrap();
-        ping_pong.ping(h2::Ping::opaque()).await.unwrap();
-        ping_pong.ping(h2::Ping::opaque()).await.unwrap();
-    })
+    let events = with_our_server(
+        h2::client::Builder::new(),
+        |client, mut connection| async move {
+            let mut ping_pong = connection.ping_pong().expect("ping_pong");
+            spawn_connection(connection);
+            let _client = client.ready().await.unwrap();
+            ping_pong.ping(h2::Ping::opaque()).await.unwrap();
+            ping_pong.ping(h2::Ping::opaque()).await.unwrap();
+        },
+    )
     .await;
     let pings = events
         .iter()
@@ -329,15 +352,18 @@ async fn h2_client_receives_our_push_promise() {
 
 #[tokio::test]
 async fn h2_client_goaway_ends_our_server_cleanly() {
-    let events = with_our_server(h2::client::Builder::new(), |client, connection| async move {
-        let task = tokio::spawn(async move { connection.await });
-        let mut client = client.ready().await.unwrap();
-        let (response, _) = client.send_request(get("/"), true).unwrap();
-        read_body(response.await.unwrap().into_body()).await;
-        // Dropping every handle makes the h2 client send GOAWAY and close.
-        drop(client);
-        task.await.unwrap().unwrap();
-    })
+    let events = with_our_server(
+        h2::client::Builder::new(),
+        |client, connection| async move {
+            let task = tokio::spawn(connection);
+            let mut client = client.ready().await.unwrap();
+            let (response, _) = client.send_request(get("/"), true).unwrap();
+            read_body(response.await.unwrap().into_body()).await;
+            // Dropping every handle makes the h2 client send GOAWAY and close.
+            drop(client);
+            task.await.unwrap().unwrap();
+        },
+    )
     .await;
     assert!(
         events.iter().any(|e| matches!(

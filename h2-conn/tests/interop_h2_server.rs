@@ -13,7 +13,10 @@ use tokio::io::DuplexStream;
 const MIB: usize = 1 << 20;
 
 fn body(len: usize) -> Bytes {
-    (0..len).map(|i| (i % 251) as u8).collect::<Vec<u8>>().into()
+    (0..len)
+        .map(|i| (i % 251) as u8)
+        .collect::<Vec<u8>>()
+        .into()
 }
 
 /// What hyperium's server saw: paths served, and the reason of every request body that
@@ -165,9 +168,7 @@ impl Client {
             }
         }
         self.outbox.flush(conn);
-        self.answers
-            .values()
-            .all(|a| a.ended || a.reset.is_some())
+        self.answers.values().all(|a| a.ended || a.reset.is_some())
     }
 
     fn answer(&mut self, id: StreamId) -> &mut Answer {
@@ -195,7 +196,8 @@ where
     .expect("client timed out");
     // Close politely so the server's accept loop ends.
     if !conn.is_closed() {
-        conn.close_connection(ErrorCode::NO_ERROR, None, None).unwrap();
+        conn.close_connection(ErrorCode::NO_ERROR, None, None)
+            .unwrap();
         let _ = tokio::io::AsyncWriteExt::write_all(&mut ours, &conn.data_to_send()).await;
     }
     drop(ours);
@@ -318,7 +320,8 @@ async fn our_client_and_h2_server_reset_streams() {
         let done = client.on_events(conn, events);
         if done && !reset_sent {
             reset_sent = true;
-            conn.reset_stream(StreamId::new(3), ErrorCode::CANCEL).unwrap();
+            conn.reset_stream(StreamId::new(3), ErrorCode::CANCEL)
+                .unwrap();
             client.get(conn, "/");
             return false;
         }

@@ -27,15 +27,41 @@ enum Side {
 
 #[derive(Clone, Debug)]
 enum Action {
-    Open { end: bool },
-    Respond { stream: usize, end: bool },
-    Data { side: Side, stream: usize, len: u16, end: bool },
-    Trailers { side: Side, stream: usize },
-    Reset { side: Side, stream: usize },
-    Ping { side: Side },
-    Ack { side: Side },
-    Window { side: Side, size: u32 },
-    Deliver { to_server: bool, max: u16 },
+    Open {
+        end: bool,
+    },
+    Respond {
+        stream: usize,
+        end: bool,
+    },
+    Data {
+        side: Side,
+        stream: usize,
+        len: u16,
+        end: bool,
+    },
+    Trailers {
+        side: Side,
+        stream: usize,
+    },
+    Reset {
+        side: Side,
+        stream: usize,
+    },
+    Ping {
+        side: Side,
+    },
+    Ack {
+        side: Side,
+    },
+    Window {
+        side: Side,
+        size: u32,
+    },
+    Deliver {
+        to_server: bool,
+        max: u16,
+    },
     Drive,
 }
 
@@ -141,7 +167,10 @@ impl Model {
                     let again = self.ended.insert((sender, stream_id), true);
                     assert_eq!(again, None, "stream {stream_id} ended twice");
                     assert_eq!(
-                        self.received.get(&(sender, stream_id)).copied().unwrap_or(0),
+                        self.received
+                            .get(&(sender, stream_id))
+                            .copied()
+                            .unwrap_or(0),
                         self.sent.get(&(sender, stream_id)).copied().unwrap_or(0),
                         "all data of {stream_id} delivered before its end"
                     );
@@ -275,13 +304,19 @@ impl Model {
         for &id in &self.streams {
             let c = pair.client.stream_state(id);
             let s = pair.server.stream_state(id);
-            let agree = match (c, s) {
-                (Some(StreamState::Open), Some(StreamState::Open)) => true,
-                (Some(StreamState::HalfClosedLocal), Some(StreamState::HalfClosedRemote)) => true,
-                (Some(StreamState::HalfClosedRemote), Some(StreamState::HalfClosedLocal)) => true,
-                (Some(StreamState::Closed(_)), Some(StreamState::Closed(_))) => true,
-                _ => false,
-            };
+            let agree = matches!(
+                (c, s),
+                (Some(StreamState::Open), Some(StreamState::Open))
+                    | (
+                        Some(StreamState::HalfClosedLocal),
+                        Some(StreamState::HalfClosedRemote)
+                    )
+                    | (
+                        Some(StreamState::HalfClosedRemote),
+                        Some(StreamState::HalfClosedLocal)
+                    )
+                    | (Some(StreamState::Closed(_)), Some(StreamState::Closed(_)))
+            );
             assert!(agree, "stream {id}: client {c:?}, server {s:?}");
             for sender in [Side::Client, Side::Server] {
                 let key = (sender, id);

@@ -8,9 +8,9 @@
 //! value in `assert_eq!`.
 
 use h2_conn::frame::{
-    Bytes, Continuation, Data, ErrorCode, Flags, Frame, FrameType, GoAway, Headers, Ping,
-    Priority, PrioritySpec, PushPromise, RstStream, SettingId, Settings, SettingsFrame, StreamId,
-    Unknown, WindowUpdate,
+    Bytes, Continuation, Data, ErrorCode, Flags, Frame, FrameType, GoAway, Headers, Ping, Priority,
+    PrioritySpec, PushPromise, RstStream, SettingId, Settings, SettingsFrame, StreamId, Unknown,
+    WindowUpdate,
 };
 use h2_conn::hpack::Encoder;
 use h2_conn::HeaderField;

@@ -178,9 +178,7 @@ impl Peer {
 
     /// Sends raw octets (a preface, a truncated frame); returns the events.
     pub fn send_raw(&mut self, conn: &mut Connection, bytes: &[u8]) -> Vec<Event> {
-        let events = conn
-            .receive_data(bytes)
-            .expect("connection accepts input");
+        let events = conn.receive_data(bytes).expect("connection accepts input");
         self.tidy(events)
     }
 
@@ -211,7 +209,10 @@ impl Peer {
     /// Takes everything the connection wrote, as frames (header blocks still encoded;
     /// GOAWAY debug data moved to `reasons`).
     pub fn recv_frames(&mut self, conn: &mut Connection) -> Vec<Frame> {
-        self.pull(conn).into_iter().map(|(frame, _)| frame).collect()
+        self.pull(conn)
+            .into_iter()
+            .map(|(frame, _)| frame)
+            .collect()
     }
 
     /// Takes everything the connection wrote, header blocks decoded.
@@ -256,7 +257,11 @@ impl Peer {
             };
             out.push((frame, got));
         }
-        assert_eq!(self.decoder.buffered_len(), 0, "a partial frame was written");
+        assert_eq!(
+            self.decoder.buffered_len(),
+            0,
+            "a partial frame was written"
+        );
         out
     }
 
