@@ -302,3 +302,22 @@ fn rfc9113_6_9_padding_is_returned_to_the_window_too() {
         ]
     );
 }
+
+#[test]
+fn rfc9113_5_2_1_only_data_is_flow_controlled() {
+    let (mut conn, mut peer) = client_with_stream();
+    peer.send(&mut conn, frames::settings().initial_window_size(0));
+    peer.recv_frames(&mut conn);
+    assert_eq!(conn.local_flow_control_window(sid(1)), Ok(0));
+    // Headers (trailers) and control frames still go out with a closed window.
+    conn.send_headers(sid(1), &support::fields(&[("x-t", "1")]), true)
+        .unwrap();
+    conn.ping(*b"12345678").unwrap();
+    assert_eq!(
+        peer.recv(&mut conn),
+        vec![
+            support::Got::headers(1, &[("x-t", "1")], true),
+            frames::ping(*b"12345678").into()
+        ]
+    );
+}

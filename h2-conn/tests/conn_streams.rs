@@ -816,3 +816,41 @@ fn rfc9113_8_5_connect_has_only_method_and_authority() {
         (":path", "/"),
     ]);
 }
+
+#[test]
+fn rfc9113_8_7_refused_stream_is_reported_for_retry() {
+    let (mut conn, mut peer) = client();
+    conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+        .unwrap();
+    peer.recv_frames(&mut conn);
+    let events = peer.send(&mut conn, frames::rst(1, ErrorCode::REFUSED_STREAM));
+    assert_eq!(events, vec![remote_reset(1, ErrorCode::REFUSED_STREAM)]);
+    assert_eq!(conn.open_outbound_streams(), 0);
+    assert_eq!(conn.next_stream_id(), Ok(sid(3)));
+}
+
+#[test]
+fn rfc9113_10_5_1_header_list_over_our_limit_is_answered_431() {
+    let mut config = Config::server();
+    config.set_local_setting(SettingId::MAX_HEADER_LIST_SIZE, 200);
+    let (mut conn, mut peer) = server_with(config);
+    let big = "v".repeat(300);
+    let events = peer.send(
+        &mut conn,
+        frames::headers(1)
+            .get("/")
+            .field("x-big", &big)
+            .end_stream(),
+    );
+    assert_eq!(events, vec![]);
+    assert_eq!(
+        peer.recv(&mut conn),
+        vec![Got::headers(1, &[(":status", "431")], true)]
+    );
+    // The HPACK context is intact: the next request decodes.
+    let events = peer.send(&mut conn, frames::headers(3).get("/").end_stream());
+    assert_eq!(
+        events,
+        vec![request_received(3, "GET", "/", true), ended(3)]
+    );
+}
