@@ -9,6 +9,7 @@ use std::process::{Command, ExitCode};
 
 mod bench;
 mod fuzz;
+mod interop;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("fuzz") => fuzz::run_cli(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("interop") => interop::run(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask <ci | fuzz TARGET [--seconds N]>");
             return ExitCode::from(2);

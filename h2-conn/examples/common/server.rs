@@ -118,6 +118,8 @@ pub struct ServerConn {
     requests: HashMap<StreamId, InFlight>,
     /// The peer sent GOAWAY: finish what is queued, then close.
     peer_going_away: bool,
+    /// h2c Upgrade: the HTTP/1.1 request (and its body) to answer on stream 1.
+    upgrade_response: Option<(InFlight, Bytes)>,
     /// Log each request to stderr.
     pub verbose: bool,
 }
@@ -137,6 +139,7 @@ impl ServerConn {
             outbox: Outbox::default(),
             requests: HashMap::new(),
             peer_going_away: false,
+            upgrade_response: None,
             verbose: false,
         }
     }
@@ -148,24 +151,32 @@ impl ServerConn {
         conn.initiate_upgrade_connection(Some(settings))
             .map_err(|e| format!("upgrade: {e}"))?;
         let mut server = ServerConn::with(conn);
-        let one = StreamId::new(1);
-        let response = route(&request.method, &request.path);
-        let mut flight = InFlight {
+        let flight = InFlight {
             method: request.method.clone(),
-            response,
+            response: route(&request.method, &request.path),
             started: false,
         };
-        if matches!(flight.response.body, Body::Echo) {
-            server.start_response(one, &mut flight);
-            server
-                .outbox
-                .push(one, Bytes::copy_from_slice(&request.body));
-            server.outbox.finish(one, None);
-        } else {
-            server.start_response(one, &mut flight);
-        }
-        let _ = server.outbox.pump(&mut server.conn);
+        // The response waits for the client's preface and SETTINGS: some clients (curl
+        // 7.x) cannot take more than a small buffer of HTTP/2 right after the 101.
+        server.upgrade_response = Some((flight, Bytes::copy_from_slice(&request.body)));
         Ok(server)
+    }
+
+    /// Answers the upgraded HTTP/1.1 request on stream 1.
+    fn answer_upgrade(&mut self) {
+        let Some((mut flight, body)) = self.upgrade_response.take() else {
+            return;
+        };
+        let one = StreamId::new(1);
+        self.log(format_args!(
+            "stream 1: {} (upgraded from HTTP/1.1)",
+            flight.method
+        ));
+        self.start_response(one, &mut flight);
+        if matches!(flight.response.body, Body::Echo) {
+            self.outbox.push(one, body);
+            self.outbox.finish(one, None);
+        }
     }
 
     /// Handles received bytes: events are answered and as much queued body as the
