@@ -174,3 +174,59 @@ fn out_sensitive(f: &HeaderField) -> bool {
         || &f.name[..] == b"proxy-authorization"
         || (&f.name[..] == b"cookie" && f.value.len() < 20)
 }
+
+type Fields = Vec<(Vec<u8>, Vec<u8>, bool)>;
+
+fn both_ways(
+    owned: &mut Decoder,
+    borrowed: &mut Decoder,
+    block: &[u8],
+    limit: usize,
+) -> (
+    Result<Fields, h2_hpack_glue::DecodeError>,
+    Result<Fields, h2_hpack_glue::DecodeError>,
+) {
+    let mut out = Vec::new();
+    let a = owned
+        .decode(Bytes::copy_from_slice(block), limit, &mut out)
+        .map(|()| {
+            out.iter()
+                .map(|f| (f.name.to_vec(), f.value.to_vec(), f.sensitive))
+                .collect()
+        });
+    let mut got = Vec::new();
+    let b = borrowed
+        .decode_with(block, limit, |n, v, s| {
+            got.push((n.to_vec(), v.to_vec(), s))
+        })
+        .map(|()| got);
+    (a, b)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn decode_with_matches_decode(
+        blocks in lists(),
+        noise in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..64), 0..4),
+        limit in 100usize..3000,
+    ) {
+        let mut enc = Encoder::new();
+        let (mut owned, mut borrowed) = (Decoder::new(4096), Decoder::new(4096));
+        for (_, list) in blocks {
+            let mut wire = BytesMut::new();
+            enc.encode(&list, &mut wire);
+            let (a, b) = both_ways(&mut owned, &mut borrowed, &wire, limit);
+            prop_assert_eq!(a, b);
+            prop_assert_eq!(owned.table_size(), borrowed.table_size());
+        }
+        for block in noise {
+            let (a, b) = both_ways(&mut owned, &mut borrowed, &block, limit);
+            prop_assert_eq!(&a, &b);
+            if a.is_err() {
+                break;
+            }
+        }
+    }
+}

@@ -42,6 +42,8 @@ pub struct Decoder {
     /// start with a size update (RFC 7541 4.2).
     update_required: bool,
     scratch: BytesMut,
+    /// Huffman text for [`Decoder::decode_with`], reused.
+    text: BytesMut,
 }
 
 impl Decoder {
@@ -53,6 +55,7 @@ impl Decoder {
             max_allowed: max_table_size,
             update_required: false,
             scratch: BytesMut::new(),
+            text: BytesMut::new(),
         }
     }
 
@@ -92,27 +95,7 @@ impl Decoder {
     ) -> Result<(), DecodeError> {
         let buf: &[u8] = &block;
         let mut pos = 0;
-        // RFC 7541 4.2: "This dynamic table size update MUST occur at the beginning of the
-        // first header block following the change to the dynamic table size."
-        while let Some(&b) = buf.get(pos) {
-            if b & 0xe0 != 0x20 {
-                break;
-            }
-            let size = integer::decode(buf, &mut pos, 5)?;
-            // RFC 7541 6.3: "The new maximum size MUST be lower than or equal to the limit
-            // determined by the protocol using HPACK."
-            if size > self.max_allowed {
-                return Err(DecodeError::SizeUpdateTooLarge {
-                    size,
-                    max: self.max_allowed,
-                });
-            }
-            self.table.set_max_size(size as usize, |_, _| {});
-            self.update_required = false;
-        }
-        if self.update_required {
-            return Err(DecodeError::MissingSizeUpdate);
-        }
+        self.size_updates(buf, &mut pos)?;
 
         let start_len = out.len();
         let mut list_size = 0usize;
@@ -160,6 +143,167 @@ impl Decoder {
             });
         }
         Ok(())
+    }
+
+    /// Dynamic table size updates at the start of a block (RFC 7541 4.2, 6.3).
+    fn size_updates(&mut self, buf: &[u8], pos: &mut usize) -> Result<(), DecodeError> {
+        // RFC 7541 4.2: "This dynamic table size update MUST occur at the beginning of the
+        // first header block following the change to the dynamic table size."
+        while let Some(&b) = buf.get(*pos) {
+            if b & 0xe0 != 0x20 {
+                break;
+            }
+            let size = integer::decode(buf, pos, 5)?;
+            // RFC 7541 6.3: "The new maximum size MUST be lower than or equal to the limit
+            // determined by the protocol using HPACK."
+            if size > self.max_allowed {
+                return Err(DecodeError::SizeUpdateTooLarge {
+                    size,
+                    max: self.max_allowed,
+                });
+            }
+            self.table.set_max_size(size as usize, |_, _| {});
+            self.update_required = false;
+        }
+        if self.update_required {
+            return Err(DecodeError::MissingSizeUpdate);
+        }
+
+        Ok(())
+    }
+
+    /// Decodes one complete header block without taking ownership of anything: `f` gets
+    /// each field's name, value and never-indexed flag as borrowed slices (of the static
+    /// table, the dynamic table, `block`, or a reused Huffman buffer), so no reference
+    /// count is touched and nothing is allocated except for entries added to the dynamic
+    /// table. This is the fastest path, for callers that validate or copy fields at once.
+    ///
+    /// Limits and errors are those of [`Decoder::decode`]; once the running list size
+    /// passes `max_list_size`, `f` is no longer called, decoding goes on to keep the table
+    /// in sync, and [`DecodeError::HeaderListTooLarge`] is returned (discard what `f` got).
+    ///
+    /// ```
+    /// let mut decoder = h2_hpack_glue::Decoder::new(4096);
+    /// let mut names = Vec::new();
+    /// decoder
+    ///     .decode_with(b"\x82\x84", 1 << 16, |name, _value, _sensitive| names.push(name.to_vec()))
+    ///     .unwrap();
+    /// assert_eq!(names, [b":method".to_vec(), b":path".to_vec()]);
+    /// ```
+    pub fn decode_with(
+        &mut self,
+        block: &[u8],
+        max_list_size: usize,
+        mut f: impl FnMut(&[u8], &[u8], bool),
+    ) -> Result<(), DecodeError> {
+        let buf = block;
+        let mut pos = 0;
+        self.size_updates(buf, &mut pos)?;
+        let mut list_size = 0usize;
+        let mut emit = |name: &[u8], value: &[u8], sensitive: bool| {
+            list_size = list_size.saturating_add(field_size(name.len(), value.len()));
+            // HPACK bomb guard: past the limit, only count.
+            if list_size <= max_list_size {
+                f(name, value, sensitive);
+            }
+        };
+        while let Some(&b) = buf.get(pos) {
+            if b & 0x80 != 0 {
+                let index = integer::decode(buf, &mut pos, 7)?;
+                let (name, value) = self.lookup(index)?;
+                emit(name, value, false);
+                continue;
+            }
+            let (prefix, indexing, sensitive) = if b & 0x40 != 0 {
+                (6, true, false)
+            } else if b & 0x20 != 0 {
+                return Err(DecodeError::SizeUpdateNotAtStart);
+            } else {
+                (4, false, b & 0x10 != 0)
+            };
+            let index = integer::decode(buf, &mut pos, prefix)?;
+            self.text.clear();
+            let name = if index == 0 {
+                self.span(buf, &mut pos)?
+            } else {
+                self.lookup(index)?;
+                Span::Table(index)
+            };
+            let value = self.span(buf, &mut pos)?;
+            if indexing {
+                let name = match name {
+                    Span::Table(i) => self.name_bytes(i)?,
+                    other => own_into(&mut self.scratch, other.get(buf, &self.text, &self.table)),
+                };
+                let value = own_into(&mut self.scratch, value.get(buf, &self.text, &self.table));
+                emit(&name, &value, false);
+                self.table.insert(Entry { name, value }, |_, _| {});
+            } else {
+                let n = name.get(buf, &self.text, &self.table);
+                let v = value.get(buf, &self.text, &self.table);
+                emit(n, v, sensitive);
+            }
+        }
+        if list_size > max_list_size {
+            return Err(DecodeError::HeaderListTooLarge {
+                size: list_size,
+                limit: max_list_size,
+            });
+        }
+        Ok(())
+    }
+
+    /// Name and value of a table entry, borrowed.
+    #[inline]
+    fn lookup(&self, index: u32) -> Result<(&[u8], &[u8]), DecodeError> {
+        let i = index as usize;
+        if i == 0 {
+            return Err(DecodeError::InvalidIndex { index });
+        }
+        if i <= STATIC_LEN {
+            let (n, v) = STATIC[i - 1];
+            return Ok((n, v));
+        }
+        match self.table.get(i - STATIC_LEN - 1) {
+            Some(e) => Ok((&e.name, &e.value)),
+            None => Err(DecodeError::InvalidIndex { index }),
+        }
+    }
+
+    /// The name of table entry `index` as `Bytes`.
+    fn name_bytes(&self, index: u32) -> Result<Bytes, DecodeError> {
+        let i = index as usize;
+        if (1..=STATIC_LEN).contains(&i) {
+            return Ok(Bytes::from_static(STATIC[i - 1].0));
+        }
+        match i
+            .checked_sub(STATIC_LEN + 1)
+            .and_then(|i| self.table.get(i))
+        {
+            Some(e) => Ok(e.name.clone()),
+            None => Err(DecodeError::InvalidIndex { index }),
+        }
+    }
+
+    /// Where a string literal's text is: in the block, or Huffman-decoded into `text`.
+    #[inline]
+    fn span(&mut self, buf: &[u8], pos: &mut usize) -> Result<Span, DecodeError> {
+        let Some(&first) = buf.get(*pos) else {
+            return Err(DecodeError::Truncated);
+        };
+        let len = integer::decode(buf, pos, 7)? as usize;
+        let start = *pos;
+        let end = match start.checked_add(len) {
+            Some(end) if end <= buf.len() => end,
+            _ => return Err(DecodeError::Truncated),
+        };
+        *pos = end;
+        if first & 0x80 == 0 {
+            return Ok(Span::Block(start, end));
+        }
+        let from = self.text.len();
+        huffman::decode(&buf[start..end], &mut self.text)?;
+        Ok(Span::Text(from, self.text.len()))
     }
 
     #[inline]
@@ -236,9 +380,7 @@ impl Decoder {
     /// split off before: a fresh chunk is started when the current one is full.
     #[inline]
     fn reserve_scratch(&mut self, need: usize) {
-        if self.scratch.capacity() - self.scratch.len() < need {
-            self.scratch = BytesMut::with_capacity(need.max(SCRATCH_CHUNK));
-        }
+        reserve_chunk(&mut self.scratch, need);
     }
 
     /// Copies a slice of the input block into the scratch buffer, so that a table entry
@@ -247,9 +389,7 @@ impl Decoder {
         if s.is_empty() || !block.as_ptr_range().contains(&s.as_ptr()) {
             return s;
         }
-        self.reserve_scratch(s.len());
-        self.scratch.extend_from_slice(&s);
-        self.scratch.split().freeze()
+        own_into(&mut self.scratch, &s)
     }
 
     /// Adds a literal to the dynamic table (RFC 7541 6.2.1) and returns the field.
@@ -263,5 +403,53 @@ impl Decoder {
         };
         self.table.insert(Entry { name, value }, |_, _| {});
         field
+    }
+}
+
+/// Starts a fresh chunk when `scratch` has no room for `need` more bytes, without copying
+/// what was split off before.
+#[inline]
+fn reserve_chunk(scratch: &mut BytesMut, need: usize) {
+    if scratch.capacity() - scratch.len() < need {
+        *scratch = BytesMut::with_capacity(need.max(SCRATCH_CHUNK));
+    }
+}
+
+/// Copies `s` into the scratch chunk and returns it as `Bytes`.
+fn own_into(scratch: &mut BytesMut, s: &[u8]) -> Bytes {
+    if s.is_empty() {
+        return Bytes::new();
+    }
+    reserve_chunk(scratch, s.len());
+    scratch.extend_from_slice(s);
+    scratch.split().freeze()
+}
+
+/// Where [`Decoder::decode_with`] finds a string.
+#[derive(Clone, Copy)]
+enum Span {
+    /// `block[start..end]`.
+    Block(usize, usize),
+    /// `text[start..end]`.
+    Text(usize, usize),
+    /// The name of a table entry (already checked to exist).
+    Table(u32),
+}
+
+impl Span {
+    #[inline]
+    fn get<'a>(self, block: &'a [u8], text: &'a [u8], table: &'a DynamicTable) -> &'a [u8] {
+        match self {
+            Span::Block(a, b) => &block[a..b],
+            Span::Text(a, b) => &text[a..b],
+            Span::Table(i) => {
+                let i = i as usize;
+                if i <= STATIC_LEN {
+                    STATIC[i - 1].0
+                } else {
+                    table.get(i - STATIC_LEN - 1).map_or(&[], |e| &e.name[..])
+                }
+            }
+        }
     }
 }

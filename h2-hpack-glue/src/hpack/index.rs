@@ -51,25 +51,47 @@ fn mix(a: u64, b: u64) -> u64 {
 
 #[inline(always)]
 fn word(s: &[u8], at: usize) -> u64 {
-    let mut w = [0u8; 8];
-    let end = (at + 8).min(s.len());
-    w[..end - at].copy_from_slice(&s[at..end]);
-    u64::from_le_bytes(w)
+    match s.get(at..at + 8) {
+        Some(w) => u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
+        None => 0,
+    }
+}
+
+/// The last 1..8 bytes, read as (possibly overlapping) halves without a copy loop.
+#[inline(always)]
+fn tail(s: &[u8]) -> u64 {
+    let n = s.len();
+    if n >= 4 {
+        let lo = u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
+        let hi = u32::from_le_bytes([s[n - 4], s[n - 3], s[n - 2], s[n - 1]]);
+        (u64::from(lo) << 32) | u64::from(hi)
+    } else if n > 0 {
+        (u64::from(s[0]) << 16) | (u64::from(s[n / 2]) << 8) | u64::from(s[n - 1])
+    } else {
+        0
+    }
 }
 
 /// Hash of a byte string (see the module docs for the sampling of long strings).
 #[inline]
 pub(crate) fn hash(s: &[u8]) -> u64 {
-    let mut h = mix(s.len() as u64, 0x1234_5678);
-    if s.len() <= 64 {
-        let mut at = 0;
-        while at < s.len() {
-            h = mix(h, word(s, at));
-            at += 8;
+    let n = s.len();
+    let mut h = (n as u64).wrapping_mul(K1);
+    if n <= 64 {
+        let mut chunks = s.chunks_exact(8);
+        for c in &mut chunks {
+            h = mix(
+                h,
+                u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+            );
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            h = mix(h, tail(rest));
         }
     } else {
-        let mid = s.len() / 2 - 4;
-        let end = s.len() - 24;
+        let mid = n / 2 - 4;
+        let end = n - 24;
         for at in [0, 8, 16, 24, mid, end, end + 8, end + 16] {
             h = mix(h, word(s, at));
         }

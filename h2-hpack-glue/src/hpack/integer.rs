@@ -1,7 +1,7 @@
 //! Integer representation (RFC 7541 5.1): an N-bit prefix, then 7-bit continuation bytes.
 
 use crate::DecodeError;
-use bytes::BytesMut;
+use bytes::{BufMut, BytesMut};
 
 /// At most this many continuation bytes follow the prefix. Five carry 35 bits, which is
 /// more than any value we accept (u32), so a longer run is an error rather than a loop.
@@ -47,7 +47,7 @@ pub(crate) fn decode(buf: &[u8], pos: &mut usize, prefix_bits: u8) -> Result<u32
 pub(crate) fn encode(value: usize, prefix_bits: u8, flags: u8, dst: &mut BytesMut) {
     let mask = (1usize << prefix_bits) - 1;
     if value < mask {
-        dst.extend_from_slice(&[flags | value as u8]);
+        dst.put_u8(flags | value as u8);
         return;
     }
     let mut tmp = [0u8; 11];
