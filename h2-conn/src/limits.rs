@@ -34,7 +34,10 @@ pub struct Limits {
     /// PRIORITY and PRIORITY_UPDATE frames, per window. We keep no priority tree, so no
     /// dependency loop can cost us (CVE-2019-9513); this bounds the events. Default 500.
     pub max_priority_frames_per_window: u32,
-    /// WINDOW_UPDATE frames, per window (window-update storms, data dribble). Default 500.
+    /// WINDOW_UPDATE frames with an increment under 1 KiB, per
+    /// window (data dribble, CVE-2019-9511). Larger increments are not counted: a
+    /// download answers nearly every DATA frame with one, and a peer that sends them
+    /// without receiving data soon overflows the window (FLOW_CONTROL_ERROR). Default 500.
     pub max_window_updates_per_window: u32,
     /// CONTINUATION frames in one header block (CONTINUATION flood). Default 64.
     pub max_continuation_frames: usize,
@@ -63,6 +66,10 @@ impl Default for Limits {
         }
     }
 }
+
+/// WINDOW_UPDATE increments below this many octets count toward
+/// [`Limits::max_window_updates_per_window`].
+pub(crate) const SMALL_WINDOW_UPDATE: u32 = 1024;
 
 /// The abusive patterns the flood guard counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

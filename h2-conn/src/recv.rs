@@ -377,8 +377,15 @@ impl Connection {
         // RFC 9113 5.1.2: "An endpoint that receives a HEADERS frame that causes its
         // advertised concurrent stream limit to be exceeded MUST treat this as a stream
         // error of type PROTOCOL_ERROR or REFUSED_STREAM." REFUSED_STREAM tells the
-        // client it may retry.
-        if self.streams.open_inbound() >= self.local.current.max_concurrent_streams() {
+        // client it may retry. The limit is the lowest we advertised, acknowledged or
+        // not: a peer that never acknowledges our SETTINGS must not get unlimited streams.
+        let limit = self
+            .local
+            .pending
+            .iter()
+            .filter_map(|s| s.get(SettingId::MAX_CONCURRENT_STREAMS))
+            .fold(self.local.current.max_concurrent_streams(), u32::min);
+        if self.streams.open_inbound() >= limit {
             return Err(H2Error::stream(
                 id,
                 ErrorCode::REFUSED_STREAM,
@@ -484,7 +491,12 @@ impl Connection {
         frame: WindowUpdate,
         events: &mut Events,
     ) -> Result<(), H2Error> {
-        self.count_flood(Flood::WindowUpdate)?;
+        // Only small increments are counted: they are what a data-dribble peer sends
+        // (CVE-2019-9511). A legitimate download answers nearly every DATA frame with a
+        // large WINDOW_UPDATE, which must not look like a flood.
+        if frame.increment < crate::limits::SMALL_WINDOW_UPDATE {
+            self.count_flood(Flood::WindowUpdate)?;
+        }
         let id = frame.stream_id;
         if id.is_zero() {
             // RFC 9113 6.9.1: "If a sender receives a WINDOW_UPDATE that causes a
