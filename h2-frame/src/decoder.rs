@@ -163,6 +163,12 @@ impl FrameDecoder {
         let head = Head::parse(&self.partial).expect("partial holds a whole header");
         self.check_head(&head)?;
         let total = HEAD_LEN + head.length as usize;
+        // The header came in one chunk and the whole payload in the next (a writer that
+        // sends frame headers and payloads as separate buffers): slice the payload, no copy.
+        if self.partial.len() == HEAD_LEN && self.input.len() >= head.length as usize {
+            self.partial.clear();
+            return Ok(Some((head, self.input.split_to(head.length as usize))));
+        }
         self.stash_input(total.saturating_sub(self.partial.len()));
         if self.partial.len() < total {
             return Ok(None);
@@ -177,5 +183,34 @@ impl FrameDecoder {
         let n = n.min(self.input.len());
         self.partial.extend_from_slice(&self.input[..n]);
         self.input.advance(n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Data, StreamId};
+
+    /// A frame whose header and payload arrive as separate chunks (vectored writers do
+    /// this) comes out with the payload sliced from the second chunk, not copied.
+    #[test]
+    fn accepts_payload_chunk_after_header_chunk_without_copy() {
+        let payload = Bytes::from(vec![7u8; 4096]);
+        let mut head = BytesMut::new();
+        Data::new(StreamId::new(1), payload.clone(), false)
+            .encode_head(&mut head, DEFAULT_MAX_FRAME_SIZE)
+            .unwrap();
+        let mut decoder = FrameDecoder::default();
+        decoder.push_bytes(head.freeze());
+        assert_eq!(decoder.next_frame(), Ok(None));
+        decoder.push_bytes(payload.clone());
+        match decoder.next_frame() {
+            Ok(Some(Frame::Data(data))) => {
+                assert_eq!(data.data, payload);
+                assert_eq!(data.data.as_ptr(), payload.as_ptr(), "payload was copied");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(decoder.buffered_len(), 0);
     }
 }
