@@ -195,7 +195,7 @@ mod tests {
     /// this) comes out with the payload sliced from the second chunk, not copied.
     #[test]
     fn accepts_payload_chunk_after_header_chunk_without_copy() {
-        let payload = Bytes::from(vec![7u8; 4096]);
+        let payload = Bytes::from(alloc::vec![7u8; 4096]);
         let mut head = BytesMut::new();
         Data::new(StreamId::new(1), payload.clone(), false)
             .encode_head(&mut head, DEFAULT_MAX_FRAME_SIZE)
