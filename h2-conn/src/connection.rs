@@ -289,6 +289,7 @@ impl Connection {
     /// Serializes one frame we built ourselves. Every field is ours and checked, so an
     /// encoding failure is a bug in this crate, not a peer or caller fault.
     pub(crate) fn write_frame(&mut self, frame: &Frame) {
+        crate::trace::sent(self.role, frame);
         let max = self.remote.max_frame_size();
         self.output
             .write(|buf| frame.encode(buf, max))

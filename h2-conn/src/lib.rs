@@ -46,7 +46,12 @@ mod recv;
 mod registry;
 mod send;
 mod settings_state;
+pub mod trace;
 mod upgrade;
+
+pub mod guide;
+#[cfg(feature = "http")]
+pub mod http_compat;
 
 pub use bytes::Bytes;
 pub use config::{Config, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_HEADER_LIST_SIZE};

@@ -79,6 +79,7 @@ impl Connection {
     }
 
     fn on_frame(&mut self, frame: Frame, events: &mut Events) -> Result<(), H2Error> {
+        crate::trace::received(self.role, &frame);
         self.flood.on_frame(&self.config.limits);
         // RFC 9113 6.2/6.10: a header block is a single unit: "A receiver MUST treat the
         // receipt of any other type of frame or a frame on a different stream as a
@@ -296,6 +297,7 @@ impl Connection {
             }
         };
         self.block = None;
+        crate::trace::received_block(self.role, &start, &fields);
         match start {
             BlockStart::Headers {
                 stream_id,
@@ -448,6 +450,7 @@ impl Connection {
         if new_request && !self.streams.is_local(id) {
             self.streams.highest_inbound = self.streams.highest_inbound.max(id);
             let status = [HeaderField::new(":status", "431")];
+            crate::trace::sent_headers(self.role, id, &status, true);
             let max = self.remote.max_frame_size();
             let encoder = &mut self.hpack_out;
             self.output

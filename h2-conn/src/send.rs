@@ -63,6 +63,7 @@ impl Connection {
         if self.streams.get(stream_id).is_none() {
             let mut stream = self.new_outbound_stream(stream_id)?;
             let list = stream.send_headers(headers, end_stream, &cfg)?;
+            crate::trace::sent_headers(self.role, stream_id, &list, end_stream);
             let encoder = &mut self.hpack_out;
             self.output
                 .write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
@@ -70,10 +71,11 @@ impl Connection {
             self.streams.insert(stream);
             return Ok(());
         }
-        let (encoder, output) = (&mut self.hpack_out, &mut self.output);
+        let (encoder, output, role) = (&mut self.hpack_out, &mut self.output, self.role);
         self.streams
             .with(stream_id, |e| {
                 let list = e.stream.send_headers(headers, end_stream, &cfg)?;
+                crate::trace::sent_headers(role, stream_id, &list, end_stream);
                 output.write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
                 Ok(())
             })
@@ -139,6 +141,7 @@ impl Connection {
             let chunk = data.split_to(data.len().min(max));
             let last = data.is_empty();
             let frame = Data::new(stream_id, chunk, end_stream && last);
+            crate::trace::sent_data(self.role, &frame);
             let output = &mut self.output;
             output
                 .write(|buf| frame.encode_head(buf, max as u32).map(|_| ()))
@@ -206,6 +209,7 @@ impl Connection {
         let cfg = self.config.validation;
         let mut stream = self.new_stream(promised_stream_id);
         let list = stream.send_push_promise(headers, &cfg)?;
+        crate::trace::sent_push_promise(self.role, stream_id, promised_stream_id, &list);
         let max = self.remote.max_frame_size();
         let encoder = &mut self.hpack_out;
         self.output.write(|buf| {
@@ -450,6 +454,7 @@ impl Connection {
 
     /// Serializes a frame whose fields came from the caller.
     fn encode_checked(&mut self, frame: &Frame) -> Result<(), UserError> {
+        crate::trace::sent(self.role, frame);
         let max = self.remote.max_frame_size();
         self.output
             .write(|buf| frame.encode(buf, max))
