@@ -62,7 +62,7 @@
 //! * Events are one `enum` ([`Event`]); `isinstance` becomes `match`. Variants are
 //!   `#[non_exhaustive]`, so keep a `_ => {}` arm.
 //! * Header lists are [`HeaderField`]s of bytes, never `str`: there is no
-//!   `header_encoding`. With the `http` feature, [`http_compat`](crate::http_compat)
+//!   `header_encoding`. With the `http` feature, `http_compat`
 //!   converts `http::Request`/`Response` to and from header lists.
 //! * `end_stream` is a required argument (hyper-h2's keyword defaults to `False`).
 //! * Stream ids are [`StreamId`](crate::StreamId), not `int`; stream 0 is

@@ -1,10 +1,20 @@
 //! A sans-IO HTTP/2 connection (RFC 9113, HPACK RFC 7541), client and server.
 //!
-//! The [`Connection`] does no I/O: feed it the bytes you read and it returns [`Event`]s;
+//! This is the top layer of the h2-sans-io stack and the one crate most users need. The
+//! [`Connection`] does no I/O: feed it the bytes you read and it returns [`Event`]s;
 //! call its commands and take the bytes to write with
 //! [`data_to_send`](Connection::data_to_send). It works the same under tokio, mio,
 //! blocking std sockets, io_uring or an embedded executor. Its methods mirror Python's
-//! hyper-h2 `H2Connection`, so hyper-h2 code ports line by line.
+//! hyper-h2 `H2Connection`, so hyper-h2 code ports line by line (see the [`guide`]).
+//!
+//! Everything a caller needs is re-exported here, so `h2-conn` is the only dependency
+//! line: [`Config`], [`Event`], [`HeaderField`], [`StreamId`], [`ErrorCode`],
+//! [`Settings`], and the lower crates as [`frame`], [`hpack`], [`events`] and [`stream`].
+//!
+//! # The model in one example
+//!
+//! Two connections talk to each other in memory: whatever one side's `data_to_send`
+//! returns is what the other side's socket would read.
 //!
 //! ```
 //! use h2_conn::{Config, Connection, Event, HeaderField};
@@ -33,6 +43,171 @@
 //! let events = client.receive_bytes(server.data_to_send()).unwrap();
 //! assert!(events.iter().any(|e| matches!(e, Event::DataReceived { data, .. } if data == "hello")));
 //! ```
+//!
+//! # A server and a client over TCP, end to end
+//!
+//! Every program built on this crate has the same loop: read bytes, hand them to
+//! [`receive_data`](Connection::receive_data), act on each event, write
+//! [`data_to_send`](Connection::data_to_send). Below, a blocking server echoes request
+//! bodies, and a client POSTs a body and reads the response, over a real loopback socket.
+//!
+//! ```
+//! use h2_conn::{Config, Connection, ErrorCode, Event, HeaderField, StreamId};
+//! use std::collections::HashMap;
+//! use std::io::{self, Read, Write};
+//! use std::net::{TcpListener, TcpStream};
+//!
+//! /// Serves one connection: answers every request with `200` and the request's body.
+//! fn serve(mut socket: TcpStream) -> io::Result<()> {
+//!     let mut conn = Connection::new(Config::server());
+//!     conn.initiate_connection(); // queues our SETTINGS
+//!     socket.write_all(&conn.data_to_send())?;
+//!     let mut bodies: HashMap<StreamId, Vec<u8>> = HashMap::new();
+//!     let mut buf = vec![0; 16 * 1024];
+//!     loop {
+//!         let n = socket.read(&mut buf)?;
+//!         if n == 0 {
+//!             return Ok(()); // the peer closed the socket
+//!         }
+//!         // Err only if the connection was already closed; peer faults are events.
+//!         let events = conn.receive_data(&buf[..n]).expect("connection is open");
+//!         for event in events {
+//!             match event {
+//!                 Event::RequestReceived { stream_id, .. } => {
+//!                     bodies.insert(stream_id, Vec::new());
+//!                 }
+//!                 Event::DataReceived { stream_id, data, flow_controlled_length, .. } => {
+//!                     bodies.entry(stream_id).or_default().extend_from_slice(&data);
+//!                     // Give the window back once the data is consumed.
+//!                     conn.acknowledge_received_data(flow_controlled_length, stream_id)
+//!                         .expect("connection is open");
+//!                 }
+//!                 Event::StreamEnded { stream_id } => {
+//!                     // The request is complete: respond.
+//!                     let body = bodies.remove(&stream_id).unwrap_or_default();
+//!                     let length = body.len().to_string();
+//!                     let response = [
+//!                         HeaderField::new(":status", "200"),
+//!                         HeaderField::new("content-length", length),
+//!                     ];
+//!                     conn.send_headers(stream_id, &response, false).expect("stream is open");
+//!                     // A body larger than `conn.local_flow_control_window(stream_id)`
+//!                     // must wait for `Event::WindowUpdated`; this one is small.
+//!                     conn.send_data(stream_id, body, true).expect("window is open");
+//!                 }
+//!                 Event::StreamReset { stream_id, .. } => {
+//!                     bodies.remove(&stream_id);
+//!                 }
+//!                 Event::ConnectionTerminated { .. } => {
+//!                     // GOAWAY received, or sent by us on a protocol error: flush, stop.
+//!                     socket.write_all(&conn.data_to_send())?;
+//!                     return Ok(());
+//!                 }
+//!                 _ => {} // settings, pings (answered for you), window updates, ...
+//!             }
+//!         }
+//!         socket.write_all(&conn.data_to_send())?;
+//!     }
+//! }
+//!
+//! /// Sends one POST and returns the response status and body.
+//! fn post(mut socket: TcpStream, path: &str, body: &str) -> io::Result<(String, Vec<u8>)> {
+//!     let mut conn = Connection::new(Config::client());
+//!     conn.initiate_connection(); // queues the client preface and our SETTINGS
+//!     let id = conn.next_stream_id().expect("a fresh connection has stream ids");
+//!     let request = [
+//!         HeaderField::new(":method", "POST"),
+//!         HeaderField::new(":scheme", "http"),
+//!         HeaderField::new(":authority", "localhost"),
+//!         HeaderField::new(":path", path.to_owned()),
+//!     ];
+//!     conn.send_headers(id, &request, false).expect("new stream");
+//!     conn.send_data(id, body.to_owned(), true).expect("within the initial window");
+//!     socket.write_all(&conn.data_to_send())?;
+//!
+//!     let (mut status, mut response_body) = (String::new(), Vec::new());
+//!     let mut buf = vec![0; 16 * 1024];
+//!     loop {
+//!         let n = socket.read(&mut buf)?;
+//!         if n == 0 {
+//!             return Err(io::ErrorKind::UnexpectedEof.into());
+//!         }
+//!         for event in conn.receive_data(&buf[..n]).expect("connection is open") {
+//!             match event {
+//!                 Event::ResponseReceived { headers, .. } => {
+//!                     let field = headers.iter().find(|f| f.name == ":status").unwrap();
+//!                     status = String::from_utf8_lossy(&field.value).into_owned();
+//!                 }
+//!                 Event::DataReceived { stream_id, data, flow_controlled_length, .. } => {
+//!                     response_body.extend_from_slice(&data);
+//!                     conn.acknowledge_received_data(flow_controlled_length, stream_id)
+//!                         .expect("connection is open");
+//!                 }
+//!                 Event::StreamEnded { stream_id } if stream_id == id => {
+//!                     // Done: say goodbye with GOAWAY(NO_ERROR) and close.
+//!                     conn.close_connection(ErrorCode::NO_ERROR, None, None)
+//!                         .expect("connection is open");
+//!                     socket.write_all(&conn.data_to_send())?;
+//!                     return Ok((status, response_body));
+//!                 }
+//!                 Event::StreamReset { error_code, .. }
+//!                 | Event::ConnectionTerminated { error_code, .. } => {
+//!                     return Err(io::Error::other(format!("failed: {error_code}")));
+//!                 }
+//!                 _ => {}
+//!             }
+//!         }
+//!         socket.write_all(&conn.data_to_send())?;
+//!     }
+//! }
+//!
+//! let listener = TcpListener::bind("127.0.0.1:0")?;
+//! let addr = listener.local_addr()?;
+//! let server = std::thread::spawn(move || serve(listener.accept()?.0));
+//! let (status, body) = post(TcpStream::connect(addr)?, "/echo", "ping")?;
+//! assert_eq!(status, "200");
+//! assert_eq!(body, b"ping");
+//! server.join().unwrap()?;
+//! # Ok::<(), io::Error>(())
+//! ```
+//!
+//! The same loop runs under an async runtime: read and write with the runtime's socket
+//! and keep the `Connection` in the task (see `examples/tokio_server.rs`). The
+//! repository's `examples/` also hold a complete h2c server and client with prior
+//! knowledge and the HTTP/1.1 Upgrade path (`cargo run --example server`, then
+//! `curl --http2-prior-knowledge http://127.0.0.1:8080/`), and a TLS server with ALPN.
+//!
+//! # What else to know
+//!
+//! * **Errors.** A peer's protocol violation never returns `Err`: the connection queues
+//!   the GOAWAY or RST_STREAM that RFC 9113 5.4 requires and reports
+//!   [`Event::ConnectionTerminated`] (`remote: false`) or [`Event::StreamReset`]
+//!   (`remote_reset: false`). `Err` is always a [`UserError`]: your call was refused and
+//!   nothing changed.
+//! * **Flow control.** [`send_data`](Connection::send_data) sends all of its payload or
+//!   nothing; check [`local_flow_control_window`](Connection::local_flow_control_window)
+//!   and resume on [`Event::WindowUpdated`]. Received data counts against our window
+//!   until you call [`acknowledge_received_data`](Connection::acknowledge_received_data);
+//!   [`Config::window_policy`] decides when WINDOW_UPDATE goes out.
+//! * **Zero copy.** [`receive_bytes`](Connection::receive_bytes) with a [`Bytes`] makes
+//!   every DATA payload a view of it;
+//!   [`data_to_send_vectored`](Connection::data_to_send_vectored) hands payloads you sent
+//!   back to the socket without a copy.
+//! * **Headers** are validated and normalized both ways as [`ValidationConfig`] says
+//!   (strict by default, like hyper-h2). **Limits** against known attacks are in
+//!   [`Limits`].
+//!
+//! # Cargo features
+//!
+//! * `http`: [`http_compat`] (only with the feature) converts `http::Request`,
+//!   `http::Response` and `http::HeaderMap` to and from header lists.
+//! * `tracing`: a frame-by-frame trace of both directions, like `nghttp -v`, as
+//!   `tracing` events (see [`trace`]); without the feature the hooks compile to nothing.
+//!
+#![cfg_attr(
+    not(feature = "http"),
+    doc = "[`http_compat`]: https://docs.rs/h2-conn/latest/h2_conn/http_compat/index.html"
+)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]

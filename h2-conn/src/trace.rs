@@ -5,7 +5,7 @@
 //! at `DEBUG` level with the target `h2_conn::frame` and a `role` field (`Client` or
 //! `Server`). Header blocks are shown decoded, one field per line, as they were sent
 //! (after validation and normalization) or received (before validation); values of
-//! never-indexed fields ([`HeaderField::sensitive`]) are
+//! never-indexed fields ([`HeaderField::sensitive`](crate::HeaderField::sensitive)) are
 //! replaced by `<sensitive>`. Lines look like this:
 //!
 //! ```text
