@@ -152,6 +152,27 @@ fn rfc9113_6_10_continuation_flood_of_tiny_frames_is_enhance_your_calm() {
     eprintln!("continuation flood (count): peak {peak} bytes");
 }
 
+/// The same flood against a client, on the response to its request.
+#[test]
+fn rfc9113_6_10_continuation_flood_against_a_client_is_enhance_your_calm() {
+    let (mut conn, mut peer) = client();
+    let id = conn.next_stream_id().unwrap();
+    conn.send_headers(id, &get_request("/"), true).unwrap();
+    let _ = peer.read(&mut conn);
+    let meter = Meter::start();
+    drop(feed(&mut conn, raw_headers(1, b"\x88", false, false)));
+    let mut continuations = 0;
+    while !conn.is_closed() && continuations < 100_000 {
+        drop(feed(&mut conn, continuation(1, &[0x88; 4096], false)));
+        continuations += 1;
+    }
+    let peak = meter.peak();
+    assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
+    assert!(continuations <= 65, "{continuations}");
+    assert!(peak < 512 * KIB, "peak {peak}");
+    eprintln!("continuation flood (client): peak {peak} bytes");
+}
+
 /// The peer does end the block, but only after 200 KiB: refused at the cap, before the
 /// END_HEADERS fragment is ever read.
 #[test]
@@ -402,6 +423,21 @@ fn cve_2019_9515_settings_flood_against_a_client_is_enhance_your_calm() {
     assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
 }
 
+/// Defaults: a peer that changes a setting every 20 requests is left alone.
+#[test]
+fn settings_default_allow_setting_changes() {
+    let (mut conn, mut peer) = server();
+    for n in 0..3000u32 {
+        let id = 2 * n + 1;
+        let mut wire = BytesMut::from(&peer.headers(id, &get_request("/"), true)[..]);
+        if n % 20 == 0 {
+            wire.extend_from_slice(&settings(&[(SettingId::INITIAL_WINDOW_SIZE, 65_535 + n)]));
+        }
+        serve(&mut conn, wire.freeze());
+        assert_eq!(goaway(&peer.read(&mut conn)), None);
+    }
+}
+
 /// One window of `per_window` frames built by `make`, padded to a full flood window
 /// with ignored unknown frames, so the per-window counters never trip.
 fn padded_window(per_window: u64, make: impl Fn(u64) -> Bytes) -> Bytes {
@@ -572,6 +608,29 @@ fn cve_2019_9514_reset_flood_on_one_closed_stream_is_enhance_your_calm() {
     }
     assert_eq!(provoked, 101);
     assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
+}
+
+/// Defaults: a client that makes a mistake now and then (one malformed request in 20,
+/// reset with PROTOCOL_ERROR) is not taken for a reset flood.
+#[test]
+fn local_resets_default_allow_occasional_stream_errors() {
+    let (mut conn, mut peer) = server();
+    for n in 0..2000u32 {
+        let id = 2 * n + 1;
+        let mut fields = get_request("/");
+        if n % 20 == 0 {
+            // RFC 9113 8.2.1: uppercase field names are malformed.
+            fields.push(HeaderField::new("X-Upper", "1"));
+        }
+        serve(&mut conn, peer.headers(id, &fields, true));
+        let rx = peer.read(&mut conn);
+        assert_eq!(goaway(&rx), None);
+        if n % 20 == 0 {
+            assert_eq!(resets(&rx), [(id, ErrorCode::PROTOCOL_ERROR)]);
+        } else {
+            assert!(completed_before_goaway(&rx, id));
+        }
+    }
 }
 
 // =================================================================== zero-length headers
