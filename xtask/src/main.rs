@@ -57,19 +57,20 @@ pub(crate) fn workspace_root() -> std::path::PathBuf {
 
 fn ci() -> Result<(), String> {
     run("cargo", &["fmt", "--all", "--check"], &[])?;
-    run(
-        "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &[],
-    )?;
-    run("cargo", &["test", "--workspace"], &[])?;
+    // Every optional feature (h2-conn's `http` and `tracing`) is linted, tested and
+    // documented; the default build is compiled by `cargo bench --no-run` below.
+    let clippy = [
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    run("cargo", &clippy, &[])?;
+    run("cargo", &["test", "--workspace", "--all-features"], &[])?;
+    // h2-frame serves no_std users.
     run(
         "cargo",
         &["build", "-p", "h2-frame", "--no-default-features"],
@@ -77,9 +78,20 @@ fn ci() -> Result<(), String> {
     )?;
     run(
         "cargo",
-        &["doc", "--workspace", "--no-deps"],
+        &["doc", "--workspace", "--no-deps", "--all-features"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    // Criterion benches only compile in CI; they run on demand.
     run("cargo", &["bench", "--workspace", "--no-run"], &[])?;
+    // Every library crate packages (metadata, READMEs, license files).
+    let package = [
+        "package",
+        "--workspace",
+        "--exclude",
+        "xtask",
+        "--allow-dirty",
+        "--no-verify",
+    ];
+    run("cargo", &package, &[])?;
     Ok(())
 }
