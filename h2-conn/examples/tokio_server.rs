@@ -111,10 +111,7 @@ async fn handle(mut socket: TcpStream, verbose: bool) -> std::io::Result<()> {
     let (mut reader, writer) = socket.into_split();
     let write_task = tokio::spawn(write_loop(writer, Arc::clone(&shared)));
     loop {
-        let n = match reader.read(&mut buf).await {
-            Ok(n) => n,
-            Err(_) => 0,
-        };
+        let n: usize = reader.read(&mut buf).await.unwrap_or_default();
         if n == 0 {
             shared.eof.store(true, Ordering::Release);
             shared.wake.notify_one();

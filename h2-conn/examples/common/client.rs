@@ -309,11 +309,11 @@ impl ClientConn {
                     exchange.status = status;
                 }
             }
-            Event::TrailersReceived { stream_id, headers } => {
-                if self.exchanges.get(&stream_id).is_some_and(|e| e.print) {
-                    eprintln!("< (trailers)");
-                    print_fields(&headers);
-                }
+            Event::TrailersReceived { stream_id, headers }
+                if self.exchanges.get(&stream_id).is_some_and(|e| e.print) =>
+            {
+                eprintln!("< (trailers)");
+                print_fields(&headers);
             }
             Event::DataReceived {
                 stream_id,

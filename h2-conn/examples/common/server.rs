@@ -246,6 +246,8 @@ impl ServerConn {
                     }
                 }
             }
+            // The client's preface and SETTINGS arrived: answer an upgraded request.
+            Event::RemoteSettingsChanged { .. } => self.answer_upgrade(),
             Event::StreamReset {
                 stream_id,
                 error_code,
