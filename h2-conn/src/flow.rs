@@ -29,8 +29,10 @@ impl WindowPolicy for HalfConsumed {
         if pending == 0 {
             return None;
         }
+        // A window nearly shut is reopened early, but never by less than 1/16 of the
+        // target: acknowledging every DATA frame must not become one WINDOW_UPDATE each.
         let nearly_shut = i64::from(window.available()) < i64::from(target / 4);
-        if pending >= target / 2 || nearly_shut {
+        if pending >= target / 2 || (nearly_shut && pending >= (target / 16).max(1)) {
             Some(pending)
         } else {
             None
@@ -63,5 +65,39 @@ impl RecvFlow {
             window: Window::new(size),
             pending: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_consumed_returns_half_a_window_at_once() {
+        let target = 65_535;
+        assert_eq!(
+            HalfConsumed.increment(target, Window::new(40_000), 20_000),
+            None
+        );
+        assert_eq!(
+            HalfConsumed.increment(target, Window::new(30_000), 32_767),
+            Some(32_767)
+        );
+        assert_eq!(HalfConsumed.increment(target, Window::new(0), 0), None);
+    }
+
+    /// A reader that acknowledges every 16 KiB frame of a 16 MiB window must not send a
+    /// WINDOW_UPDATE per frame once the window runs low.
+    #[test]
+    fn half_consumed_does_not_chatter_when_nearly_shut() {
+        let target = 16 << 20;
+        let low = Window::new(1 << 20);
+        assert_eq!(HalfConsumed.increment(target, low, 16_384), None);
+        assert_eq!(HalfConsumed.increment(target, low, 1 << 20), Some(1 << 20));
+    }
+
+    #[test]
+    fn manual_never_returns_window() {
+        assert_eq!(Manual.increment(65_535, Window::new(0), 65_535), None);
     }
 }
