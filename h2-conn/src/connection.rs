@@ -166,7 +166,7 @@ impl Connection {
 
     /// The state of a stream, `None` when unknown (idle, or closed and forgotten).
     pub fn stream_state(&self, stream_id: StreamId) -> Option<StreamState> {
-        self.streams.get(stream_id).map(|e| e.stream.state())
+        self.streams.state(stream_id)
     }
 
     /// How many bytes of DATA may be sent on `stream_id` now: the smaller of the
@@ -175,7 +175,7 @@ impl Connection {
         let entry = self
             .streams
             .get(stream_id)
-            .ok_or(UserError::NoSuchStream(stream_id))?;
+            .ok_or_else(|| self.streams.missing(stream_id))?;
         Ok(entry.stream.send_window().min(self.send_window.available()))
     }
 
@@ -188,7 +188,7 @@ impl Connection {
         let entry = self
             .streams
             .get(stream_id)
-            .ok_or(UserError::NoSuchStream(stream_id))?;
+            .ok_or_else(|| self.streams.missing(stream_id))?;
         Ok(entry.stream.recv_window())
     }
 

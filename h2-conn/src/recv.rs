@@ -10,7 +10,7 @@ use h2_frame::{
     SettingId, SettingsFrame, StreamId, WindowUpdate, PREFACE,
 };
 use h2_hpack_glue::BlockError;
-use h2_stream::Role;
+use h2_stream::{recv_transition, CloseCause, RecvInput, Role, StreamState};
 
 type Events = Vec<Event>;
 
@@ -186,15 +186,12 @@ impl Connection {
                 .recv_data(frame.data, len, frame.end_stream, events)
         }) {
             Some(result) => result,
-            None => Err(match self.streams.unknown(id) {
-                // RFC 9113 5.1 idle: "Receiving any frame other than HEADERS or PRIORITY
-                // on a stream in this state MUST be treated as a connection error of type
-                // PROTOCOL_ERROR."
-                Unknown::Idle => H2Error::conn(ErrorCode::PROTOCOL_ERROR, "DATA on an idle stream"),
-                Unknown::Forgotten => {
-                    H2Error::stream(id, ErrorCode::STREAM_CLOSED, "DATA on a closed stream")
-                }
-            }),
+            None => self.on_absent_stream(
+                id,
+                RecvInput::Data {
+                    end_stream: frame.end_stream,
+                },
+            ),
         };
         let delivered = events[before..]
             .iter()
@@ -331,6 +328,9 @@ impl Connection {
     ) -> Result<(), H2Error> {
         let cfg = self.config.validation;
         if self.streams.get(id).is_none() {
+            if self.streams.closed_cause(id).is_some() {
+                return self.on_absent_stream(id, RecvInput::Headers { end_stream });
+            }
             match self.streams.unknown(id) {
                 // RFC 9113 5.1.1: "The identifier of a newly established stream MUST be
                 // numerically greater than all streams that the initiating endpoint has
@@ -357,6 +357,34 @@ impl Connection {
                     .recv_headers(fields, end_stream, priority, &cfg, events)
             })
             .expect("stream present")
+    }
+
+    /// A frame for a stream that is not active: closed recently (judged by how it closed,
+    /// RFC 9113 5.1 "closed"), idle, or closed and forgotten.
+    fn on_absent_stream(&self, id: StreamId, input: RecvInput) -> Result<(), H2Error> {
+        if let Some(cause) = self.streams.closed_cause(id) {
+            return recv_transition(StreamState::Closed(cause), self.role, id, input).map(|_| ());
+        }
+        match (self.streams.unknown(id), input) {
+            // RFC 9113 5.1 idle: "Receiving any frame other than HEADERS or PRIORITY on a
+            // stream in this state MUST be treated as a connection error of type
+            // PROTOCOL_ERROR" (6.4 says the same of RST_STREAM).
+            (Unknown::Idle, _) => {
+                recv_transition(StreamState::Idle, self.role, id, input).map(|_| ())
+            }
+            // Closed so long ago we no longer know how: DATA is refused on the stream,
+            // WINDOW_UPDATE and RST_STREAM may still be in flight and are ignored.
+            (Unknown::Forgotten, RecvInput::Data { .. }) => Err(H2Error::stream(
+                id,
+                ErrorCode::STREAM_CLOSED,
+                "DATA on a closed stream",
+            )),
+            (Unknown::Forgotten, RecvInput::Headers { .. }) => Err(H2Error::conn(
+                ErrorCode::PROTOCOL_ERROR,
+                "HEADERS on a stream id that is not above every id used before",
+            )),
+            (Unknown::Forgotten, _) => Ok(()),
+        }
     }
 
     /// A peer opens stream `id` with HEADERS (RFC 9113 5.1.1, 5.1.2).
@@ -408,6 +436,20 @@ impl Connection {
         // RFC 9113 6.6: the associated stream must be open or half-closed (local).
         match self.streams.get(parent) {
             Some(entry) => entry.stream.check_push_parent()?,
+            // A promise on a stream we already reset (RFC 9113 5.1: it may have been in
+            // flight): the promised stream is reserved, and we refuse it at once.
+            None if matches!(
+                self.streams.closed_cause(parent),
+                Some(CloseCause::ResetSent(_))
+            ) =>
+            {
+                self.streams.highest_inbound = self.streams.highest_inbound.max(promised);
+                return Err(H2Error::stream(
+                    promised,
+                    ErrorCode::CANCEL,
+                    "promise on a stream we reset",
+                ));
+            }
             None => {
                 return Err(H2Error::conn(
                     ErrorCode::PROTOCOL_ERROR,
@@ -476,16 +518,7 @@ impl Connection {
             .with(id, |e| e.stream.recv_rst_stream(frame.code, events))
         {
             Some(result) => result,
-            None => match self.streams.unknown(id) {
-                // RFC 9113 6.4: "If a RST_STREAM frame identifying an idle stream is
-                // received, the recipient MUST treat this as a connection error of type
-                // PROTOCOL_ERROR."
-                Unknown::Idle => Err(H2Error::conn(
-                    ErrorCode::PROTOCOL_ERROR,
-                    "RST_STREAM on an idle stream",
-                )),
-                Unknown::Forgotten => Ok(()),
-            },
+            None => self.on_absent_stream(id, RecvInput::RstStream(frame.code)),
         }
     }
 
@@ -522,14 +555,7 @@ impl Connection {
             .with(id, |e| e.stream.recv_window_update(frame.increment, events))
         {
             Some(result) => result,
-            None => match self.streams.unknown(id) {
-                // RFC 9113 5.1 idle: only HEADERS and PRIORITY are allowed.
-                Unknown::Idle => Err(H2Error::conn(
-                    ErrorCode::PROTOCOL_ERROR,
-                    "WINDOW_UPDATE on an idle stream",
-                )),
-                Unknown::Forgotten => Ok(()),
-            },
+            None => self.on_absent_stream(id, RecvInput::WindowUpdate),
         }
     }
 

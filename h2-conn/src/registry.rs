@@ -1,8 +1,9 @@
 //! The stream registry: every stream the connection knows, the id rules (RFC 9113 5.1.1),
 //! concurrency counts (5.1.2) and bounded bookkeeping of closed streams.
 
+use h2_events::UserError;
 use h2_frame::StreamId;
-use h2_stream::{Role, Stream, StreamState};
+use h2_stream::{CloseCause, Role, Stream, StreamState};
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -45,9 +46,13 @@ impl Hasher for IdHasher {
 #[derive(Debug)]
 pub(crate) struct Registry {
     role: Role,
+    /// Streams not closed.
     streams: HashMap<StreamId, Entry, BuildHasherDefault<IdHasher>>,
-    /// Closed streams still in `streams`, oldest first.
-    closed: VecDeque<StreamId>,
+    /// How recently closed streams closed: all a late frame needs (RFC 9113 5.1
+    /// "closed"), in a few octets instead of a whole [`Stream`].
+    closed: HashMap<StreamId, CloseCause, BuildHasherDefault<IdHasher>>,
+    /// `closed`'s ids, oldest first, so the oldest are forgotten first.
+    closed_order: VecDeque<StreamId>,
     max_closed: usize,
     /// Highest stream id the peer opened or promised.
     pub(crate) highest_inbound: StreamId,
@@ -71,7 +76,8 @@ impl Registry {
         Registry {
             role,
             streams: HashMap::default(),
-            closed: VecDeque::new(),
+            closed: HashMap::default(),
+            closed_order: VecDeque::new(),
             max_closed,
             highest_inbound: StreamId::ZERO,
             highest_outbound: StreamId::ZERO,
@@ -100,11 +106,36 @@ impl Registry {
         self.streams.len()
     }
 
+    /// A stream that is not closed.
     pub(crate) fn get(&self, id: StreamId) -> Option<&Entry> {
         self.streams.get(&id)
     }
 
-    /// Classifies an id that is not in the registry.
+    /// How a recently closed stream closed; `None` for streams not closed or forgotten.
+    pub(crate) fn closed_cause(&self, id: StreamId) -> Option<CloseCause> {
+        self.closed.get(&id).copied()
+    }
+
+    /// The state of a stream we remember.
+    pub(crate) fn state(&self, id: StreamId) -> Option<StreamState> {
+        match self.streams.get(&id) {
+            Some(entry) => Some(entry.stream.state()),
+            None => self.closed_cause(id).map(StreamState::Closed),
+        }
+    }
+
+    /// The caller error for a command on a stream that is not active.
+    pub(crate) fn missing(&self, id: StreamId) -> UserError {
+        if self.closed.contains_key(&id)
+            || (id.value() != 0 && self.unknown(id) == Unknown::Forgotten)
+        {
+            UserError::StreamClosed(id)
+        } else {
+            UserError::NoSuchStream(id)
+        }
+    }
+
+    /// Classifies an id that is not active.
     pub(crate) fn unknown(&self, id: StreamId) -> Unknown {
         let highest = if self.is_local(id) {
             self.highest_outbound
@@ -160,11 +191,14 @@ impl Registry {
             &mut self.open_inbound
         };
         *counter = (i64::from(*counter) + delta) as u32;
-        if matches!(after, StreamState::Closed(_)) && !matches!(before, StreamState::Closed(_)) {
-            self.closed.push_back(id);
-            while self.closed.len() > self.max_closed {
-                if let Some(old) = self.closed.pop_front() {
-                    self.streams.remove(&old);
+        if let StreamState::Closed(cause) = after {
+            // Keep only the cause; forget the oldest beyond the bound.
+            self.streams.remove(&id);
+            self.closed.insert(id, cause);
+            self.closed_order.push_back(id);
+            while self.closed_order.len() > self.max_closed {
+                if let Some(old) = self.closed_order.pop_front() {
+                    self.closed.remove(&old);
                 }
             }
         }
@@ -176,7 +210,7 @@ impl Registry {
         let mut ids: Vec<StreamId> = self
             .streams
             .iter()
-            .filter(|(id, e)| self.is_local(**id) && **id > last && !e.stream.is_closed())
+            .filter(|(id, _)| self.is_local(**id) && **id > last)
             .map(|(id, _)| *id)
             .collect();
         ids.sort();
@@ -194,7 +228,8 @@ impl Registry {
 
     /// Approximate heap bytes held by the registry.
     pub(crate) fn memory_usage(&self) -> usize {
-        self.streams.capacity() * (std::mem::size_of::<(StreamId, Entry)>() + 8)
-            + self.closed.capacity() * std::mem::size_of::<StreamId>()
+        self.streams.capacity() * (std::mem::size_of::<(StreamId, Entry)>() + 1)
+            + self.closed.capacity() * (std::mem::size_of::<(StreamId, CloseCause)>() + 1)
+            + self.closed_order.capacity() * std::mem::size_of::<StreamId>()
     }
 }

@@ -72,6 +72,7 @@ impl Connection {
             return Ok(());
         }
         let (encoder, output, role) = (&mut self.hpack_out, &mut self.output, self.role);
+        let missing = self.streams.missing(stream_id);
         self.streams
             .with(stream_id, |e| {
                 let list = e.stream.send_headers(headers, end_stream, &cfg)?;
@@ -79,7 +80,7 @@ impl Connection {
                 output.write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
                 Ok(())
             })
-            .unwrap_or(Err(UserError::NoSuchStream(stream_id)))
+            .unwrap_or(Err(missing))
     }
 
     /// Checks that we may open `stream_id` now and makes the stream.
@@ -132,9 +133,10 @@ impl Connection {
                 available: i64::from(self.send_window.available()),
             });
         }
+        let missing = self.streams.missing(stream_id);
         self.streams
             .with(stream_id, |e| e.stream.send_data(len, end_stream))
-            .unwrap_or(Err(UserError::NoSuchStream(stream_id)))?;
+            .unwrap_or(Err(missing))?;
         self.send_window.decrease(len).expect("checked above");
         let max = self.remote.max_frame_size() as usize;
         loop {
@@ -165,9 +167,10 @@ impl Connection {
         error_code: ErrorCode,
     ) -> Result<(), UserError> {
         self.check_usable()?;
+        let missing = self.streams.missing(stream_id);
         self.streams
             .with(stream_id, |e| e.stream.send_reset(error_code))
-            .unwrap_or(Err(UserError::NoSuchStream(stream_id)))?;
+            .unwrap_or(Err(missing))?;
         self.write_frame(&Frame::RstStream(RstStream {
             stream_id,
             code: error_code,
@@ -321,6 +324,7 @@ impl Connection {
                 .increase(increment)
                 .map_err(|_| UserError::WindowOverflow)?;
         } else {
+            let missing = self.streams.missing(stream_id);
             self.streams
                 .with(stream_id, |e| {
                     e.stream
@@ -328,7 +332,7 @@ impl Connection {
                         .increase(increment)
                         .map_err(|_| UserError::WindowOverflow)
                 })
-                .unwrap_or(Err(UserError::NoSuchStream(stream_id)))?;
+                .unwrap_or(Err(missing))?;
         }
         self.write_frame(&Frame::WindowUpdate(WindowUpdate {
             stream_id,
