@@ -8,6 +8,9 @@ use std::collections::VecDeque;
 /// Payloads at least this long are queued by reference instead of copied.
 const ZERO_COPY_MIN: usize = 1024;
 
+/// Room reserved at a time in the serialization buffer.
+const TAIL_CHUNK: usize = 4096;
+
 #[derive(Debug, Default)]
 pub(crate) struct Output {
     /// Finished chunks, in order, before `tail`.
@@ -23,6 +26,11 @@ pub(crate) struct Output {
 impl Output {
     /// Serializes frames into the tail buffer through `f`, keeping the length in step.
     pub(crate) fn write<R>(&mut self, f: impl FnOnce(&mut BytesMut) -> R) -> R {
+        // Frame headers are split off this buffer one by one when payloads are queued by
+        // reference; keep room for many so that is not an allocation each.
+        if self.tail.capacity() - self.tail.len() < 64 {
+            self.tail.reserve(TAIL_CHUNK);
+        }
         let before = self.tail.len();
         let result = f(&mut self.tail);
         self.len += self.tail.len() - before;

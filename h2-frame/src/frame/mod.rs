@@ -225,7 +225,9 @@ fn check_payload_len(len: usize, max: u32) -> Result<u32, EncodeError> {
 
 /// Writes a frame made of a header and up to three payload parts.
 fn write_frame(dst: &mut BytesMut, head: Head, parts: &[&[u8]]) {
-    dst.reserve(crate::HEAD_LEN + head.length as usize);
+    // Reserve what is written here, not `head.length`: `Data::encode_head` writes only the
+    // header and leaves the payload to a separate buffer.
+    dst.reserve(crate::HEAD_LEN + parts.iter().map(|p| p.len()).sum::<usize>());
     head.encode(dst);
     for part in parts {
         dst.extend_from_slice(part);
