@@ -32,11 +32,17 @@ fuzz_target!(|input: &[u8]| {
     }
     let mut conn = Connection::new(config);
     conn.initiate_connection();
-    for (method, path, end) in [("GET", "/", true), ("POST", "/upload", false), ("HEAD", "/h", true)] {
+    for (method, path, end) in [
+        ("GET", "/", true),
+        ("POST", "/upload", false),
+        ("HEAD", "/h", true),
+    ] {
         let id = conn.next_stream_id().expect("fresh client has ids");
-        conn.send_headers(id, &request(method, path), end).expect("valid request");
+        conn.send_headers(id, &request(method, path), end)
+            .expect("valid request");
         if !end {
-            conn.send_data(id, "partial body", false).expect("window open");
+            conn.send_data(id, "partial body", false)
+                .expect("window open");
         }
     }
     let _ = conn.data_to_send();

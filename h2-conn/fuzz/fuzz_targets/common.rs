@@ -11,7 +11,11 @@ pub const MAX_HELD: usize = 4 << 20;
 pub fn chunks(mut input: &[u8]) -> Vec<&[u8]> {
     let mut out = Vec::new();
     while let Some((&n, rest)) = input.split_first() {
-        let n = if n == 0 { rest.len() } else { usize::from(n).min(rest.len()) };
+        let n = if n == 0 {
+            rest.len()
+        } else {
+            usize::from(n).min(rest.len())
+        };
         out.push(&rest[..n]);
         input = &rest[n..];
     }
@@ -57,7 +61,10 @@ pub fn feed(conn: &mut Connection, chunk: &[u8], mode: u8) {
         }
     }
     if terminated_locally {
-        assert!(conn.is_closed(), "a local termination closes the connection");
+        assert!(
+            conn.is_closed(),
+            "a local termination closes the connection"
+        );
     }
     let held = conn.memory_usage() - conn.pending_output_len();
     assert!(held <= MAX_HELD, "connection holds {held} bytes");

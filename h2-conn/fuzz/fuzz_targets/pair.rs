@@ -32,17 +32,41 @@ enum Corruption {
 #[derive(Arbitrary, Debug)]
 enum Action {
     /// The client opens a stream; with `body`, it stays open for DATA.
-    Open { body: bool },
+    Open {
+        body: bool,
+    },
     /// `side` sends DATA on its n-th known stream (the server sends response headers
     /// first if it has not yet).
-    Send { side: Side, stream: u8, len: u16, end: bool },
-    Reset { side: Side, stream: u8, code: u8 },
-    Ping { side: Side },
-    Settings { side: Side, window: u32, frame_size: u32 },
+    Send {
+        side: Side,
+        stream: u8,
+        len: u16,
+        end: bool,
+    },
+    Reset {
+        side: Side,
+        stream: u8,
+        code: u8,
+    },
+    Ping {
+        side: Side,
+    },
+    Settings {
+        side: Side,
+        window: u32,
+        frame_size: u32,
+    },
     Shutdown,
     /// Moves up to `max` octets (0: all) from `from`'s pipe to the other side.
-    Transfer { from: Side, max: u16 },
-    Corrupt { from: Side, at: u16, how: Corruption },
+    Transfer {
+        from: Side,
+        max: u16,
+    },
+    Corrupt {
+        from: Side,
+        at: u16,
+        how: Corruption,
+    },
 }
 
 #[derive(Arbitrary, Debug)]
@@ -126,7 +150,11 @@ struct Checks {
 
 /// Delivers up to `max` octets of `from`'s pipe to `to` and checks the events.
 fn deliver(from: &mut End, to: &mut End, max: usize, checks: &mut Checks) {
-    let n = if max == 0 { from.pipe.len() } else { max.min(from.pipe.len()) };
+    let n = if max == 0 {
+        from.pipe.len()
+    } else {
+        max.min(from.pipe.len())
+    };
     if n == 0 {
         return;
     }
@@ -149,17 +177,23 @@ fn deliver(from: &mut End, to: &mut End, max: usize, checks: &mut Checks) {
                 if !checks.corrupted {
                     let flow = from.flows.entry(stream_id).or_default();
                     for (i, &b) in data.iter().enumerate() {
-                        let expected = pattern(from.tag, stream_id.value(), flow.received + i as u64);
+                        let expected =
+                            pattern(from.tag, stream_id.value(), flow.received + i as u64);
                         assert_eq!(b, expected, "stream {stream_id:?}: data out of order");
                     }
                     flow.received += data.len() as u64;
-                    assert!(flow.received <= flow.sent, "stream {stream_id:?}: more delivered than sent");
+                    assert!(
+                        flow.received <= flow.sent,
+                        "stream {stream_id:?}: more delivered than sent"
+                    );
                 }
             }
             Event::StreamReset { stream_id, .. } => {
                 checks.reset.insert(stream_id);
             }
-            Event::PushedStreamReceived { pushed_stream_id, .. } => {
+            Event::PushedStreamReceived {
+                pushed_stream_id, ..
+            } => {
                 checks.reset.insert(pushed_stream_id);
             }
             Event::ConnectionTerminated {
@@ -203,7 +237,12 @@ fuzz_target!(|input: Input| {
                     }
                 }
             }
-            Action::Send { side, stream, len, end } => {
+            Action::Send {
+                side,
+                stream,
+                len,
+                end,
+            } => {
                 let end_ = match side {
                     Side::Client => &mut client,
                     Side::Server => &mut server,
@@ -218,7 +257,11 @@ fuzz_target!(|input: Input| {
                     Side::Server => &mut server,
                 };
                 if let Some(id) = end_.stream(stream) {
-                    if end_.conn.reset_stream(id, ErrorCode(u32::from(code % 14))).is_ok() {
+                    if end_
+                        .conn
+                        .reset_stream(id, ErrorCode(u32::from(code % 14)))
+                        .is_ok()
+                    {
                         checks.reset.insert(id);
                     }
                 }
@@ -230,7 +273,11 @@ fuzz_target!(|input: Input| {
                 };
                 let _ = end_.conn.ping(*b"fuzzping");
             }
-            Action::Settings { side, window, frame_size } => {
+            Action::Settings {
+                side,
+                window,
+                frame_size,
+            } => {
                 let end_ = match side {
                     Side::Client => &mut client,
                     Side::Server => &mut server,
