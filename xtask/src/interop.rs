@@ -576,7 +576,7 @@ fn h2load(report: &mut Report, peer: &'static str, target: &str, base: &str, wor
             && count("errored") == Some(0)
             && count("timeout") == Some(0);
         if !ran.ok || !ok {
-            return Err(format!("{requests}"));
+            return Err(requests.to_string());
         }
         let rate = finished
             .split(',')
