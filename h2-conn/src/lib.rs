@@ -243,3 +243,8 @@ pub use h2_events as events;
 pub use h2_frame as frame;
 pub use h2_hpack_glue as hpack;
 pub use h2_stream as stream;
+
+/// The workspace README's code sample, compiled as a doc test so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
