@@ -7,9 +7,43 @@ use bytes::{Bytes, BytesMut};
 use h2_hpack_glue::{Decoder, Encoder, HeaderField};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
+/// The vectors: `../shared/hpack-test-case` beside the workspace when present, otherwise
+/// the copy bundled in `tests/data` (unpacked once into a temporary directory).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/hpack-test-case")
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/hpack-test-case");
+        if shared.join("raw-data").is_dir() {
+            return shared;
+        }
+        unpack_bundle()
+    })
+    .clone()
+}
+
+fn unpack_bundle() -> PathBuf {
+    let bundle = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hpack-test-case.bundle.xz");
+    let mut packed = std::io::BufReader::new(std::fs::File::open(bundle).unwrap());
+    let mut raw = Vec::new();
+    lzma_rs::xz_decompress(&mut packed, &mut raw).unwrap();
+    let dir = std::env::temp_dir().join(format!("h2-hpack-test-case-{}", std::process::id()));
+    let mut rest = &raw[..];
+    while !rest.is_empty() {
+        let mut field = || {
+            let end = rest.iter().position(|&b| b == 0).unwrap();
+            let text = String::from_utf8(rest[..end].to_vec()).unwrap();
+            rest = &rest[end + 1..];
+            text
+        };
+        let (path, len) = (field(), field().parse::<usize>().unwrap());
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, &rest[..len]).unwrap();
+        rest = &rest[len..];
+    }
+    dir
 }
 
 struct Case {
