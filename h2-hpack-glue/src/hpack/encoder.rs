@@ -59,6 +59,11 @@ const NOT_INDEXED: &[&[u8]] = &[b":path", b"age", b"content-length", b"etag", b"
 pub struct Encoder {
     table: DynamicTable,
     index: Index,
+    /// Where fields passed as the same `Bytes` as before were found (see [`Hints`]).
+    hints: Hints,
+    /// Tests: skip both fast paths, to compare their output with the general path's.
+    #[cfg(test)]
+    slow_only: bool,
     cap: usize,
     /// Size updates owed to the peer's decoder: (smallest since the last block, final).
     pending_update: Option<(usize, usize)>,
@@ -85,6 +90,9 @@ impl Encoder {
         Encoder {
             table: DynamicTable::new(used),
             index: Index::new(),
+            hints: Hints::new(),
+            #[cfg(test)]
+            slow_only: false,
             cap,
             pending_update: (used != initial).then_some((used, used)),
         }
@@ -130,12 +138,48 @@ impl Encoder {
 
     #[inline]
     fn encode_field(&mut self, f: &HeaderField, dst: &mut BytesMut) {
+        #[cfg(test)]
+        if self.slow_only {
+            return self.encode_slow(f, None, dst);
+        }
+        if !f.sensitive {
+            // Fast path 1: the caller passed these very strings before (callers keep the
+            // same `Bytes` for constant fields), and the slot they matched still holds
+            // equal strings. A hinted slot matched a field that was not sensitive, and
+            // whether a field is implicitly sensitive depends only on its contents, which
+            // equal that slot's: this field is not sensitive either.
+            let key = Key::of(f);
+            if let Some(i) = self.hinted(&key, f) {
+                integer::encode(i, 7, 0x80, dst);
+                return;
+            }
+            // Fast path 2: names we never index are never in the dynamic table, so only
+            // the static table can match them, and their name index is static.
+            if let Some((name_index, rows)) = never_indexed_name(&f.name) {
+                match rows.iter().find(|&&(_, v)| eq(v, &f.value)) {
+                    Some(&(i, _)) => integer::encode(usize::from(i), 7, 0x80, dst),
+                    None => literal(0x00, 4, name_index, f, dst),
+                }
+                return;
+            }
+            return self.encode_slow(f, Some(key), dst);
+        }
+        self.encode_slow(f, None, dst)
+    }
+
+    /// The general path: hash lookups, the indexing policy, table insertion. Records a
+    /// hint under `key` for fields sent as an index or added to the table.
+    #[inline(never)]
+    fn encode_slow(&mut self, f: &HeaderField, key: Option<Key>, dst: &mut BytesMut) {
         let name_hash = hash(&f.name);
         let never = f.sensitive || implicitly_sensitive(f);
         let mut pair_hash = 0;
         if !never {
             pair_hash = hash_pair(name_hash, &f.value);
-            if let Some(i) = self.find_pair(pair_hash, f) {
+            if let Some((i, slot)) = self.find_pair(pair_hash, f) {
+                if let Some(key) = key {
+                    self.hint(key, slot);
+                }
                 integer::encode(i, 7, 0x80, dst);
                 return;
             }
@@ -155,10 +199,40 @@ impl Encoder {
                 .insert(entry, |abs, e| index.remove(&e.name, &e.value, abs));
             if let Some(abs) = added {
                 self.index.insert(name_hash, pair_hash, abs);
+                if let Some(key) = key {
+                    self.hint(key, Slot::Dynamic(abs));
+                }
             }
         } else {
             literal(0x00, 4, name_index, f, dst);
         }
+    }
+
+    /// HPACK index of the slot hinted for `f`, if the hint is for these strings and the
+    /// slot still holds strings equal to them (checked here, so a stale or colliding
+    /// hint only costs the slow path).
+    #[inline(always)]
+    fn hinted(&self, key: &Key, f: &HeaderField) -> Option<usize> {
+        match self.hints.get(key)? {
+            Slot::Static(i) => {
+                let (n, v) = STATIC.get(usize::from(i).wrapping_sub(1))?;
+                (eq(n, &f.name) && eq(v, &f.value)).then_some(usize::from(i))
+            }
+            Slot::Dynamic(abs) => {
+                let pos = self.table.position_of(abs)?;
+                let e = self.table.get(pos)?;
+                (same(&e.name, &f.name) && same(&e.value, &f.value)).then_some(STATIC_LEN + 1 + pos)
+            }
+        }
+    }
+
+    /// Records that the field with `key` was found at `slot`.
+    fn hint(&mut self, key: Key, slot: Slot) {
+        let table = &self.table;
+        self.hints.set(key, slot, |s| match s {
+            Slot::Static(_) => true,
+            Slot::Dynamic(abs) => table.position_of(abs).is_some(),
+        });
     }
 
     #[inline]
@@ -166,18 +240,20 @@ impl Encoder {
         f.size() <= self.table.max_size() / 4 * 3 && !NOT_INDEXED.contains(&&f.name[..])
     }
 
-    /// HPACK index of an entry matching name and value.
+    /// HPACK index and slot of an entry matching name and value.
     #[inline]
-    fn find_pair(&self, pair_hash: u64, f: &HeaderField) -> Option<usize> {
-        match self.index.pair(pair_hash)? {
+    fn find_pair(&self, pair_hash: u64, f: &HeaderField) -> Option<(usize, Slot)> {
+        let slot = self.index.pair(pair_hash)?;
+        match slot {
             Slot::Static(i) => {
                 let (n, v) = STATIC[i as usize - 1];
-                (same(n, &f.name) && same(v, &f.value)).then_some(i as usize)
+                (same(n, &f.name) && same(v, &f.value)).then_some((i as usize, slot))
             }
             Slot::Dynamic(abs) => {
                 let pos = self.table.position_of(abs)?;
                 let e = self.table.get(pos)?;
-                (same(&e.name, &f.name) && same(&e.value, &f.value)).then_some(STATIC_LEN + 1 + pos)
+                (same(&e.name, &f.name) && same(&e.value, &f.value))
+                    .then_some((STATIC_LEN + 1 + pos, slot))
             }
         }
     }
@@ -201,7 +277,206 @@ impl Encoder {
 /// Equality with a pointer shortcut (callers often pass the same `Bytes` every time).
 #[inline(always)]
 fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && (a.as_ptr() == b.as_ptr() || a == b)
+    a.len() == b.len() && (a.as_ptr() == b.as_ptr() || eq(a, b))
+}
+
+/// Equality, comparing strings of up to 16 bytes with a few word loads instead of a call.
+#[inline(always)]
+fn eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n > 16 {
+        return a == b;
+    }
+    // Two loads from each end cover any length in the range; they may overlap.
+    if n >= 8 {
+        return word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8);
+    }
+    if n >= 4 {
+        return word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4);
+    }
+    a == b
+}
+
+#[inline(always)]
+fn word8(s: &[u8], at: usize) -> u64 {
+    match s.get(at..at + 8) {
+        Some(w) => u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
+        None => 0,
+    }
+}
+
+#[inline(always)]
+fn word4(s: &[u8], at: usize) -> u32 {
+    match s.get(at..at + 4) {
+        Some(w) => u32::from_le_bytes([w[0], w[1], w[2], w[3]]),
+        None => 0,
+    }
+}
+
+/// Static entries as (HPACK index, value).
+type StaticRows = &'static [(u8, &'static [u8])];
+
+/// For a name in [`NOT_INDEXED`]: its static index and its static (index, value) rows.
+/// Such fields are never added to the dynamic table, so these rows are the only entries
+/// that can match them.
+#[inline(always)]
+fn never_indexed_name(name: &[u8]) -> Option<(usize, StaticRows)> {
+    let (text, index, rows): (&[u8], usize, StaticRows) = match name.len() {
+        3 => (b"age", 21, &[(21, b"")]),
+        4 => (b"etag", 34, &[(34, b"")]),
+        5 => (b":path", 4, &[(4, b"/"), (5, b"/index.html")]),
+        10 => (b"set-cookie", 55, &[(55, b"")]),
+        14 => (b"content-length", 28, &[(28, b"")]),
+        _ => return None,
+    };
+    eq(name, text).then_some((index, rows))
+}
+
+/// Number of hints (a power of two).
+const HINTS: usize = 64;
+
+/// One hint: the address of a field's name and value and their lengths when it was last
+/// matched or added, and the slot then: 0 for none (an empty hint), 1..=61 a static
+/// index, otherwise `DYNAMIC_BASE + ` a dynamic entry's absolute id.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct Hint {
+    key: Key,
+    slot: u64,
+}
+
+/// Addresses of the name and value, and their lengths.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct Key {
+    name: usize,
+    value: usize,
+    lens: u64,
+}
+
+impl Key {
+    #[inline(always)]
+    fn of(f: &HeaderField) -> Key {
+        Key {
+            name: f.name.as_ptr() as usize,
+            value: f.value.as_ptr() as usize,
+            lens: (f.name.len() as u64) << 32 ^ f.value.len() as u64,
+        }
+    }
+
+    /// The key's two hint positions (different ones).
+    #[inline(always)]
+    fn positions(&self) -> (usize, usize) {
+        let x = self.name as u64 ^ (self.value as u64).rotate_left(29) ^ self.lens.rotate_left(13);
+        let h = x.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let bits = HINTS.trailing_zeros();
+        let a = (h >> (64 - bits)) as usize;
+        let b = (h >> (64 - 2 * bits)) as usize & (HINTS - 1);
+        (a, if a == b { b ^ 1 } else { b })
+    }
+}
+
+const DYNAMIC_BASE: u64 = 64;
+
+/// A small cache from the addresses and lengths of a field's name and value to the table
+/// slot it was last sent as: it skips hashing for fields that the caller passes as the
+/// same `Bytes` each time (constant fields usually are). Each key has two positions
+/// (two-choice hashing, with one relocation on conflict), so a few dozen fields fit
+/// without evicting each other.
+///
+/// A hint is only a guess: its slot is checked against the field's strings like any hash
+/// lookup, so a hint left stale by eviction, or one matching recycled memory that now
+/// holds other text, only falls back to the hash lookups. Hints hold no references, so
+/// they keep no caller memory alive.
+struct Hints {
+    hints: Box<[Hint; HINTS]>,
+    /// Alternates the victim when both positions are taken.
+    flip: bool,
+}
+
+impl std::fmt::Debug for Hints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let used = self.hints.iter().filter(|h| h.slot != 0).count();
+        write!(f, "Hints({used} of {HINTS})")
+    }
+}
+
+fn encode_slot(slot: Slot) -> u64 {
+    match slot {
+        Slot::Static(i) => u64::from(i),
+        Slot::Dynamic(abs) => abs.saturating_add(DYNAMIC_BASE),
+    }
+}
+
+#[inline(always)]
+fn decode_slot(s: u64) -> Option<Slot> {
+    match s {
+        0 => None,
+        s if s < DYNAMIC_BASE => Some(Slot::Static(s as u8)),
+        s => Some(Slot::Dynamic(s - DYNAMIC_BASE)),
+    }
+}
+
+impl Hints {
+    fn new() -> Hints {
+        Hints {
+            hints: Box::new([Hint::default(); HINTS]),
+            flip: false,
+        }
+    }
+
+    /// The slot hinted for `key`, if any.
+    #[inline(always)]
+    fn get(&self, key: &Key) -> Option<Slot> {
+        let (a, b) = key.positions();
+        let h = self.hints.get(a)?;
+        if h.key == *key {
+            return decode_slot(h.slot);
+        }
+        let h = self.hints.get(b)?;
+        if h.key == *key {
+            return decode_slot(h.slot);
+        }
+        None
+    }
+
+    /// Records `slot` for `key`. `live` says whether a recorded slot still holds an entry
+    /// (a hint whose entry left the table is free).
+    fn set(&mut self, key: Key, slot: Slot, live: impl Fn(Slot) -> bool) {
+        let new = Hint {
+            key,
+            slot: encode_slot(slot),
+        };
+        let (a, b) = key.positions();
+        let free = |h: &Hint| decode_slot(h.slot).is_none_or(|s| !live(s));
+        let hints = &mut self.hints;
+        for p in [a, b] {
+            if hints[p].key == key {
+                hints[p] = new;
+                return;
+            }
+        }
+        for p in [a, b] {
+            if free(&hints[p]) {
+                hints[p] = new;
+                return;
+            }
+        }
+        // Both taken: move one occupant to its other position if that one is free.
+        for p in [a, b] {
+            let occupant = hints[p];
+            let (x, y) = occupant.key.positions();
+            let other = if x == p { y } else { x };
+            if free(&hints[other]) {
+                hints[other] = occupant;
+                hints[p] = new;
+                return;
+            }
+        }
+        self.flip = !self.flip;
+        hints[if self.flip { a } else { b }] = new;
+    }
 }
 
 /// hyper-h2's rule, extended to `proxy-authorization`: credentials and short cookies are
@@ -233,9 +508,252 @@ fn string(s: &[u8], dst: &mut BytesMut) {
     let huffman_len = huffman::encoded_len(s);
     if huffman_len < s.len() {
         integer::encode(huffman_len, 7, 0x80, dst);
-        huffman::encode(s, dst);
+        huffman::encode_with_len(s, huffman_len, dst);
     } else {
         integer::encode(s.len(), 7, 0, dst);
         dst.extend_from_slice(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Decoder;
+    use bytes::Bytes;
+
+    fn round_trip(enc: &mut Encoder, dec: &mut Decoder, fields: &[HeaderField]) -> Vec<u8> {
+        let mut wire = BytesMut::new();
+        enc.encode(fields, &mut wire);
+        let wire = wire.freeze();
+        let mut out = Vec::new();
+        dec.decode(wire.clone(), usize::MAX, &mut out).unwrap();
+        assert_eq!(out.len(), fields.len());
+        for (a, b) in out.iter().zip(fields) {
+            assert_eq!((&a.name, &a.value), (&b.name, &b.value));
+        }
+        wire.to_vec()
+    }
+
+    /// A tiny deterministic generator (xorshift).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn eq_matches_slice_equality() {
+        let a: Vec<u8> = (0..40u8).collect();
+        for n in 0..=24usize {
+            for m in 0..=24 {
+                for flip in [None, Some(0), Some(n / 2), Some(n.saturating_sub(1))] {
+                    let mut b = a[..m].to_vec();
+                    if let Some(i) = flip.filter(|&i| i < m) {
+                        b[i] ^= 0x20;
+                    }
+                    assert_eq!(
+                        eq(&a[..n], &b),
+                        a[..n] == b[..],
+                        "n={n} m={m} flip={flip:?}"
+                    );
+                    assert_eq!(same(&a[..n], &b), a[..n] == b[..]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn never_indexed_names_match_the_policy_and_the_static_table() {
+        for name in NOT_INDEXED {
+            let (index, rows) = never_indexed_name(name).unwrap();
+            assert_eq!(STATIC[index - 1].0, *name);
+            let expected: Vec<(u8, &[u8])> = (1..=STATIC_LEN)
+                .filter(|&i| STATIC[i - 1].0 == *name)
+                .map(|i| (i as u8, STATIC[i - 1].1))
+                .collect();
+            assert_eq!(rows, &expected[..]);
+        }
+        for (name, _) in STATIC {
+            assert_eq!(
+                never_indexed_name(name).is_some(),
+                NOT_INDEXED.contains(&name)
+            );
+        }
+        assert!(never_indexed_name(b":PATH").is_none());
+        assert!(never_indexed_name(b"ag").is_none());
+    }
+
+    #[test]
+    fn hinted_field_evicted_from_the_table_is_not_sent_as_a_stale_index() {
+        // Room for two 42-byte entries.
+        let mut enc = Encoder::with_table_size_cap(100);
+        let mut dec = Decoder::new(4096);
+        let kept = HeaderField::new("x-kept", "value-1234"); // 6 + 10 + 32 = 48 bytes
+        round_trip(&mut enc, &mut dec, std::slice::from_ref(&kept));
+        // The same `Bytes` again: sent as an index through its hint.
+        let wire = round_trip(&mut enc, &mut dec, std::slice::from_ref(&kept));
+        assert_eq!(wire, [0x80 | 62]);
+        // Evict it; the hint still names its absolute id.
+        for i in 0..3 {
+            let other = HeaderField::new("x-other", format!("value-{i:03}"));
+            round_trip(&mut enc, &mut dec, &[other]);
+        }
+        let wire = round_trip(&mut enc, &mut dec, std::slice::from_ref(&kept));
+        assert_eq!(
+            wire[0] & 0xc0,
+            0x40,
+            "re-added as a literal, not a stale index"
+        );
+        let wire = round_trip(&mut enc, &mut dec, std::slice::from_ref(&kept));
+        assert_eq!(wire, [0x80 | 62]);
+    }
+
+    #[test]
+    fn hint_on_recycled_memory_with_other_text_is_not_trusted() {
+        let mut enc = Encoder::new();
+        let mut dec = Decoder::new(4096);
+        // Each value is a fresh allocation of the same size, which the allocator usually
+        // places where the previous one was: same address and length, other text.
+        for i in 0..200u8 {
+            let value = Bytes::from(vec![b'a' + i % 26; 12]);
+            let field = HeaderField::new("x-recycled", value);
+            round_trip(&mut enc, &mut dec, &[field]);
+        }
+        // Static slots too: a value of the length of "GET" at a reused address.
+        for i in 0..50u8 {
+            let value = Bytes::from(vec![b'A' + i % 26, b'E', b'T']);
+            let field = HeaderField::new(":method", value);
+            round_trip(&mut enc, &mut dec, &[field]);
+        }
+    }
+
+    /// The fast paths change nothing on the wire: the same lists, encoded with the hints
+    /// and without them, give the same bytes, through table churn, evictions, size
+    /// changes, sensitive fields, and `Bytes` reused or copied.
+    #[test]
+    fn fast_paths_give_the_general_paths_bytes_across_table_churn() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let names: Vec<Bytes> = [
+            ":method",
+            ":path",
+            ":authority",
+            "age",
+            "etag",
+            "set-cookie",
+            "content-length",
+            "cookie",
+            "authorization",
+            "user-agent",
+            "accept",
+            "x-a",
+            "x-b",
+            "x-c",
+            "x-d",
+        ]
+        .iter()
+        .map(|n| Bytes::from_static(n.as_bytes()))
+        .collect();
+        let values: Vec<Bytes> = [
+            "",
+            "/",
+            "/index.html",
+            "GET",
+            "POST",
+            "a",
+            "some value",
+            "a longer value here",
+            "a value of more than sixty-four octets, to take the sampled hashing path ...",
+        ]
+        .iter()
+        .map(|v| Bytes::from_static(v.as_bytes()))
+        .collect();
+        // A pool of fields reused as the same `Bytes` across blocks.
+        let pool: Vec<HeaderField> = (0..80)
+            .map(|_| {
+                let name = names[rng.below(names.len())].clone();
+                let value = if rng.below(3) == 0 {
+                    Bytes::from(format!("v{}", rng.below(1000)))
+                } else {
+                    values[rng.below(values.len())].clone()
+                };
+                HeaderField {
+                    name,
+                    value,
+                    sensitive: rng.below(10) == 0,
+                }
+            })
+            .collect();
+        for cap in [4096, 256, 64] {
+            let mut fast = Encoder::with_table_size_cap(cap);
+            let mut slow = Encoder {
+                slow_only: true,
+                ..Encoder::with_table_size_cap(cap)
+            };
+            let mut dec = Decoder::new(4096);
+            for block in 0..400 {
+                if block % 97 == 96 {
+                    let size = [0, 100, 4096, 1000][rng.below(4)];
+                    fast.set_max_table_size(size);
+                    slow.set_max_table_size(size);
+                }
+                let n = 1 + rng.below(30);
+                let fields: Vec<HeaderField> = (0..n)
+                    .map(|_| {
+                        let f = &pool[rng.below(pool.len())];
+                        if rng.below(4) == 0 {
+                            // Equal text in other memory.
+                            HeaderField {
+                                name: Bytes::copy_from_slice(&f.name),
+                                value: Bytes::copy_from_slice(&f.value),
+                                sensitive: f.sensitive,
+                            }
+                        } else {
+                            f.clone()
+                        }
+                    })
+                    .collect();
+                let wire = round_trip(&mut fast, &mut dec, &fields);
+                let mut reference = BytesMut::new();
+                slow.encode(&fields, &mut reference);
+                assert_eq!(wire, reference, "block {block}, cap {cap}");
+            }
+        }
+    }
+
+    /// A long list of constant fields is sent from the hints without thrashing them: after
+    /// the first block every field is found by its hint.
+    #[test]
+    fn hints_hold_a_long_constant_list() {
+        let mut fields = vec![
+            HeaderField::new(":method", "GET"),
+            HeaderField::new(":scheme", "https"),
+            HeaderField::new(":authority", "example.com"),
+            HeaderField::new("user-agent", "demo/1.0"),
+            HeaderField::new("accept", "*/*"),
+        ];
+        fields.extend((0..20).map(|i| {
+            HeaderField::new(
+                format!("x-custom-header-{i:02}"),
+                format!("value-{i:02}-abcdef"),
+            )
+        }));
+        let mut enc = Encoder::new();
+        let mut wire = BytesMut::new();
+        enc.encode(&fields, &mut wire);
+        enc.encode(&fields, &mut wire);
+        let hit = fields
+            .iter()
+            .filter(|f| enc.hinted(&Key::of(f), f).is_some())
+            .count();
+        // Two-choice placement with a relocation keeps 25 keys in 64 places; allow for an
+        // unlucky address layout all the same.
+        assert!(hit >= fields.len() - 2, "{hit} of {} hinted", fields.len());
     }
 }

@@ -76,7 +76,10 @@ fn tail(s: &[u8]) -> u64 {
 #[inline]
 pub(crate) fn hash(s: &[u8]) -> u64 {
     let n = s.len();
-    let mut h = (n as u64).wrapping_mul(K1);
+    // `n + 1`, not `n`: `mix` XORs its first operand with K1, so a seed of `1 * K1` made
+    // the product zero and every one-byte string hash to 0 (so, for instance, all the
+    // one-byte values of a name shared a pair hash and hid each other's table entries).
+    let mut h = (n as u64 + 1).wrapping_mul(K1);
     if n <= 64 {
         let mut chunks = s.chunks_exact(8);
         for c in &mut chunks {
@@ -162,5 +165,26 @@ impl Index {
         if self.pairs.get(&ph) == Some(&slot) {
             self.pairs.remove(&ph);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_strings_have_distinct_hashes() {
+        let mut seen = std::collections::HashMap::new();
+        let mut strings: Vec<Vec<u8>> = vec![Vec::new()];
+        strings.extend((0..=255u8).map(|a| vec![a]));
+        strings.extend((0..=255u8).flat_map(|a| [vec![a, b'x'], vec![b'x', a], vec![a, a, a]]));
+        strings.extend((0..=255u8).map(|a| vec![a; 8]));
+        strings.extend((0..=255u8).map(|a| vec![a; 9]));
+        for s in strings {
+            if let Some(other) = seen.insert(hash(&s), s.clone()) {
+                assert_eq!(other, s, "hash collision");
+            }
+        }
+        assert_ne!(hash_pair(hash(b"x-d"), b"a"), hash_pair(hash(b"x-d"), b"/"));
     }
 }

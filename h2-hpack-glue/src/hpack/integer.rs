@@ -43,13 +43,19 @@ pub(crate) fn decode(buf: &[u8], pos: &mut usize, prefix_bits: u8) -> Result<u32
 }
 
 /// Encodes `value` with an N-bit prefix; `flags` are the high bits of the first byte.
-#[inline]
+#[inline(always)]
 pub(crate) fn encode(value: usize, prefix_bits: u8, flags: u8, dst: &mut BytesMut) {
     let mask = (1usize << prefix_bits) - 1;
     if value < mask {
         dst.put_u8(flags | value as u8);
-        return;
+    } else {
+        encode_long(value, mask, flags, dst);
     }
+}
+
+/// The multi-byte form: the prefix all ones, then 7-bit groups.
+#[inline(never)]
+fn encode_long(value: usize, mask: usize, flags: u8, dst: &mut BytesMut) {
     let mut tmp = [0u8; 11];
     tmp[0] = flags | mask as u8;
     let mut n = 1;

@@ -12,8 +12,15 @@ pub(crate) fn encoded_len(src: &[u8]) -> usize {
 
 /// Appends the Huffman encoding of `src` to `dst`, padded with the most significant bits
 /// of EOS (RFC 7541 5.2).
+#[cfg(test)]
 pub(crate) fn encode(src: &[u8], dst: &mut BytesMut) {
-    dst.reserve(encoded_len(src));
+    encode_with_len(src, encoded_len(src), dst);
+}
+
+/// [`encode`] when the caller already has `len`, the [`encoded_len`] of `src` (only used
+/// to reserve room).
+pub(crate) fn encode_with_len(src: &[u8], len: usize, dst: &mut BytesMut) {
+    dst.reserve(len);
     let mut acc: u64 = 0;
     let mut bits: u32 = 0;
     for &b in src {

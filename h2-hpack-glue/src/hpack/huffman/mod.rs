@@ -9,7 +9,9 @@ mod decode;
 mod encode;
 
 pub(crate) use decode::decode;
-pub(crate) use encode::{encode, encoded_len};
+#[cfg(test)]
+pub(crate) use encode::encode;
+pub(crate) use encode::{encode_with_len, encoded_len};
 
 #[cfg(test)]
 mod tests {
