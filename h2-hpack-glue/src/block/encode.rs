@@ -2,7 +2,10 @@
 
 use crate::{Encoder, HeaderField};
 use bytes::{Bytes, BytesMut};
-use h2_frame::{Continuation, EncodeError, Headers, PushPromise, StreamId, MAX_MAX_FRAME_SIZE};
+use h2_frame::{
+    Continuation, EncodeError, Flags, FrameType, Head, Headers, PushPromise, StreamId, HEAD_LEN,
+    MAX_MAX_FRAME_SIZE,
+};
 
 /// Encodes header lists and writes them as HEADERS (or PUSH_PROMISE) plus as many
 /// CONTINUATION frames as SETTINGS_MAX_FRAME_SIZE requires, END_HEADERS on the last
@@ -97,7 +100,21 @@ impl HeaderBlockEncoder {
             return Err(EncodeError::InvalidField("HEADERS on stream 0"));
         }
         let max = clamp(max_frame_size);
-        let mut block = self.encode_block(fields);
+        let mut block = match self.encode_in_place(fields, max, 0, dst) {
+            Ok(start) => {
+                let head = Head {
+                    length: 0,
+                    kind: FrameType::HEADERS,
+                    flags: Flags::empty()
+                        .with_end_stream(end_stream)
+                        .with_end_headers(true),
+                    stream_id,
+                };
+                finish_head(head, &[], start, dst);
+                return Ok(());
+            }
+            Err(block) => block,
+        };
         let first = block.split_to(block.len().min(max as usize));
         let end_headers = block.is_empty();
         Headers::new(stream_id, first, end_stream, end_headers).encode(dst, max)?;
@@ -120,7 +137,19 @@ impl HeaderBlockEncoder {
             ));
         }
         let max = clamp(max_frame_size).max(5);
-        let mut block = self.encode_block(fields);
+        let mut block = match self.encode_in_place(fields, max, 4, dst) {
+            Ok(start) => {
+                let head = Head {
+                    length: 0,
+                    kind: FrameType::PUSH_PROMISE,
+                    flags: Flags::empty().with_end_headers(true),
+                    stream_id,
+                };
+                finish_head(head, &promised_id.value().to_be_bytes(), start, dst);
+                return Ok(());
+            }
+            Err(block) => block,
+        };
         let first = block.split_to(block.len().min(max as usize - 4));
         let end_headers = block.is_empty();
         PushPromise {
@@ -134,10 +163,42 @@ impl HeaderBlockEncoder {
         continuations(stream_id, block, max, dst)
     }
 
-    fn encode_block(&mut self, fields: &[HeaderField]) -> Bytes {
+    /// Encodes the block right after room for a frame header and `extra` payload octets
+    /// (the promised stream id) in `dst`, so that a block fitting one frame of `max` octets
+    /// is written once, without a copy: then returns where that room starts, for
+    /// [`finish_head`]. A block too large for one frame is taken back out of `dst` and
+    /// returned, to be split into frames.
+    fn encode_in_place(
+        &mut self,
+        fields: &[HeaderField],
+        max: u32,
+        extra: usize,
+        dst: &mut BytesMut,
+    ) -> Result<usize, Bytes> {
+        let start = dst.len();
+        dst.extend_from_slice(&[0; HEAD_LEN + 4][..HEAD_LEN + extra]);
+        self.encoder.encode(fields, dst);
+        let len = dst.len() - start - HEAD_LEN;
+        if len <= max as usize {
+            return Ok(start);
+        }
         self.scratch.clear();
-        self.encoder.encode(fields, &mut self.scratch);
-        self.scratch.split().freeze()
+        self.scratch
+            .extend_from_slice(&dst[start + HEAD_LEN + extra..]);
+        dst.truncate(start);
+        Err(self.scratch.split().freeze())
+    }
+}
+
+/// Completes the frame [`HeaderBlockEncoder::encode_in_place`] wrote from `start` to the
+/// end of `dst`: its header (with the payload length filled in), then `prefix`.
+fn finish_head(mut head: Head, prefix: &[u8], start: usize, dst: &mut BytesMut) {
+    // `encode_in_place` checked the payload against the maximum frame size (at most
+    // 2^24 - 1), so the length fits in the header's 24 bits.
+    head.length = (dst.len() - start - HEAD_LEN) as u32;
+    if let Some(mut room) = dst.get_mut(start..start + HEAD_LEN + prefix.len()) {
+        head.encode(&mut room);
+        room.copy_from_slice(prefix);
     }
 }
 
