@@ -10,7 +10,9 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Closed streams remembered so late frames are judged correctly (RFC 9113 5.1
-    /// "closed"); the oldest are forgotten first. Default 1,024.
+    /// "closed"): a fixed table of this many slots (rounded up to a power of two, 12
+    /// octets each) indexed by stream id, so the most recent ids are remembered (about
+    /// half the slots for each initiator) and the oldest forgotten first. Default 1,024.
     pub max_closed_streams: usize,
     /// Control frames (SETTINGS ACK, PING ACK, RST_STREAM, WINDOW_UPDATE) we may queue
     /// while the application does not take our output (`data_to_send`). A peer that

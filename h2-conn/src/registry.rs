@@ -4,7 +4,7 @@
 use h2_events::UserError;
 use h2_frame::StreamId;
 use h2_stream::{CloseCause, Role, Stream, StreamState};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A stream and the connection's bookkeeping for it.
@@ -50,10 +50,7 @@ pub(crate) struct Registry {
     streams: HashMap<StreamId, Entry, BuildHasherDefault<IdHasher>>,
     /// How recently closed streams closed: all a late frame needs (RFC 9113 5.1
     /// "closed"), in a few octets instead of a whole [`Stream`].
-    closed: HashMap<StreamId, CloseCause, BuildHasherDefault<IdHasher>>,
-    /// `closed`'s ids, oldest first, so the oldest are forgotten first.
-    closed_order: VecDeque<StreamId>,
-    max_closed: usize,
+    closed: ClosedStreams,
     /// Highest stream id the peer opened or promised.
     pub(crate) highest_inbound: StreamId,
     /// Highest stream id we opened or promised.
@@ -76,9 +73,7 @@ impl Registry {
         Registry {
             role,
             streams: HashMap::default(),
-            closed: HashMap::default(),
-            closed_order: VecDeque::new(),
-            max_closed,
+            closed: ClosedStreams::new(max_closed),
             highest_inbound: StreamId::ZERO,
             highest_outbound: StreamId::ZERO,
             open_inbound: 0,
@@ -113,7 +108,7 @@ impl Registry {
 
     /// How a recently closed stream closed; `None` for streams not closed or forgotten.
     pub(crate) fn closed_cause(&self, id: StreamId) -> Option<CloseCause> {
-        self.closed.get(&id).copied()
+        self.closed.get(id)
     }
 
     /// The state of a stream we remember.
@@ -126,7 +121,7 @@ impl Registry {
 
     /// The caller error for a command on a stream that is not active.
     pub(crate) fn missing(&self, id: StreamId) -> UserError {
-        if self.closed.contains_key(&id)
+        if self.closed.get(id).is_some()
             || (id.value() != 0 && self.unknown(id) == Unknown::Forgotten)
         {
             UserError::StreamClosed(id)
@@ -192,15 +187,9 @@ impl Registry {
         };
         *counter = (i64::from(*counter) + delta) as u32;
         if let StreamState::Closed(cause) = after {
-            // Keep only the cause; forget the oldest beyond the bound.
+            // Keep only the cause, in a table that forgets the oldest ids first.
             self.streams.remove(&id);
             self.closed.insert(id, cause);
-            self.closed_order.push_back(id);
-            while self.closed_order.len() > self.max_closed {
-                if let Some(old) = self.closed_order.pop_front() {
-                    self.closed.remove(&old);
-                }
-            }
         }
     }
 
@@ -229,7 +218,53 @@ impl Registry {
     /// Approximate heap bytes held by the registry.
     pub(crate) fn memory_usage(&self) -> usize {
         self.streams.capacity() * (std::mem::size_of::<(StreamId, Entry)>() + 1)
-            + self.closed.capacity() * (std::mem::size_of::<(StreamId, CloseCause)>() + 1)
-            + self.closed_order.capacity() * std::mem::size_of::<StreamId>()
+            + self.closed.memory_usage()
+    }
+}
+
+/// How recently closed streams closed, in a fixed table indexed by stream id: a slot holds
+/// the latest closed id that maps to it, so the table remembers the most recent stream ids
+/// of each initiator (about `capacity / 2` each) with no hashing and no growth.
+#[derive(Debug)]
+struct ClosedStreams {
+    /// `(id, cause)`; id 0 marks an empty slot (stream 0 never closes). Allocated on the
+    /// first close.
+    slots: Vec<(StreamId, CloseCause)>,
+    capacity: usize,
+}
+
+impl ClosedStreams {
+    fn new(max_closed: usize) -> ClosedStreams {
+        ClosedStreams {
+            slots: Vec::new(),
+            capacity: max_closed.max(2).next_power_of_two(),
+        }
+    }
+
+    fn slot(&self, id: StreamId) -> usize {
+        id.value() as usize & (self.capacity - 1)
+    }
+
+    fn get(&self, id: StreamId) -> Option<CloseCause> {
+        match self.slots.get(self.slot(id)) {
+            Some(&(held, cause)) if held == id => Some(cause),
+            _ => None,
+        }
+    }
+
+    fn insert(&mut self, id: StreamId, cause: CloseCause) {
+        if self.slots.is_empty() {
+            self.slots = vec![(StreamId::ZERO, CloseCause::EndStream); self.capacity];
+        }
+        let slot = self.slot(id);
+        // A higher id replaces a lower one; a lower id (closed late) never evicts a
+        // more recent stream.
+        if self.slots[slot].0 <= id {
+            self.slots[slot] = (id, cause);
+        }
+    }
+
+    fn memory_usage(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<(StreamId, CloseCause)>()
     }
 }
