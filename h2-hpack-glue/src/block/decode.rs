@@ -89,7 +89,13 @@ pub struct HeaderBlockDecoder {
     decoder: Decoder,
     limits: BlockLimits,
     pending: Option<Pending>,
+    /// The field count of the last decoded list: the capacity of the next one, which
+    /// is usually the same (requests, or responses, of one connection look alike).
+    last_len: usize,
 }
+
+/// The largest capacity guessed from the previous list.
+const MAX_GUESS: usize = 128;
 
 impl HeaderBlockDecoder {
     /// A block decoder with a fresh HPACK context sized by `limits.max_table_size`.
@@ -98,6 +104,7 @@ impl HeaderBlockDecoder {
             decoder: Decoder::new(limits.max_table_size),
             limits,
             pending: None,
+            last_len: 16,
         }
     }
 
@@ -238,10 +245,13 @@ impl HeaderBlockDecoder {
         stream_id: StreamId,
         block: Bytes,
     ) -> Result<Vec<HeaderField>, BlockError> {
-        let mut out = Vec::with_capacity(16);
+        let mut out = Vec::with_capacity(self.last_len.min(MAX_GUESS));
         let limit = self.limits.max_header_list_size;
         match self.decoder.decode(block, limit as usize, &mut out) {
-            Ok(()) => Ok(out),
+            Ok(()) => {
+                self.last_len = out.len();
+                Ok(out)
+            }
             Err(DecodeError::HeaderListTooLarge { size, .. }) => {
                 Err(BlockError::HeaderListTooLarge {
                     stream_id,
@@ -251,5 +261,49 @@ impl HeaderBlockDecoder {
             }
             Err(e) => Err(BlockError::Compression(e)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::HeaderBlockEncoder;
+    use h2_frame::{Frame, FrameDecoder, DEFAULT_MAX_FRAME_SIZE};
+
+    fn block(enc: &mut HeaderBlockEncoder, fields: &[HeaderField]) -> Bytes {
+        let mut wire = BytesMut::new();
+        enc.encode_headers(
+            StreamId::new(1),
+            fields,
+            true,
+            DEFAULT_MAX_FRAME_SIZE,
+            &mut wire,
+        );
+        let mut frames = FrameDecoder::new(DEFAULT_MAX_FRAME_SIZE);
+        frames.push_bytes(wire.freeze());
+        match frames.next_frame() {
+            Ok(Some(Frame::Headers(h))) => h.block,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    /// The list is allocated with the previous list's length, so lists like the last one
+    /// never grow, and a longer one still decodes whole.
+    #[test]
+    fn list_capacity_follows_the_previous_list() {
+        let mut enc = HeaderBlockEncoder::new();
+        let mut dec = HeaderBlockDecoder::new(BlockLimits::default());
+        let id = StreamId::new(1);
+        let fields: Vec<HeaderField> = (0..40)
+            .map(|i| HeaderField::new(format!("x-{i}"), "v"))
+            .collect();
+        for n in [3, 3, 8, 8, 40, 40, 0, 5] {
+            let b = block(&mut enc, &fields[..n]);
+            let list = dec.begin(id, b, true).unwrap().unwrap();
+            assert_eq!(list, fields[..n]);
+        }
+        let b = block(&mut enc, &fields[..5]);
+        let list = dec.begin(id, b, true).unwrap().unwrap();
+        assert_eq!(list.capacity(), 5);
     }
 }

@@ -146,7 +146,17 @@ impl Decoder {
     }
 
     /// Dynamic table size updates at the start of a block (RFC 7541 4.2, 6.3).
+    #[inline(always)]
     fn size_updates(&mut self, buf: &[u8], pos: &mut usize) -> Result<(), DecodeError> {
+        // The common case, inline: no update, none owed.
+        if buf.get(*pos).is_none_or(|&b| b & 0xe0 != 0x20) && !self.update_required {
+            return Ok(());
+        }
+        self.size_updates_slow(buf, pos)
+    }
+
+    #[inline(never)]
+    fn size_updates_slow(&mut self, buf: &[u8], pos: &mut usize) -> Result<(), DecodeError> {
         // RFC 7541 4.2: "This dynamic table size update MUST occur at the beginning of the
         // first header block following the change to the dynamic table size."
         while let Some(&b) = buf.get(*pos) {

@@ -8,7 +8,7 @@
 
 use super::codes::CODES;
 use crate::DecodeError;
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 
 const EMIT: u8 = 1;
 const FAIL: u8 = 2;
@@ -110,37 +110,57 @@ const fn build_table() -> [Step; 256 * 16] {
     table
 }
 
-static TABLE: [Step; 256 * 16] = build_table();
+/// The steps packed as `next | sym << 8 | flags << 16`: one load per nibble.
+const fn pack(steps: [Step; 256 * 16]) -> [u32; 256 * 16] {
+    let mut packed = [0u32; 256 * 16];
+    let mut i = 0;
+    while i < packed.len() {
+        let s = steps[i];
+        packed[i] = s.next as u32 | (s.sym as u32) << 8 | (s.flags as u32) << 16;
+        i += 1;
+    }
+    packed
+}
+
+static TABLE: [u32; 256 * 16] = pack(build_table());
+
+/// Input bytes decoded between copies of the output into `dst`. Each input byte yields
+/// at most two symbols (the shortest code has 5 bits), so `2 * CHUNK` bytes of room.
+const CHUNK: usize = 32;
 
 /// Decodes `src` and appends the text to `dst`.
 ///
 /// RFC 7541 5.2: "A Huffman-encoded string literal containing the EOS symbol MUST be
 /// treated as a decoding error", and padding longer than 7 bits or not made of the most
 /// significant bits of EOS "MUST be treated as a decoding error".
+///
+/// The loop has no branch per symbol: every step stores its symbol into a local buffer
+/// and advances by one only when it completed one, and EOS is noted and reported once
+/// the input is consumed (the table keeps going from a FAIL step, within the bounds of
+/// the input, and what was decoded is discarded with the error).
 pub(crate) fn decode(src: &[u8], dst: &mut BytesMut) -> Result<(), DecodeError> {
-    // Each symbol takes at least 5 bits.
-    dst.reserve(src.len() * 8 / 5 + 1);
     let mut state = 0usize;
-    let mut accept = true;
-    for &byte in src {
-        let hi = TABLE[state << 4 | (byte >> 4) as usize];
-        if hi.flags & (FAIL | EMIT) != 0 {
-            if hi.flags & FAIL != 0 {
-                return Err(DecodeError::InvalidHuffman);
-            }
-            dst.put_u8(hi.sym);
+    let mut last = u32::from(ACCEPT) << 16;
+    let mut failed = 0u32;
+    let mut buf = [0u8; 2 * CHUNK];
+    for chunk in src.chunks(CHUNK) {
+        let mut n = 0usize;
+        for &byte in chunk {
+            let hi = TABLE[state << 4 | usize::from(byte >> 4)];
+            // `n < 2 * CHUNK` here: at most two symbols per input byte of this chunk.
+            buf[n & (2 * CHUNK - 1)] = (hi >> 8) as u8;
+            n += (hi >> 16) as usize & EMIT as usize;
+            let lo = TABLE[(hi as usize & 0xff) << 4 | usize::from(byte & 0x0f)];
+            buf[n & (2 * CHUNK - 1)] = (lo >> 8) as u8;
+            n += (lo >> 16) as usize & EMIT as usize;
+            failed |= hi | lo;
+            state = lo as usize & 0xff;
+            last = lo;
         }
-        let lo = TABLE[(hi.next as usize) << 4 | (byte & 0x0f) as usize];
-        if lo.flags & (FAIL | EMIT) != 0 {
-            if lo.flags & FAIL != 0 {
-                return Err(DecodeError::InvalidHuffman);
-            }
-            dst.put_u8(lo.sym);
-        }
-        state = lo.next as usize;
-        accept = lo.flags & ACCEPT != 0;
+        dst.extend_from_slice(&buf[..n.min(2 * CHUNK)]);
     }
-    if accept {
+    let (failed, flags) = ((failed >> 16) as u8, (last >> 16) as u8);
+    if failed & FAIL == 0 && flags & ACCEPT != 0 {
         Ok(())
     } else {
         Err(DecodeError::InvalidHuffman)
