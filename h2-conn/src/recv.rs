@@ -10,7 +10,7 @@ use h2_frame::{
     SettingId, SettingsFrame, StreamId, WindowUpdate, PREFACE,
 };
 use h2_hpack_glue::BlockError;
-use h2_stream::{recv_transition, CloseCause, RecvInput, Role, StreamState};
+use h2_stream::{recv_transition, CloseCause, RecvInput, Role, Stream, StreamState, Window};
 
 type Events = Vec<Event>;
 
@@ -596,18 +596,7 @@ impl Connection {
                 // flow-control windows that it maintains by the difference between the
                 // new value and the old value"; overflow is a connection error.
                 SettingId::INITIAL_WINDOW_SIZE => {
-                    let delta = i64::from(change.new_value) - i64::from(old);
-                    for id in self.streams.active_ids() {
-                        let result = self
-                            .streams
-                            .with(id, |e| e.stream.send_window_mut().adjust(delta));
-                        if let Some(Err(_)) = result {
-                            return Err(H2Error::conn(
-                                ErrorCode::FLOW_CONTROL_ERROR,
-                                "SETTINGS_INITIAL_WINDOW_SIZE change overflows a stream window",
-                            ));
-                        }
-                    }
+                    self.adjust_stream_windows(old, change.new_value, |s| s.send_window_mut())?
                 }
                 _ => {}
             }
@@ -636,23 +625,36 @@ impl Connection {
                 }
                 SettingId::MAX_FRAME_SIZE => self.decoder.set_max_frame_size(change.new_value),
                 SettingId::INITIAL_WINDOW_SIZE => {
-                    let delta = i64::from(change.new_value) - i64::from(old);
-                    for id in self.streams.active_ids() {
-                        let result = self
-                            .streams
-                            .with(id, |e| e.stream.recv_window_mut().adjust(delta));
-                        if let Some(Err(_)) = result {
-                            return Err(H2Error::conn(
-                                ErrorCode::FLOW_CONTROL_ERROR,
-                                "SETTINGS_INITIAL_WINDOW_SIZE change overflows a stream window",
-                            ));
-                        }
-                    }
+                    self.adjust_stream_windows(old, change.new_value, |s| s.recv_window_mut())?
                 }
                 _ => {}
             }
         }
         events.push(Event::SettingsAcknowledged { changed });
+        Ok(())
+    }
+
+    /// RFC 9113 6.9.2: a SETTINGS_INITIAL_WINDOW_SIZE change moves one window of every
+    /// open stream (the send windows for the peer's setting, the receive windows for ours)
+    /// by the difference; a window pushed past 2^31-1 is a connection FLOW_CONTROL_ERROR.
+    fn adjust_stream_windows(
+        &mut self,
+        old: u32,
+        new: u32,
+        window: impl Fn(&mut Stream) -> &mut Window,
+    ) -> Result<(), H2Error> {
+        let delta = i64::from(new) - i64::from(old);
+        for id in self.streams.active_ids() {
+            if let Some(Err(_)) = self
+                .streams
+                .with(id, |e| window(&mut e.stream).adjust(delta))
+            {
+                return Err(H2Error::conn(
+                    ErrorCode::FLOW_CONTROL_ERROR,
+                    "SETTINGS_INITIAL_WINDOW_SIZE change overflows a stream window",
+                ));
+            }
+        }
         Ok(())
     }
 
