@@ -263,7 +263,13 @@ impl Connection {
         if frame.block.is_empty() && !frame.end_headers {
             self.count_flood(Flood::EmptyFrame)?;
         }
-        let start = self.block.expect("a block is in progress");
+        // `on_frame` routes CONTINUATION here only while a block is in progress.
+        let Some(start) = self.block else {
+            return Err(H2Error::conn(
+                ErrorCode::PROTOCOL_ERROR,
+                "CONTINUATION without a header block in progress",
+            ));
+        };
         let decoded = self.hpack_in.continue_block(frame.block, frame.end_headers);
         self.on_block_fragment(start, decoded, events)
     }
@@ -356,7 +362,7 @@ impl Connection {
                 e.stream
                     .recv_headers(fields, end_stream, priority, &cfg, events)
             })
-            .expect("stream present")
+            .unwrap_or(Ok(()))
     }
 
     /// A frame for a stream that is not active: closed recently (judged by how it closed,
@@ -464,7 +470,7 @@ impl Connection {
             .with(promised, |e| {
                 e.stream.recv_push_promise(parent, fields, &cfg, events)
             })
-            .expect("stream present")
+            .unwrap_or(Ok(()))
     }
 
     /// RFC 9113 10.5.1: a header list over our limit. A server answers a new request with

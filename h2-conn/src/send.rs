@@ -238,7 +238,9 @@ impl Connection {
         if self.local.pending.len() >= MAX_PENDING_SETTINGS {
             return Err(UserError::TooManyOutstanding("SETTINGS"));
         }
-        self.write_frame(&Frame::Settings(SettingsFrame::new(settings.clone())));
+        // A list too long for one frame is refused, not split: it must be acknowledged
+        // as one unit (RFC 9113 6.5.3).
+        self.encode_checked(&Frame::Settings(SettingsFrame::new(settings.clone())))?;
         self.local.pending.push_back(settings);
         Ok(())
     }
