@@ -60,6 +60,23 @@ pub enum Start {
     Bad(&'static str),
 }
 
+/// Whether `buf` can be the start of an HTTP/1.x request line (`METHOD SP target`);
+/// `None` until enough bytes arrived to tell.
+fn looks_like_http1(buf: &[u8]) -> Option<bool> {
+    let Some(space) = buf.iter().take(16).position(|&b| b == b' ') else {
+        let plausible = buf.len() < 16 && buf.iter().all(u8::is_ascii_uppercase);
+        return if plausible { None } else { Some(false) };
+    };
+    let method = &buf[..space];
+    if method.is_empty() || !method.iter().all(u8::is_ascii_uppercase) {
+        return Some(false);
+    }
+    match buf.get(space + 1)? {
+        b'/' | b'*' | b'h' => Some(true),
+        _ => Some(method == b"CONNECT"),
+    }
+}
+
 /// Looks at the bytes a client sent first.
 pub fn parse_start(buf: &[u8]) -> Start {
     let n = buf.len().min(PREFACE.len());
@@ -69,6 +86,11 @@ pub fn parse_start(buf: &[u8]) -> Start {
         } else {
             Start::NeedMore
         };
+    }
+    // Bytes that cannot start an HTTP/1.x request are an HTTP/2 client with a bad
+    // preface: the connection answers GOAWAY PROTOCOL_ERROR (RFC 9113 3.4).
+    if looks_like_http1(buf) == Some(false) {
+        return Start::PriorKnowledge;
     }
     let Some(head_len) = find_head_end(buf) else {
         return if buf.len() > MAX_HEAD {
@@ -86,7 +108,8 @@ pub fn parse_start(buf: &[u8]) -> Start {
         return Start::Bad("malformed request line");
     };
     if !version.starts_with("HTTP/1.") {
-        return Start::Bad("not HTTP/1.x");
+        // e.g. `PRI * HTTP/2.0` with a damaged preface after it.
+        return Start::PriorKnowledge;
     }
     let mut request = Request {
         method: method.into(),
