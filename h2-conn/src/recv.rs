@@ -9,6 +9,7 @@ use h2_frame::{
     Continuation, Data, ErrorCode, Frame, GoAway, H2Error, Headers, Ping, PushPromise, RstStream,
     SettingId, SettingsFrame, StreamId, WindowUpdate, PREFACE,
 };
+use h2_hpack_glue::syntax::KnownValid;
 use h2_hpack_glue::BlockError;
 use h2_stream::{recv_transition, CloseCause, RecvInput, Role, Stream, StreamState, Window};
 
@@ -315,7 +316,8 @@ impl Connection {
                     }
                     return Err(err);
                 }
-                self.on_header_block(stream_id, fields, end_stream, priority, events)
+                let known = self.hpack_in.known_valid();
+                self.on_header_block(stream_id, fields, known, end_stream, priority, events)
             }
             BlockStart::PushPromise { parent, promised } => {
                 self.on_push_block(parent, promised, fields, events)
@@ -323,11 +325,12 @@ impl Connection {
         }
     }
 
-    /// A complete HEADERS block.
+    /// A complete HEADERS block, with the fields the decoder vouches for.
     fn on_header_block(
         &mut self,
         id: StreamId,
         fields: Vec<HeaderField>,
+        known: KnownValid,
         end_stream: bool,
         priority: Option<h2_frame::PrioritySpec>,
         events: &mut Events,
@@ -360,7 +363,7 @@ impl Connection {
         self.streams
             .with(id, |e| {
                 e.stream
-                    .recv_headers(fields, end_stream, priority, &cfg, events)
+                    .recv_headers(fields, known, end_stream, priority, &cfg, events)
             })
             .unwrap_or(Ok(()))
     }

@@ -7,6 +7,7 @@ use h2_frame::{
     AltSvc, Data, ErrorCode, Frame, FrameType, GoAway, Origin, Ping, PriorityUpdate, RstStream,
     Settings, SettingsFrame, StreamId, Unknown, WindowUpdate, MAX_WINDOW_SIZE, PREFACE,
 };
+use h2_hpack_glue::syntax::KnownValid;
 use h2_stream::{Role, Stream};
 
 /// Most SETTINGS frames we let wait for acknowledgement at once.
@@ -60,9 +61,14 @@ impl Connection {
         self.check_usable()?;
         let cfg = self.config.validation;
         let max = self.remote.max_frame_size();
+        // Fields our HPACK table already holds were checked when they entered it.
+        let known = match cfg.validate_outbound_headers {
+            true => self.hpack_out.encoder().known_valid(headers),
+            false => KnownValid::NONE,
+        };
         if self.streams.get(stream_id).is_none() {
             let mut stream = self.new_outbound_stream(stream_id)?;
-            let list = stream.send_headers(headers, end_stream, &cfg)?;
+            let list = stream.send_headers(headers, known, end_stream, &cfg)?;
             crate::trace::sent_headers(self.role, stream_id, &list, end_stream);
             let encoder = &mut self.hpack_out;
             self.output
@@ -75,7 +81,7 @@ impl Connection {
         let missing = self.streams.missing(stream_id);
         self.streams
             .with(stream_id, |e| {
-                let list = e.stream.send_headers(headers, end_stream, &cfg)?;
+                let list = e.stream.send_headers(headers, known, end_stream, &cfg)?;
                 crate::trace::sent_headers(role, stream_id, &list, end_stream);
                 output.write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
                 Ok(())

@@ -5,7 +5,7 @@ use crate::connection::{Connection, Phase};
 use bytes::{Buf, BytesMut};
 use h2_events::{HeaderField, UserError};
 use h2_frame::{SettingId, Settings, SettingsFrame, StreamId};
-use h2_stream::{Role, ValidationConfig};
+use h2_stream::{KnownValid, Role, ValidationConfig};
 
 impl Connection {
     /// Starts a connection that was upgraded from HTTP/1.1 (`Upgrade: h2c`).
@@ -47,7 +47,7 @@ impl Connection {
                 let value = encode_base64url(&settings_payload(&self.config.initial_settings));
                 self.initiate_connection();
                 let mut stream = self.new_stream(one);
-                stream.send_headers(&request, true, &lenient)?;
+                stream.send_headers(&request, KnownValid::NONE, true, &lenient)?;
                 self.streams.insert(stream);
                 Ok(Some(value))
             }
@@ -77,7 +77,14 @@ impl Connection {
                 let mut stream = self.new_stream(one);
                 let mut ignored = Vec::new();
                 stream
-                    .recv_headers(request.to_vec(), true, None, &lenient, &mut ignored)
+                    .recv_headers(
+                        request.to_vec(),
+                        KnownValid::NONE,
+                        true,
+                        None,
+                        &lenient,
+                        &mut ignored,
+                    )
                     .map_err(|_| UserError::InvalidState {
                         stream_id: one,
                         why: "cannot open the upgrade stream",

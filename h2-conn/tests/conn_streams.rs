@@ -745,6 +745,80 @@ fn rfc9113_8_2_1_field_value_with_newline_is_malformed() {
     malformed_request(&[GET[0], GET[1], GET[2], GET[3], ("x-a", "a\nb")]);
 }
 
+/// A request block: `:method GET`, `:scheme http`, `:path /` from the static table, a
+/// literal `:authority a`, then `rest`.
+fn get_block(rest: &[u8]) -> Bytes {
+    let mut block = vec![0x82, 0x86, 0x84, 0x01, 0x01, b'a'];
+    block.extend_from_slice(rest);
+    Bytes::from(block)
+}
+
+/// A field the peer adds to the HPACK dynamic table (literal with incremental indexing,
+/// RFC 7541 6.2.1) makes its first request malformed; referencing that entry by index in a
+/// later request must make that one malformed too: the character check is skipped only
+/// for entries that passed it.
+#[test]
+fn rfc9113_8_2_1_indexed_field_from_invalid_table_entry_is_malformed() {
+    let entries: [&[u8]; 3] = [
+        b"\x40\x05x-bad\x03a\x01b", // control octet in the value
+        b"\x40\x05X-Bad\x01v",      // uppercase name
+        b"\x40\x05x-bad\x02v ",     // trailing whitespace
+    ];
+    for entry in entries {
+        let (mut conn, mut peer) = server();
+        for (id, block) in [(1, get_block(entry)), (3, get_block(b"\xbe"))] {
+            let events = peer.send(&mut conn, frames::headers(id).raw_block(block).end_stream());
+            assert_eq!(
+                events,
+                vec![reset_by_us(id, ErrorCode::PROTOCOL_ERROR)],
+                "{entry:?} stream {id}"
+            );
+            assert_eq!(
+                peer.recv_frames(&mut conn),
+                vec![frames::rst(id, ErrorCode::PROTOCOL_ERROR)],
+                "{entry:?} stream {id}"
+            );
+        }
+    }
+}
+
+/// The other side of the test above: a valid entry is accepted when it is added and every
+/// time it is referenced, with the same field delivered; and a connection-specific field
+/// taken from the table is still malformed (only the character scan is skipped).
+#[test]
+fn rfc9113_8_2_2_indexed_valid_entry_is_accepted_and_other_rules_still_apply() {
+    let (mut conn, mut peer) = server();
+    for (id, block) in [
+        (1, get_block(b"\x40\x05x-one\x01v")),
+        (3, get_block(b"\xbe")),
+    ] {
+        let events = peer.send(&mut conn, frames::headers(id).raw_block(block).end_stream());
+        let Some(Event::RequestReceived { headers, .. }) = events.first() else {
+            panic!("stream {id}: {events:?}");
+        };
+        let last = headers.last().expect("fields");
+        assert_eq!(
+            (&last.name[..], &last.value[..]),
+            (&b"x-one"[..], &b"v"[..])
+        );
+    }
+    for (id, block) in [
+        (5, get_block(b"\x40\x0aconnection\x05close")),
+        (7, get_block(b"\xbe")),
+    ] {
+        let events = peer.send(&mut conn, frames::headers(id).raw_block(block).end_stream());
+        assert_eq!(
+            events,
+            vec![reset_by_us(id, ErrorCode::PROTOCOL_ERROR)],
+            "stream {id}"
+        );
+        assert_eq!(
+            peer.recv_frames(&mut conn),
+            vec![frames::rst(id, ErrorCode::PROTOCOL_ERROR)]
+        );
+    }
+}
+
 #[test]
 fn rfc9113_8_2_2_connection_specific_field_is_malformed() {
     malformed_request(&[GET[0], GET[1], GET[2], GET[3], ("connection", "close")]);

@@ -60,6 +60,7 @@ mod block;
 mod error;
 mod field;
 mod hpack;
+pub mod syntax;
 
 pub use h2_frame as frame;
 

@@ -20,7 +20,7 @@ fn f(n: &'static str, v: &'static str) -> HeaderField {
 fn decode(dec: &mut Decoder, wire: &[u8]) -> Result<Vec<HeaderField>, DecodeError> {
     let mut out = Vec::new();
     dec.decode(Bytes::copy_from_slice(wire), usize::MAX, &mut out)
-        .map(|()| out)
+        .map(|_known| out)
 }
 
 fn encode(enc: &mut Encoder, list: &[HeaderField]) -> Bytes {

@@ -3,7 +3,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use h2_stream::frame::{Bytes, StreamId};
 use h2_stream::hpack::HeaderField;
-use h2_stream::{Role, Stream, ValidationConfig};
+use h2_stream::{KnownValid, Role, Stream, ValidationConfig};
 
 fn request() -> Vec<HeaderField> {
     vec![
@@ -29,9 +29,18 @@ fn bench(c: &mut Criterion) {
         let mut events = Vec::with_capacity(4);
         b.iter(|| {
             let mut s = Stream::new(StreamId::new(1), Role::Server, 65_535, 65_535);
-            s.recv_headers(template.clone(), true, None, &cfg, &mut events)
+            s.recv_headers(
+                template.clone(),
+                KnownValid::NONE,
+                true,
+                None,
+                &cfg,
+                &mut events,
+            )
+            .unwrap();
+            let out = s
+                .send_headers(&response, KnownValid::NONE, false, &cfg)
                 .unwrap();
-            let out = s.send_headers(&response, false, &cfg).unwrap();
             black_box(&out);
             s.send_data(16, true).unwrap();
             events.clear();
@@ -51,8 +60,15 @@ fn bench(c: &mut Criterion) {
                 let mut events = Vec::with_capacity(4);
                 b.iter(|| {
                     let mut s = Stream::new(StreamId::new(1), Role::Server, 65_535, 65_535);
-                    s.recv_headers(template.clone(), true, None, &cfg, &mut events)
-                        .unwrap();
+                    s.recv_headers(
+                        template.clone(),
+                        KnownValid::NONE,
+                        true,
+                        None,
+                        &cfg,
+                        &mut events,
+                    )
+                    .unwrap();
                     events.clear();
                 })
             },
@@ -65,9 +81,19 @@ fn bench(c: &mut Criterion) {
         let mut events = Vec::with_capacity(4);
         b.iter(|| {
             let mut s = Stream::new(StreamId::new(1), Role::Client, 65_535, 65_535);
-            black_box(s.send_headers(&template, true, &cfg).unwrap());
-            s.recv_headers(response.to_vec(), false, None, &cfg, &mut events)
-                .unwrap();
+            black_box(
+                s.send_headers(&template, KnownValid::NONE, true, &cfg)
+                    .unwrap(),
+            );
+            s.recv_headers(
+                response.to_vec(),
+                KnownValid::NONE,
+                false,
+                None,
+                &cfg,
+                &mut events,
+            )
+            .unwrap();
             s.recv_data(Bytes::from_static(&[0; 16]), 16, true, &mut events)
                 .unwrap();
             events.clear();

@@ -41,7 +41,7 @@
 //! # Example
 //!
 //! ```
-//! use h2_stream::{Role, Stream, StreamState, ValidationConfig};
+//! use h2_stream::{KnownValid, Role, Stream, StreamState, ValidationConfig};
 //! use h2_stream::events::Event;
 //! use h2_stream::frame::{StreamId, DEFAULT_INITIAL_WINDOW_SIZE};
 //! use h2_stream::hpack::HeaderField;
@@ -61,7 +61,8 @@
 //!     HeaderField::new(":path", "/upload"),
 //!     HeaderField::new("content-length", "5"),
 //! ];
-//! server.recv_headers(request, false, None, &cfg, &mut events).unwrap();
+//! // (The connection passes which fields its HPACK decoder vouches for; none here.)
+//! server.recv_headers(request, KnownValid::NONE, false, None, &cfg, &mut events).unwrap();
 //! server.recv_data(Bytes::from_static(b"hello"), 5, true, &mut events).unwrap();
 //! assert_eq!(server.state(), StreamState::HalfClosedRemote);
 //! assert!(matches!(events[0], Event::RequestReceived { end_stream: false, .. }));
@@ -70,7 +71,7 @@
 //!
 //! // The response: names are lowercased on the way out; nothing else changes.
 //! let response = [HeaderField::new(":status", "200"), HeaderField::new("Content-Type", "text/plain")];
-//! let to_encode = server.send_headers(&response, false, &cfg).unwrap();
+//! let to_encode = server.send_headers(&response, KnownValid::NONE, false, &cfg).unwrap();
 //! assert_eq!(&to_encode[1].name[..], b"content-type");
 //! server.send_data(2, true).unwrap();
 //! assert!(server.is_closed());
@@ -103,6 +104,7 @@ pub use h2_events::{Event, Priority, UserError};
 #[doc(no_inline)]
 pub use h2_frame::{ErrorCode, H2Error, PrioritySpec, StreamId};
 #[doc(no_inline)]
+pub use h2_hpack_glue::syntax::KnownValid;
 pub use h2_hpack_glue::HeaderField;
 
 /// Our role on the connection.

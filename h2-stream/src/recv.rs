@@ -7,6 +7,7 @@ use crate::{Role, Stream, ValidationConfig};
 use bytes::Bytes;
 use h2_events::{Event, Priority};
 use h2_frame::{ErrorCode, H2Error, PrioritySpec, StreamId};
+use h2_hpack_glue::syntax::KnownValid;
 use h2_hpack_glue::HeaderField;
 
 /// RFC 9113 8.1.1: "Malformed requests or responses that are detected MUST be treated as a
@@ -38,9 +39,16 @@ impl Stream {
     /// priority fields (a request carries them in its event); then `StreamEnded` when
     /// `end_stream`. Nothing is pushed when the stream is closed by our RST_STREAM (the
     /// frame is ignored, RFC 9113 5.1).
+    ///
+    /// `known_valid` names the fields that need no character scan (those the HPACK decoder
+    /// took from checked table entries, [`HeaderBlockDecoder::known_valid`]); pass
+    /// [`KnownValid::NONE`] to scan every field.
+    ///
+    /// [`HeaderBlockDecoder::known_valid`]: h2_hpack_glue::HeaderBlockDecoder::known_valid
     pub fn recv_headers(
         &mut self,
         mut headers: Vec<HeaderField>,
+        known_valid: KnownValid,
         end_stream: bool,
         priority: Option<PrioritySpec>,
         cfg: &ValidationConfig,
@@ -72,7 +80,7 @@ impl Stream {
         if block == Block::Trailers && self.method == Method::Connect {
             return Err(malformed("HEADERS on a CONNECT tunnel"));
         }
-        let msg = validate::inbound(&mut headers, block, cfg, self.extended_connect)
+        let msg = validate::inbound(&mut headers, known_valid, block, cfg, self.extended_connect)
             .map_err(&malformed)?;
         let informational = block == Block::Response && msg.is_informational();
         // RFC 9113 8.1: "A HEADERS frame with the END_STREAM flag set that carries an
@@ -154,6 +162,7 @@ impl Stream {
         self.state = next;
         let msg = validate::inbound(
             &mut headers,
+            KnownValid::NONE,
             Block::Request { push: true },
             cfg,
             self.extended_connect,

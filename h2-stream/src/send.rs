@@ -6,6 +6,7 @@ use crate::validate::{self, Block, Method};
 use crate::{Role, Stream, ValidationConfig};
 use h2_events::UserError;
 use h2_frame::ErrorCode;
+use h2_hpack_glue::syntax::KnownValid;
 use h2_hpack_glue::HeaderField;
 use std::borrow::Cow;
 
@@ -27,9 +28,16 @@ impl Stream {
     /// split into crumbs (8.2.3). With `cfg.validate_outbound_headers` the result must pass
     /// the same rules as a received block, and content-length is then held against
     /// [`Stream::send_data`].
+    ///
+    /// `known_valid` names the fields that need no character scan (those the HPACK
+    /// encoder's table already holds, checked when they entered it:
+    /// [`Encoder::known_valid`]); pass [`KnownValid::NONE`] to scan every field.
+    ///
+    /// [`Encoder::known_valid`]: h2_hpack_glue::Encoder::known_valid
     pub fn send_headers<'a>(
         &mut self,
         headers: &'a [HeaderField],
+        known_valid: KnownValid,
         end_stream: bool,
         cfg: &ValidationConfig,
     ) -> Result<Cow<'a, [HeaderField]>, UserError> {
@@ -53,8 +61,9 @@ impl Stream {
         if block == Block::Trailers && self.method == Method::Connect {
             return Err(self.invalid("no HEADERS on a CONNECT tunnel"));
         }
-        let (out, msg) = validate::outbound(headers, block, cfg, self.extended_connect)
-            .map_err(UserError::InvalidHeaders)?;
+        let (out, msg) =
+            validate::outbound(headers, known_valid, block, cfg, self.extended_connect)
+                .map_err(UserError::InvalidHeaders)?;
         let informational = block == Block::Response && msg.is_informational();
         // RFC 9113 8.1: a 1xx HEADERS frame with END_STREAM is malformed.
         if informational && end_stream {
@@ -95,6 +104,7 @@ impl Stream {
         let next = send_transition(self.state, self.role, self.id, SendInput::PushPromise)?;
         let (out, msg) = validate::outbound(
             headers,
+            KnownValid::NONE,
             Block::Request { push: true },
             cfg,
             self.extended_connect,

@@ -7,6 +7,7 @@ mod support;
 use h2_stream::events::Event;
 use h2_stream::frame::{ErrorCode, PrioritySpec, StreamId, MAX_WINDOW_SIZE};
 use h2_stream::hpack::HeaderField;
+use h2_stream::KnownValid;
 use h2_stream::{Priority, Role, Stream, StreamState, ValidationConfig};
 use proptest::prelude::*;
 use support::*;
@@ -103,7 +104,7 @@ proptest! {
             let state_before = s.state();
             let mut ev: Vec<Event> = Vec::new();
             let recv_result = match op.clone() {
-                Op::RecvHeaders(k, es) => Some(s.recv_headers(block(k), es, None, &cfg, &mut ev)),
+                Op::RecvHeaders(k, es) => Some(s.recv_headers(block(k), KnownValid::NONE, es, None, &cfg, &mut ev)),
                 Op::RecvData(n, pad, es) => {
                     let r = s.recv_data(vec![0u8; n as usize].into(), n + u32::from(pad), es, &mut ev);
                     if r.is_ok() && !ev.is_empty() {
@@ -126,7 +127,7 @@ proptest! {
                 Op::RecvPushPromise(k) => Some(s.recv_push_promise(StreamId::new(1), block(k), &cfg, &mut ev)),
                 Op::SendHeaders(k, es) => {
                     let b = block(k);
-                    let r = s.send_headers(&b, es, &cfg).map(|_| ());
+                    let r = s.send_headers(&b, KnownValid::NONE, es, &cfg).map(|_| ());
                     if r.is_err() { prop_assert_eq!(&format!("{s:?}"), &before); }
                     None
                 }
@@ -225,10 +226,10 @@ proptest! {
         let cfg = ValidationConfig { split_outbound_cookies: split, ..ValidationConfig::default() };
         let fields = if prefix { get().into_iter().chain(fields).collect() } else { fields };
         let mut client = Stream::new(StreamId::new(1), Role::Client, 100, 100);
-        if let Ok(out) = client.send_headers(&fields, true, &cfg) {
+        if let Ok(out) = client.send_headers(&fields, KnownValid::NONE, true, &cfg) {
             let mut server = Stream::new(StreamId::new(1), Role::Server, 100, 100);
             let mut ev = Vec::new();
-            let r = server.recv_headers(out.into_owned(), true, None, &cfg, &mut ev);
+            let r = server.recv_headers(out.into_owned(), KnownValid::NONE, true, None, &cfg, &mut ev);
             prop_assert!(r.is_ok(), "{:?}", r);
         }
     }
@@ -243,10 +244,10 @@ proptest! {
         let role = if response { Role::Client } else { Role::Server };
         let mut s = Stream::new(StreamId::new(1), role, 100, 100);
         if response {
-            s.send_headers(&get(), true, &cfg).unwrap();
+            s.send_headers(&get(), KnownValid::NONE, true, &cfg).unwrap();
         }
         let mut ev = Vec::new();
-        if s.recv_headers(fields, false, None, &cfg, &mut ev).is_ok() {
+        if s.recv_headers(fields, KnownValid::NONE, false, None, &cfg, &mut ev).is_ok() {
             let headers = match &ev[0] {
                 Event::RequestReceived { headers, .. }
                 | Event::ResponseReceived { headers, .. }

@@ -4,6 +4,7 @@ mod support;
 
 use h2_stream::events::Event;
 use h2_stream::frame::{ErrorCode, H2Error, StreamId, MAX_WINDOW_SIZE};
+use h2_stream::KnownValid;
 use h2_stream::{Role, Stream, StreamState, UserError, ValidationConfig};
 use support::*;
 
@@ -20,14 +21,16 @@ fn malformed(r: Result<(), H2Error>) {
 fn server_with(block: Vec<h2_stream::HeaderField>, es: bool) -> (Stream, Vec<Event>) {
     let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
     let mut ev = Vec::new();
-    s.recv_headers(block, es, None, &cfg(), &mut ev).unwrap();
+    s.recv_headers(block, KnownValid::NONE, es, None, &cfg(), &mut ev)
+        .unwrap();
     (s, ev)
 }
 
 /// A client that sent `request` (with END_STREAM).
 fn client_sent(request: &[h2_stream::HeaderField]) -> Stream {
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-    s.send_headers(request, true, &cfg()).unwrap();
+    s.send_headers(request, KnownValid::NONE, true, &cfg())
+        .unwrap();
     s
 }
 
@@ -37,7 +40,7 @@ fn recv(
     es: bool,
 ) -> Result<Vec<Event>, H2Error> {
     let mut ev = Vec::new();
-    s.recv_headers(block, es, None, &cfg(), &mut ev)?;
+    s.recv_headers(block, KnownValid::NONE, es, None, &cfg(), &mut ev)?;
     Ok(ev)
 }
 
@@ -85,7 +88,7 @@ fn rfc9113_8_1_informational_with_end_stream_is_malformed() {
     malformed(recv(&mut s, status("100"), true).map(|_| ()));
     let mut srv = server_with(get(), true).0;
     assert!(matches!(
-        srv.send_headers(&status("103"), true, &cfg()),
+        srv.send_headers(&status("103"), KnownValid::NONE, true, &cfg()),
         Err(UserError::InvalidState { .. })
     ));
 }
@@ -112,9 +115,11 @@ fn rfc9113_8_1_server_data_before_response_is_user_error() {
         s.send_data(1, false),
         Err(UserError::InvalidState { .. })
     ));
-    s.send_headers(&status("100"), false, &cfg()).unwrap();
+    s.send_headers(&status("100"), KnownValid::NONE, false, &cfg())
+        .unwrap();
     assert!(s.send_data(1, false).is_err());
-    s.send_headers(&status("200"), false, &cfg()).unwrap();
+    s.send_headers(&status("200"), KnownValid::NONE, false, &cfg())
+        .unwrap();
     s.send_data(1, true).unwrap();
     assert!(s.is_closed());
 }
@@ -122,10 +127,14 @@ fn rfc9113_8_1_server_data_before_response_is_user_error() {
 #[test]
 fn rfc9113_8_1_outbound_trailers_must_end_the_stream() {
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-    s.send_headers(&post("1"), false, &cfg()).unwrap();
+    s.send_headers(&post("1"), KnownValid::NONE, false, &cfg())
+        .unwrap();
     s.send_data(1, false).unwrap();
-    assert!(s.send_headers(&trailers(), false, &cfg()).is_err());
-    s.send_headers(&trailers(), true, &cfg()).unwrap();
+    assert!(s
+        .send_headers(&trailers(), KnownValid::NONE, false, &cfg())
+        .is_err());
+    s.send_headers(&trailers(), KnownValid::NONE, true, &cfg())
+        .unwrap();
     assert_eq!(s.state(), StreamState::HalfClosedLocal);
 }
 
@@ -133,7 +142,8 @@ fn rfc9113_8_1_outbound_trailers_must_end_the_stream() {
 fn rfc9113_8_1_response_before_request_is_complete() {
     // A server may answer before the request ends (8.1); the client keeps sending.
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-    s.send_headers(&post("4"), false, &cfg()).unwrap();
+    s.send_headers(&post("4"), KnownValid::NONE, false, &cfg())
+        .unwrap();
     recv(&mut s, status("200"), true).unwrap();
     assert_eq!(s.state(), StreamState::HalfClosedRemote);
     s.send_data(4, true).unwrap();
@@ -214,7 +224,8 @@ fn rfc9113_8_1_1_204_and_304_have_no_content() {
 #[test]
 fn rfc9113_8_1_1_outbound_content_length_is_held_against_data() {
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-    s.send_headers(&post("3"), false, &cfg()).unwrap();
+    s.send_headers(&post("3"), KnownValid::NONE, false, &cfg())
+        .unwrap();
     assert!(s.send_data(4, false).is_err());
     s.send_data(2, false).unwrap();
     assert!(s.send_data(0, true).is_err());
@@ -227,7 +238,9 @@ fn rfc9113_8_1_1_outbound_content_length_is_held_against_data() {
     let mut srv = server_with(get(), true).0;
     let mut resp = status("200");
     resp.push(h("content-length", "0"));
-    assert!(srv.send_headers(&resp, true, &cfg()).is_ok());
+    assert!(srv
+        .send_headers(&resp, KnownValid::NONE, true, &cfg())
+        .is_ok());
 }
 
 #[test]
@@ -238,7 +251,7 @@ fn rfc9113_8_1_1_content_length_unchecked_without_validation() {
     };
     let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
     let mut ev = Vec::new();
-    s.recv_headers(post("1"), false, None, &cfg, &mut ev)
+    s.recv_headers(post("1"), KnownValid::NONE, false, None, &cfg, &mut ev)
         .unwrap();
     data(&mut s, 5, true).unwrap();
 }
@@ -247,7 +260,8 @@ fn rfc9113_8_1_1_content_length_unchecked_without_validation() {
 fn rfc9113_8_5_connect_data_is_not_limited_by_content_length() {
     let connect = vec![h(":method", "CONNECT"), h(":authority", "example.com:443")];
     let (mut s, _) = server_with(connect, false);
-    s.send_headers(&status("200"), false, &cfg()).unwrap();
+    s.send_headers(&status("200"), KnownValid::NONE, false, &cfg())
+        .unwrap();
     data(&mut s, 100, false).unwrap();
     s.send_data(100, false).unwrap();
 }
@@ -258,7 +272,8 @@ fn rfc9113_8_5_connect_data_is_not_limited_by_content_length() {
 fn rfc9113_6_9_data_beyond_stream_window_is_stream_flow_control_error() {
     let mut s = Stream::new(client_id(), Role::Server, WIN, 10);
     let mut ev = Vec::new();
-    s.recv_headers(get(), false, None, &cfg(), &mut ev).unwrap();
+    s.recv_headers(get(), KnownValid::NONE, false, None, &cfg(), &mut ev)
+        .unwrap();
     let err = data(&mut s, 11, false).unwrap_err();
     assert_eq!(
         err,
@@ -299,7 +314,8 @@ fn rfc9113_6_9_window_update_of_zero_is_stream_protocol_error() {
 #[test]
 fn rfc9113_6_9_1_send_beyond_window_is_blocked() {
     let mut s = Stream::new(client_id(), Role::Client, 5, WIN);
-    s.send_headers(&get(), false, &cfg()).unwrap();
+    s.send_headers(&get(), KnownValid::NONE, false, &cfg())
+        .unwrap();
     assert_eq!(
         s.send_data(6, false),
         Err(UserError::FlowControlBlocked {
@@ -314,7 +330,8 @@ fn rfc9113_6_9_1_send_beyond_window_is_blocked() {
 #[test]
 fn rfc9113_6_9_2_negative_window_after_settings_change_blocks_sending() {
     let mut s = Stream::new(client_id(), Role::Client, 100, WIN);
-    s.send_headers(&get(), false, &cfg()).unwrap();
+    s.send_headers(&get(), KnownValid::NONE, false, &cfg())
+        .unwrap();
     s.send_data(60, false).unwrap();
     s.send_window_mut().adjust(-90).unwrap();
     assert_eq!(s.send_window(), -50);
@@ -357,10 +374,14 @@ fn rfc9113_8_5_headers_on_a_connect_tunnel_are_a_stream_error() {
     let connect = vec![h(":method", "CONNECT"), h(":authority", "example.com:443")];
     let (mut s, _) = server_with(connect.clone(), false);
     malformed(recv(&mut s, trailers(), true).map(|_| ()));
-    s.send_headers(&status("200"), false, &cfg()).unwrap();
-    assert!(s.send_headers(&trailers(), true, &cfg()).is_err());
+    s.send_headers(&status("200"), KnownValid::NONE, false, &cfg())
+        .unwrap();
+    assert!(s
+        .send_headers(&trailers(), KnownValid::NONE, true, &cfg())
+        .is_err());
     let mut c = Stream::new(client_id(), Role::Client, WIN, WIN);
-    c.send_headers(&connect, false, &cfg()).unwrap();
+    c.send_headers(&connect, KnownValid::NONE, false, &cfg())
+        .unwrap();
     recv(&mut c, status("200"), false).unwrap();
     malformed(recv(&mut c, trailers(), true).map(|_| ()));
 }
@@ -377,7 +398,8 @@ fn rfc8441_extended_connect_stream_carries_an_ordinary_message() {
         h(":path", "/chat"),
         h(":authority", "example.com"),
     ];
-    s.recv_headers(block, false, None, &cfg(), &mut ev).unwrap();
+    s.recv_headers(block, KnownValid::NONE, false, None, &cfg(), &mut ev)
+        .unwrap();
     data(&mut s, 10, false).unwrap();
     recv(&mut s, trailers(), true).unwrap();
 }

@@ -5,6 +5,7 @@ mod support;
 
 use h2_stream::events::Event;
 use h2_stream::frame::{ErrorCode, H2Error, StreamId};
+use h2_stream::KnownValid;
 use h2_stream::{
     CloseCause, Priority, PrioritySpec, RecvInput, Role, Stream, StreamState, UserError,
 };
@@ -42,7 +43,10 @@ fn headers(
     es: bool,
 ) -> (Result<(), H2Error>, Vec<Event>) {
     let mut ev = Vec::new();
-    (s.recv_headers(block, es, None, &cfg(), &mut ev), ev)
+    (
+        s.recv_headers(block, KnownValid::NONE, es, None, &cfg(), &mut ev),
+        ev,
+    )
 }
 
 fn priority(s: &mut Stream) -> (Result<(), H2Error>, Vec<Event>) {
@@ -172,17 +176,21 @@ fn rfc9113_5_1_1_push_promise_of_odd_stream_is_connection_protocol_error() {
 #[test]
 fn rfc9113_5_1_idle_send_headers_as_client_opens() {
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-    s.send_headers(&get(), false, &cfg()).unwrap();
+    s.send_headers(&get(), KnownValid::NONE, false, &cfg())
+        .unwrap();
     assert_eq!(s.state(), StreamState::Open);
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-    s.send_headers(&get(), true, &cfg()).unwrap();
+    s.send_headers(&get(), KnownValid::NONE, true, &cfg())
+        .unwrap();
     assert_eq!(s.state(), StreamState::HalfClosedLocal);
 }
 
 #[test]
 fn rfc9113_5_1_idle_send_headers_as_server_is_user_error() {
     let mut s = Stream::new(server_id(), Role::Server, WIN, WIN);
-    let err = s.send_headers(&status("200"), false, &cfg()).unwrap_err();
+    let err = s
+        .send_headers(&status("200"), KnownValid::NONE, false, &cfg())
+        .unwrap_err();
     assert!(matches!(err, UserError::InvalidState { .. }));
     assert_eq!(s.state(), StreamState::Idle);
 }
@@ -210,7 +218,8 @@ fn rfc9113_6_4_send_rst_stream_on_idle_is_user_error() {
 #[test]
 fn rfc9113_5_1_reserved_local_send_headers_becomes_half_closed_remote() {
     let mut s = server_in(StreamState::ReservedLocal);
-    s.send_headers(&status("200"), false, &cfg()).unwrap();
+    s.send_headers(&status("200"), KnownValid::NONE, false, &cfg())
+        .unwrap();
     assert_eq!(s.state(), StreamState::HalfClosedRemote);
     s.send_data(0, true).unwrap();
     assert_eq!(s.state(), CLOSED_ES);
@@ -301,7 +310,9 @@ fn rfc9113_5_1_reserved_remote_recv_rst_stream_closes() {
 #[test]
 fn rfc9113_5_1_reserved_remote_send_only_rst_window_update_priority() {
     let mut s = client_in(StreamState::ReservedRemote);
-    assert!(s.send_headers(&get(), false, &cfg()).is_err());
+    assert!(s
+        .send_headers(&get(), KnownValid::NONE, false, &cfg())
+        .is_err());
     assert!(s.send_data(0, true).is_err());
     s.send_window_update(5).unwrap();
     assert_eq!(s.recv_window(), WIN as i32 + 5);
@@ -390,7 +401,7 @@ fn rfc9113_5_1_half_closed_local_send_data_is_stream_closed_user_error() {
         Err(UserError::StreamClosed(client_id()))
     );
     assert!(matches!(
-        s.send_headers(&trailers(), true, &cfg()),
+        s.send_headers(&trailers(), KnownValid::NONE, true, &cfg()),
         Err(UserError::StreamClosed(_))
     ));
 }
@@ -462,7 +473,8 @@ fn rfc9113_5_1_half_closed_remote_rst_stream_closes() {
 #[test]
 fn rfc9113_5_1_half_closed_remote_send_end_stream_closes() {
     let mut s = server_in(StreamState::HalfClosedRemote);
-    s.send_headers(&trailers(), true, &cfg()).unwrap();
+    s.send_headers(&trailers(), KnownValid::NONE, true, &cfg())
+        .unwrap();
     assert_eq!(s.state(), CLOSED_ES);
 }
 
@@ -567,7 +579,7 @@ fn rfc9113_5_1_closed_send_anything_but_priority_is_stream_closed() {
         );
         assert_eq!(s.send_window_update(1), Err(UserError::StreamClosed(id)));
         assert!(matches!(
-            s.send_headers(&trailers(), true, &cfg()),
+            s.send_headers(&trailers(), KnownValid::NONE, true, &cfg()),
             Err(UserError::StreamClosed(_))
         ));
     }
@@ -680,16 +692,18 @@ fn rfc9113_8_4_1_malformed_promise_reserves_then_is_stream_protocol_error() {
 #[test]
 fn rfc9113_6_2_headers_can_be_sent_in_idle_reserved_local_open_half_closed_remote() {
     assert!(Stream::new(client_id(), Role::Client, WIN, WIN)
-        .send_headers(&get(), false, &cfg())
+        .send_headers(&get(), KnownValid::NONE, false, &cfg())
         .is_ok());
     assert!(server_in(StreamState::ReservedLocal)
-        .send_headers(&status("204"), true, &cfg())
+        .send_headers(&status("204"), KnownValid::NONE, true, &cfg())
         .is_ok());
     let mut s = server_in(StreamState::Idle);
     headers(&mut s, get(), false).0.unwrap();
-    assert!(s.send_headers(&status("200"), false, &cfg()).is_ok());
+    assert!(s
+        .send_headers(&status("200"), KnownValid::NONE, false, &cfg())
+        .is_ok());
     assert!(server_in(StreamState::HalfClosedRemote)
-        .send_headers(&trailers(), true, &cfg())
+        .send_headers(&trailers(), KnownValid::NONE, true, &cfg())
         .is_ok());
 }
 
@@ -708,6 +722,7 @@ fn self_dependent_priority_is_stream_protocol_error() {
     let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
     stream_err(client_id(), ErrorCode::PROTOCOL_ERROR)(s.recv_headers(
         get(),
+        KnownValid::NONE,
         true,
         Some(spec),
         &cfg(),

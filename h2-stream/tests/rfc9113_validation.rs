@@ -6,6 +6,7 @@ mod support;
 use h2_stream::events::Event;
 use h2_stream::frame::{ErrorCode, H2Error};
 use h2_stream::hpack::HeaderField;
+use h2_stream::KnownValid;
 use h2_stream::{Role, Stream, UserError, ValidationConfig};
 use std::borrow::Cow;
 use support::*;
@@ -16,7 +17,7 @@ fn recv_request_with(
 ) -> Result<Vec<Event>, H2Error> {
     let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
     let mut ev = Vec::new();
-    s.recv_headers(block, true, None, cfg, &mut ev)?;
+    s.recv_headers(block, KnownValid::NONE, true, None, cfg, &mut ev)?;
     Ok(ev)
 }
 
@@ -26,24 +27,27 @@ fn recv_request(block: Vec<HeaderField>) -> Result<Vec<Event>, H2Error> {
 
 fn recv_response(block: Vec<HeaderField>) -> Result<Vec<Event>, H2Error> {
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-    s.send_headers(&get(), true, &cfg()).unwrap();
+    s.send_headers(&get(), KnownValid::NONE, true, &cfg())
+        .unwrap();
     let mut ev = Vec::new();
-    s.recv_headers(block, false, None, &cfg(), &mut ev)?;
+    s.recv_headers(block, KnownValid::NONE, false, None, &cfg(), &mut ev)?;
     Ok(ev)
 }
 
 fn recv_trailers(block: Vec<HeaderField>) -> Result<Vec<Event>, H2Error> {
     let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
     let mut ev = Vec::new();
-    s.recv_headers(get(), false, None, &cfg(), &mut ev).unwrap();
+    s.recv_headers(get(), KnownValid::NONE, false, None, &cfg(), &mut ev)
+        .unwrap();
     ev.clear();
-    s.recv_headers(block, true, None, &cfg(), &mut ev)?;
+    s.recv_headers(block, KnownValid::NONE, true, None, &cfg(), &mut ev)?;
     Ok(ev)
 }
 
 fn send_request(block: &[HeaderField]) -> Result<Vec<HeaderField>, UserError> {
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-    s.send_headers(block, true, &cfg()).map(Cow::into_owned)
+    s.send_headers(block, KnownValid::NONE, true, &cfg())
+        .map(Cow::into_owned)
 }
 
 #[track_caller]
@@ -102,7 +106,8 @@ fn valid_request_is_accepted_and_borrowed_on_send() {
     assert!(matches!(&ev[0], Event::RequestReceived { headers, .. } if *headers == block));
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
     assert!(matches!(
-        s.send_headers(&block, true, &cfg()).unwrap(),
+        s.send_headers(&block, KnownValid::NONE, true, &cfg())
+            .unwrap(),
         Cow::Borrowed(_)
     ));
 }
@@ -143,7 +148,12 @@ fn rfc9113_8_2_outbound_names_are_lowercased_when_normalizing() {
         ..cfg()
     };
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-    assert_refused(s.send_headers(&with(get(), "X-Custom", "1"), true, &strict));
+    assert_refused(s.send_headers(
+        &with(get(), "X-Custom", "1"),
+        KnownValid::NONE,
+        true,
+        &strict,
+    ));
 }
 
 // ---- 8.2.1: field validity -----------------------------------------------------------
@@ -274,7 +284,9 @@ fn rfc9113_8_2_3_outbound_cookie_is_split_when_configured() {
         "session=abcdefghijklmnopqrstuvwxyz; a=b;c=d",
     );
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-    let out = s.send_headers(&block, true, &cfg).unwrap();
+    let out = s
+        .send_headers(&block, KnownValid::NONE, true, &cfg)
+        .unwrap();
     let crumbs: Vec<_> = out[4..]
         .iter()
         .map(|f| (&f.value[..], f.sensitive))
@@ -422,8 +434,9 @@ fn rfc9113_8_3_2_missing_status_is_malformed() {
     assert_malformed(recv_response(vec![h("content-type", "text/plain")]));
     let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
     let mut ev = Vec::new();
-    s.recv_headers(get(), true, None, &cfg(), &mut ev).unwrap();
-    assert_refused(s.send_headers(&[h("server", "x")], true, &cfg()));
+    s.recv_headers(get(), KnownValid::NONE, true, None, &cfg(), &mut ev)
+        .unwrap();
+    assert_refused(s.send_headers(&[h("server", "x")], KnownValid::NONE, true, &cfg()));
 }
 
 #[test]
@@ -543,12 +556,21 @@ fn rfc8441_extended_connect_needs_the_setting() {
     s.set_extended_connect(true);
     assert!(s.extended_connect());
     let mut ev = Vec::new();
-    s.recv_headers(extended_connect(), false, None, &cfg(), &mut ev)
-        .unwrap();
+    s.recv_headers(
+        extended_connect(),
+        KnownValid::NONE,
+        false,
+        None,
+        &cfg(),
+        &mut ev,
+    )
+    .unwrap();
     let mut c = Stream::new(client_id(), Role::Client, WIN, WIN);
-    assert_refused(c.send_headers(&extended_connect(), false, &cfg()));
+    assert_refused(c.send_headers(&extended_connect(), KnownValid::NONE, false, &cfg()));
     c.set_extended_connect(true);
-    assert!(c.send_headers(&extended_connect(), false, &cfg()).is_ok());
+    assert!(c
+        .send_headers(&extended_connect(), KnownValid::NONE, false, &cfg())
+        .is_ok());
 }
 
 #[test]
@@ -557,7 +579,7 @@ fn rfc8441_protocol_on_a_method_other_than_connect_is_malformed() {
     s.set_extended_connect(true);
     let mut ev = Vec::new();
     let block = replace(extended_connect(), ":method", "GET");
-    assert_malformed(s.recv_headers(block, true, None, &cfg(), &mut ev));
+    assert_malformed(s.recv_headers(block, KnownValid::NONE, true, None, &cfg(), &mut ev));
 }
 
 #[test]
@@ -567,6 +589,7 @@ fn rfc8441_extended_connect_needs_scheme_and_path() {
     let mut ev = Vec::new();
     assert_malformed(s.recv_headers(
         without(extended_connect(), ":path"),
+        KnownValid::NONE,
         false,
         None,
         &cfg(),
@@ -581,8 +604,9 @@ fn rfc9113_8_6_status_101_is_malformed() {
     assert_malformed(recv_response(status("101")));
     let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
     let mut ev = Vec::new();
-    s.recv_headers(get(), true, None, &cfg(), &mut ev).unwrap();
-    assert_refused(s.send_headers(&status("101"), false, &cfg()));
+    s.recv_headers(get(), KnownValid::NONE, true, None, &cfg(), &mut ev)
+        .unwrap();
+    assert_refused(s.send_headers(&status("101"), KnownValid::NONE, false, &cfg()));
 }
 
 // ---- content-length syntax (8.1.1) ------------------------------------------------------------
@@ -618,7 +642,9 @@ fn validation_off_accepts_what_it_would_reject() {
     let block = with(without(get(), ":method"), "Connection", "close");
     assert!(recv_request_with(block.clone(), &off).is_ok());
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-    let out = s.send_headers(&block, true, &off).unwrap();
+    let out = s
+        .send_headers(&block, KnownValid::NONE, true, &off)
+        .unwrap();
     assert!(matches!(out, Cow::Borrowed(_)));
 }
 
@@ -630,6 +656,8 @@ fn normalization_without_validation_still_lowercases() {
     };
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
     let block = with(get(), "X-A", "b");
-    let out = s.send_headers(&block, true, &cfg).unwrap();
+    let out = s
+        .send_headers(&block, KnownValid::NONE, true, &cfg)
+        .unwrap();
     assert_eq!(&out[4].name[..], b"x-a");
 }

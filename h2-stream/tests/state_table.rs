@@ -5,6 +5,7 @@ mod support;
 
 use h2_stream::events::Event;
 use h2_stream::frame::{ErrorCode, H2Error, StreamId};
+use h2_stream::KnownValid;
 use h2_stream::{
     recv_transition, send_transition, CloseCause, Priority, RecvInput, RecvStep, Role, SendInput,
     Stream, StreamState, UserError, ALL_STATES,
@@ -192,7 +193,7 @@ fn drive_recv(s: &mut Stream, input: RecvInput, ev: &mut Vec<Event>) -> Result<(
                 (_, StreamState::ReservedRemote) => status("200"),
                 _ => trailers(),
             };
-            s.recv_headers(block, end_stream, None, &c, ev)
+            s.recv_headers(block, KnownValid::NONE, end_stream, None, &c, ev)
         }
         RecvInput::Data { end_stream } => s.recv_data(vec![0u8; 3].into(), 3, end_stream, ev),
         RecvInput::RstStream(code) => s.recv_rst_stream(code, ev),
@@ -264,7 +265,8 @@ fn drive_send(s: &mut Stream, input: SendInput) -> Result<(), UserError> {
                 (_, StreamState::ReservedLocal) => status("200"),
                 _ => trailers(),
             };
-            s.send_headers(&block, end_stream, &c).map(|_| ())
+            s.send_headers(&block, KnownValid::NONE, end_stream, &c)
+                .map(|_| ())
         }
         SendInput::Data { end_stream } => s.send_data(3, end_stream),
         SendInput::RstStream(code) => s.send_reset(code),

@@ -3,7 +3,8 @@
 //! Input: one configuration byte (small or default limits), then operations
 //! `[op][len][len bytes]`: op & 7 chooses begin (0-2, stream from bits 3-4), continue
 //! (3-5), set table size (6) or set list size (7); bit 7 is END_HEADERS. Checks: no panic,
-//! every returned list within the list-size limit, every error maps to an RFC 9113 error.
+//! every returned list within the list-size limit, every field the decoder vouches for
+//! (`known_valid`) really passes the character rules, every error maps to an RFC 9113 error.
 #![no_main]
 
 use bytes::Bytes;
@@ -63,6 +64,14 @@ fuzz_target!(|data: &[u8]| {
             Ok(Some(list)) => {
                 let size: usize = list.iter().map(|f| f.size()).sum();
                 assert!(size <= dec.limits().max_header_list_size as usize);
+                let known = dec.known_valid();
+                for (i, f) in list.iter().enumerate() {
+                    assert!(
+                        !known.contains(i)
+                            || h2_hpack_glue::syntax::field_is_valid(&f.name, &f.value),
+                        "field {i} vouched for but invalid: {f:?}"
+                    );
+                }
             }
             Ok(None) => {}
             Err(e) => {

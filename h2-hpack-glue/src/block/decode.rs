@@ -1,6 +1,7 @@
 //! Reassembling a header block from HEADERS / PUSH_PROMISE and CONTINUATION fragments and
 //! decoding it, with every limit checked as fragments arrive (RFC 9113 4.3, 6.10, 10.5).
 
+use crate::syntax::KnownValid;
 use crate::{BlockError, DecodeError, Decoder, HeaderField};
 use bytes::{Bytes, BytesMut};
 use h2_frame::{Continuation, StreamId};
@@ -92,6 +93,8 @@ pub struct HeaderBlockDecoder {
     /// The field count of the last decoded list: the capacity of the next one, which
     /// is usually the same (requests, or responses, of one connection look alike).
     last_len: usize,
+    /// Which fields of the last decoded list came from checked table entries.
+    last_known_valid: KnownValid,
 }
 
 /// The largest capacity guessed from the previous list.
@@ -105,6 +108,7 @@ impl HeaderBlockDecoder {
             limits,
             pending: None,
             last_len: 16,
+            last_known_valid: KnownValid::NONE,
         }
     }
 
@@ -129,6 +133,26 @@ impl HeaderBlockDecoder {
             .limits
             .max_block_bytes
             .max(BlockLimits::block_bytes_for(size));
+    }
+
+    /// Which fields of the list most recently returned came from HPACK table entries that
+    /// pass the RFC 9113 8.2.1 character rules ([`KnownValid`]); hand it to message
+    /// validation with that list so it skips their character scans.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use h2_hpack_glue::{BlockLimits, HeaderBlockDecoder};
+    /// use h2_hpack_glue::frame::StreamId;
+    ///
+    /// let mut dec = HeaderBlockDecoder::new(BlockLimits::default());
+    /// // :method GET from the static table, then a literal :path that is not indexed.
+    /// let block = Bytes::from_static(b"\x82\x04\x02/a");
+    /// dec.begin(StreamId::new(1), block, true).unwrap();
+    /// assert!(dec.known_valid().contains(0));
+    /// assert!(!dec.known_valid().contains(1));
+    /// ```
+    pub fn known_valid(&self) -> KnownValid {
+        self.last_known_valid
     }
 
     /// The stream of the block being assembled, if any. While one is, the only frame the
@@ -247,9 +271,11 @@ impl HeaderBlockDecoder {
     ) -> Result<Vec<HeaderField>, BlockError> {
         let mut out = Vec::with_capacity(self.last_len.min(MAX_GUESS));
         let limit = self.limits.max_header_list_size;
+        self.last_known_valid = KnownValid::NONE;
         match self.decoder.decode(block, limit as usize, &mut out) {
-            Ok(()) => {
+            Ok(known) => {
                 self.last_len = out.len();
+                self.last_known_valid = known;
                 Ok(out)
             }
             Err(DecodeError::HeaderListTooLarge { size, .. }) => {

@@ -5,6 +5,7 @@ use super::integer;
 use super::static_table::{STATIC, STATIC_LEN};
 use super::table::{DynamicTable, Entry};
 use crate::field::field_size;
+use crate::syntax::KnownValid;
 use crate::{DecodeError, HeaderField};
 use bytes::{Bytes, BytesMut};
 
@@ -87,12 +88,16 @@ impl Decoder {
     /// no longer stored: `out` is truncated back to its length on entry and
     /// [`DecodeError::HeaderListTooLarge`] is returned. Every other error is fatal for the
     /// connection (COMPRESSION_ERROR); `out` may then hold a partial list.
+    ///
+    /// On success, the returned [`KnownValid`] says which of the appended fields (counted
+    /// from the first one appended) came from a table entry that passes the RFC 9113 8.2.1
+    /// character rules, so message validation need not scan them again.
     pub fn decode(
         &mut self,
         block: Bytes,
         max_list_size: usize,
         out: &mut Vec<HeaderField>,
-    ) -> Result<(), DecodeError> {
+    ) -> Result<KnownValid, DecodeError> {
         let buf: &[u8] = &block;
         let mut pos = 0;
         self.size_updates(buf, &mut pos)?;
@@ -100,8 +105,9 @@ impl Decoder {
         let start_len = out.len();
         let mut list_size = 0usize;
         let mut over = false;
+        let mut known = KnownValid::NONE;
         while let Some(&b) = buf.get(pos) {
-            let field = if b & 0x80 != 0 {
+            let (field, valid) = if b & 0x80 != 0 {
                 // RFC 7541 6.1: indexed header field.
                 let index = integer::decode(buf, &mut pos, 7)?;
                 self.indexed(index)?
@@ -114,15 +120,17 @@ impl Decoder {
             } else if b & 0x20 != 0 {
                 return Err(DecodeError::SizeUpdateNotAtStart);
             } else {
-                // RFC 7541 6.2.2 (0000) and 6.2.3 never indexed (0001).
+                // RFC 7541 6.2.2 (0000) and 6.2.3 never indexed (0001): not scanned here;
+                // message validation scans them.
                 let index = integer::decode(buf, &mut pos, 4)?;
                 let name = self.name(&block, &mut pos, index)?;
                 let value = self.string(&block, &mut pos)?;
-                HeaderField {
+                let field = HeaderField {
                     name,
                     value,
                     sensitive: b & 0x10 != 0,
-                }
+                };
+                (field, false)
             };
             list_size = list_size.saturating_add(field_size(field.name.len(), field.value.len()));
             if over {
@@ -134,6 +142,9 @@ impl Decoder {
                 out.truncate(start_len);
                 continue;
             }
+            if valid {
+                known.insert(out.len() - start_len);
+            }
             out.push(field);
         }
         if over {
@@ -142,7 +153,7 @@ impl Decoder {
                 limit: max_list_size,
             });
         }
-        Ok(())
+        Ok(known)
     }
 
     /// Dynamic table size updates at the start of a block (RFC 7541 4.2, 6.3).
@@ -247,7 +258,7 @@ impl Decoder {
                 };
                 let value = own_into(&mut self.scratch, value.get(buf, &self.text, &self.table));
                 emit(&name, &value, false);
-                self.table.insert(Entry { name, value }, |_, _| {});
+                self.table.insert(Entry::new(name, value), |_, _| {});
             } else {
                 let n = name.get(buf, &self.text, &self.table);
                 let v = value.get(buf, &self.text, &self.table);
@@ -316,8 +327,10 @@ impl Decoder {
         Ok(Span::Text(from, self.text.len()))
     }
 
+    /// An indexed field and whether it is known to pass the character rules (every static
+    /// entry does; a dynamic entry kept its verdict).
     #[inline]
-    fn indexed(&self, index: u32) -> Result<HeaderField, DecodeError> {
+    fn indexed(&self, index: u32) -> Result<(HeaderField, bool), DecodeError> {
         let i = index as usize;
         if i == 0 {
             // RFC 7541 6.1: "The index value of 0 is not used. It MUST be treated as a
@@ -326,20 +339,24 @@ impl Decoder {
         }
         if i <= STATIC_LEN {
             let (name, value) = STATIC[i - 1];
-            return Ok(HeaderField {
+            let field = HeaderField {
                 name: Bytes::from_static(name),
                 value: Bytes::from_static(value),
                 sensitive: false,
-            });
+            };
+            return Ok((field, true));
         }
         // RFC 7541 2.3.3: "Indices strictly greater than the sum of the lengths of both
         // tables MUST be treated as a decoding error."
         match self.table.get(i - STATIC_LEN - 1) {
-            Some(e) => Ok(HeaderField {
-                name: e.name.clone(),
-                value: e.value.clone(),
-                sensitive: false,
-            }),
+            Some(e) => {
+                let field = HeaderField {
+                    name: e.name.clone(),
+                    value: e.value.clone(),
+                    sensitive: false,
+                };
+                Ok((field, e.valid))
+            }
             None => Err(DecodeError::InvalidIndex { index }),
         }
     }
@@ -402,8 +419,9 @@ impl Decoder {
         own_into(&mut self.scratch, &s)
     }
 
-    /// Adds a literal to the dynamic table (RFC 7541 6.2.1) and returns the field.
-    fn insert(&mut self, block: &Bytes, name: Bytes, value: Bytes) -> HeaderField {
+    /// Adds a literal to the dynamic table (RFC 7541 6.2.1) and returns the field with the
+    /// entry's character verdict.
+    fn insert(&mut self, block: &Bytes, name: Bytes, value: Bytes) -> (HeaderField, bool) {
         let name = self.own(block, name);
         let value = self.own(block, value);
         let field = HeaderField {
@@ -411,8 +429,10 @@ impl Decoder {
             value: value.clone(),
             sensitive: false,
         };
-        self.table.insert(Entry { name, value }, |_, _| {});
-        field
+        let entry = Entry::new(name, value);
+        let valid = entry.valid;
+        self.table.insert(entry, |_, _| {});
+        (field, valid)
     }
 }
 

@@ -5,6 +5,7 @@ use super::index::{hash, hash_pair, Index, Slot};
 use super::integer;
 use super::static_table::{STATIC, STATIC_LEN};
 use super::table::{DynamicTable, Entry};
+use crate::syntax::KnownValid;
 use crate::HeaderField;
 use bytes::BytesMut;
 
@@ -149,7 +150,7 @@ impl Encoder {
             // whether a field is implicitly sensitive depends only on its contents, which
             // equal that slot's: this field is not sensitive either.
             let key = Key::of(f);
-            if let Some(i) = self.hinted(&key, f) {
+            if let Some((i, _)) = self.hinted(&key, f) {
                 integer::encode(i, 7, 0x80, dst);
                 return;
             }
@@ -189,10 +190,7 @@ impl Encoder {
             literal(0x10, 4, name_index, f, dst);
         } else if self.should_index(f) {
             literal(0x40, 6, name_index, f, dst);
-            let entry = Entry {
-                name: f.name.clone(),
-                value: f.value.clone(),
-            };
+            let entry = Entry::new(f.name.clone(), f.value.clone());
             let index = &mut self.index;
             let added = self
                 .table
@@ -210,20 +208,47 @@ impl Encoder {
 
     /// HPACK index of the slot hinted for `f`, if the hint is for these strings and the
     /// slot still holds strings equal to them (checked here, so a stale or colliding
-    /// hint only costs the slow path).
+    /// hint only costs the slow path), with the slot's character verdict (every static
+    /// entry passes; a dynamic entry kept its own).
     #[inline(always)]
-    fn hinted(&self, key: &Key, f: &HeaderField) -> Option<usize> {
+    fn hinted(&self, key: &Key, f: &HeaderField) -> Option<(usize, bool)> {
         match self.hints.get(key)? {
             Slot::Static(i) => {
                 let (n, v) = STATIC.get(usize::from(i).wrapping_sub(1))?;
-                (eq(n, &f.name) && eq(v, &f.value)).then_some(usize::from(i))
+                (eq(n, &f.name) && eq(v, &f.value)).then_some((usize::from(i), true))
             }
             Slot::Dynamic(abs) => {
                 let pos = self.table.position_of(abs)?;
                 let e = self.table.get(pos)?;
-                (same(&e.name, &f.name) && same(&e.value, &f.value)).then_some(STATIC_LEN + 1 + pos)
+                (same(&e.name, &f.name) && same(&e.value, &f.value))
+                    .then_some((STATIC_LEN + 1 + pos, e.valid))
             }
         }
+    }
+
+    /// Which of `fields` are known to pass the RFC 9113 8.2.1 character rules without a
+    /// scan: those passed as the same strings as a field this encoder already sent as (or
+    /// added to) a table entry, whose verdict the entry kept. Read-only and cheap (one
+    /// hint lookup per field); a field it does not recognise is simply not marked.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use h2_hpack_glue::{Encoder, HeaderField};
+    ///
+    /// let mut enc = Encoder::new();
+    /// let fields = [HeaderField::new("user-agent", "demo")];
+    /// assert!(!enc.known_valid(&fields).contains(0)); // never sent yet
+    /// enc.encode(&fields, &mut BytesMut::new());
+    /// assert!(enc.known_valid(&fields).contains(0)); // now a checked table entry
+    /// ```
+    pub fn known_valid(&self, fields: &[HeaderField]) -> KnownValid {
+        let mut known = KnownValid::NONE;
+        for (i, f) in fields.iter().enumerate().take(64) {
+            if !f.sensitive && matches!(self.hinted(&Key::of(f), f), Some((_, true))) {
+                known.insert(i);
+            }
+        }
+        known
     }
 
     /// Records that the field with `key` was found at `slot`.
@@ -755,5 +780,29 @@ mod tests {
         // Two-choice placement with a relocation keeps 25 keys in 64 places; allow for an
         // unlucky address layout all the same.
         assert!(hit >= fields.len() - 2, "{hit} of {} hinted", fields.len());
+    }
+
+    /// The encoder vouches only for fields found in a table entry that passed the
+    /// character rules: an invalid field it was asked to send (validation is the caller's
+    /// job, and may be off) is indexed but never reported known-valid; a field whose
+    /// strings differ from the entry's is not reported either.
+    #[test]
+    fn known_valid_only_for_entries_that_passed_the_character_rules() {
+        let good = HeaderField::new("x-good", "v");
+        let bad = HeaderField::new("x-bad", "a\x01b");
+        let upper = HeaderField::new("X-Upper", "v");
+        let mut enc = Encoder::new();
+        let fields = [good.clone(), bad.clone(), upper.clone()];
+        assert_eq!(enc.known_valid(&fields), KnownValid::NONE);
+        enc.encode(&fields, &mut BytesMut::new());
+        let known = enc.known_valid(&fields);
+        assert!(known.contains(0));
+        assert!(!known.contains(1));
+        assert!(!known.contains(2));
+        // Same name, other value (a different allocation): not vouched for.
+        assert!(!enc.known_valid(&[HeaderField::new("x-good", "w")]).contains(0));
+        // Sensitive fields are never matched against the table.
+        let secret = HeaderField::sensitive(good.name.clone(), good.value.clone());
+        assert!(!enc.known_valid(&[secret]).contains(0));
     }
 }

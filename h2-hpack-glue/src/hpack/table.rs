@@ -1,6 +1,7 @@
 //! The dynamic table (RFC 7541 2.3.2, 4): a FIFO ring with size accounting and eviction.
 
 use crate::field::field_size;
+use crate::syntax::field_is_valid;
 use bytes::Bytes;
 use std::collections::VecDeque;
 
@@ -9,9 +10,19 @@ use std::collections::VecDeque;
 pub(crate) struct Entry {
     pub(crate) name: Bytes,
     pub(crate) value: Bytes,
+    /// The verdict of [`field_is_valid`] on this entry, taken once at insertion, so that
+    /// fields decoded from (or encoded as) this entry need no character scan.
+    pub(crate) valid: bool,
 }
 
 impl Entry {
+    /// An entry, with its character verdict.
+    #[inline]
+    pub(crate) fn new(name: Bytes, value: Bytes) -> Entry {
+        let valid = field_is_valid(&name, &value);
+        Entry { name, value, valid }
+    }
+
     #[inline]
     pub(crate) fn size(&self) -> usize {
         field_size(self.name.len(), self.value.len())
@@ -127,10 +138,10 @@ mod tests {
     use super::*;
 
     fn e(n: &'static str, v: &'static str) -> Entry {
-        Entry {
-            name: Bytes::from_static(n.as_bytes()),
-            value: Bytes::from_static(v.as_bytes()),
-        }
+        Entry::new(
+            Bytes::from_static(n.as_bytes()),
+            Bytes::from_static(v.as_bytes()),
+        )
     }
 
     #[test]

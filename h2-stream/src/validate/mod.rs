@@ -13,6 +13,7 @@ mod response;
 use crate::content_length::{self, BodyLength};
 use crate::ValidationConfig;
 use bytes::Bytes;
+use h2_hpack_glue::syntax::KnownValid;
 use h2_hpack_glue::HeaderField;
 use std::borrow::Cow;
 
@@ -142,8 +143,15 @@ fn has_crumbs(value: &[u8]) -> bool {
     value.contains(&b';')
 }
 
-/// The single pass (RFC 9113 8.2, 8.2.1, 8.2.2, 8.3).
-fn scan(fields: &[HeaderField], block: Block, opts: Opts) -> Result<Scan<'_>, ScanError> {
+/// The single pass (RFC 9113 8.2, 8.2.1, 8.2.2, 8.3). The character scans are skipped for
+/// the fields in `known` (they came from HPACK table entries that passed them); every
+/// other rule applies to every field.
+fn scan(
+    fields: &[HeaderField],
+    block: Block,
+    opts: Opts,
+    known: KnownValid,
+) -> Result<Scan<'_>, ScanError> {
     let mut out = Scan {
         pseudo: Pseudo::default(),
         host: None,
@@ -151,7 +159,7 @@ fn scan(fields: &[HeaderField], block: Block, opts: Opts) -> Result<Scan<'_>, Sc
         cookies: 0,
     };
     let mut regular_seen = false;
-    for f in fields {
+    for (i, f) in fields.iter().enumerate() {
         let name: &[u8] = &f.name;
         let value: &[u8] = &f.value;
         if !opts.strict {
@@ -163,8 +171,13 @@ fn scan(fields: &[HeaderField], block: Block, opts: Opts) -> Result<Scan<'_>, Sc
             }
             continue;
         }
+        let chars_known = known.contains(i);
         // RFC 9113 8.2.1: values never hold NUL, CR, LF, nor start or end with whitespace.
-        match fields::check_value(value) {
+        match if chars_known {
+            Ok(())
+        } else {
+            fields::check_value(value)
+        } {
             Ok(()) => {}
             Err(fields::ValueFault::Whitespace) if opts.fixable => {
                 return Err(ScanError::NeedsNormalizing)
@@ -201,7 +214,11 @@ fn scan(fields: &[HeaderField], block: Block, opts: Opts) -> Result<Scan<'_>, Sc
             continue;
         }
         regular_seen = true;
-        match fields::check_name(name) {
+        match if chars_known {
+            Ok(())
+        } else {
+            fields::check_name(name)
+        } {
             Ok(()) => {}
             Err(fields::NameFault::Uppercase) if opts.fixable => {
                 return Err(ScanError::NeedsNormalizing)
@@ -253,11 +270,12 @@ fn scan(fields: &[HeaderField], block: Block, opts: Opts) -> Result<Scan<'_>, Sc
 /// The whole check: the pass, then the request or response rules.
 fn check(
     fields: &[HeaderField],
+    known: KnownValid,
     block: Block,
     opts: Opts,
     extended_connect: bool,
 ) -> Result<(Message, u32), ScanError> {
-    let s = scan(fields, block, opts)?;
+    let s = scan(fields, block, opts, known)?;
     let mut msg = Message {
         method: Method::Other,
         status: None,
@@ -289,6 +307,7 @@ fn check(
 /// the message is malformed (RFC 9113 8.1.1: a stream error of type PROTOCOL_ERROR).
 pub(crate) fn inbound(
     headers: &mut Vec<HeaderField>,
+    known: KnownValid,
     block: Block,
     cfg: &ValidationConfig,
     extended_connect: bool,
@@ -298,7 +317,7 @@ pub(crate) fn inbound(
         fixable: false,
         split_cookies: false,
     };
-    let (msg, cookies) = match check(headers, block, opts, extended_connect) {
+    let (msg, cookies) = match check(headers, known, block, opts, extended_connect) {
         Ok(ok) => ok,
         Err(ScanError::Malformed(why)) => return Err(why),
         Err(ScanError::NeedsNormalizing) => return Err("needs normalizing"),
@@ -319,6 +338,7 @@ pub(crate) fn inbound(
 /// Checks and normalizes a block we are about to send; `Borrowed` when nothing changed.
 pub(crate) fn outbound<'a>(
     fields: &'a [HeaderField],
+    known: KnownValid,
     block: Block,
     cfg: &ValidationConfig,
     extended_connect: bool,
@@ -332,10 +352,11 @@ pub(crate) fn outbound<'a>(
     };
     if !opts.strict && normalize && needs_normalizing(fields, split) {
         let owned = normalized(fields, split);
-        let (msg, _) = check(&owned, block, opts, extended_connect).map_err(malformed)?;
+        let (msg, _) =
+            check(&owned, KnownValid::NONE, block, opts, extended_connect).map_err(malformed)?;
         return Ok((Cow::Owned(owned), msg));
     }
-    match check(fields, block, opts, extended_connect) {
+    match check(fields, known, block, opts, extended_connect) {
         Ok((msg, _)) => Ok((Cow::Borrowed(fields), msg)),
         Err(ScanError::Malformed(why)) => Err(why),
         Err(ScanError::NeedsNormalizing) => {
@@ -345,7 +366,8 @@ pub(crate) fn outbound<'a>(
                 split_cookies: false,
                 ..opts
             };
-            let (msg, _) = check(&owned, block, again, extended_connect).map_err(malformed)?;
+            let (msg, _) = check(&owned, KnownValid::NONE, block, again, extended_connect)
+                .map_err(malformed)?;
             Ok((Cow::Owned(owned), msg))
         }
     }

@@ -5,6 +5,7 @@
 use h2_stream::events::Event;
 use h2_stream::frame::{ErrorCode, StreamId, DEFAULT_INITIAL_WINDOW_SIZE};
 use h2_stream::hpack::HeaderField;
+use h2_stream::KnownValid;
 use h2_stream::{CloseCause, Role, Stream, StreamState, ValidationConfig};
 
 pub const WIN: u32 = DEFAULT_INITIAL_WINDOW_SIZE;
@@ -68,8 +69,11 @@ fn ok<T, E: std::fmt::Debug>(r: Result<T, E>) -> T {
 fn server_open() -> Stream {
     let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
     let mut ev = Vec::new();
-    ok(s.recv_headers(get(), false, None, &cfg(), &mut ev));
-    ok(s.send_headers(&status("200"), false, &cfg()).map(|_| ()));
+    ok(s.recv_headers(get(), KnownValid::NONE, false, None, &cfg(), &mut ev));
+    ok(
+        s.send_headers(&status("200"), KnownValid::NONE, false, &cfg())
+            .map(|_| ()),
+    );
     s
 }
 
@@ -77,8 +81,16 @@ fn server_open() -> Stream {
 fn client_open() -> Stream {
     let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
     let mut ev = Vec::new();
-    ok(s.send_headers(&get(), false, &cfg()).map(|_| ()));
-    ok(s.recv_headers(status("200"), false, None, &cfg(), &mut ev));
+    ok(s.send_headers(&get(), KnownValid::NONE, false, &cfg())
+        .map(|_| ()));
+    ok(s.recv_headers(
+        status("200"),
+        KnownValid::NONE,
+        false,
+        None,
+        &cfg(),
+        &mut ev,
+    ));
     s
 }
 
@@ -106,26 +118,30 @@ pub fn stream_in(role: Role, state: StreamState) -> Option<Stream> {
         (Role::Client, StreamState::Open) => client_open(),
         (Role::Server, StreamState::HalfClosedLocal) => {
             let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
-            ok(s.recv_headers(get(), false, None, &c, &mut ev));
-            ok(s.send_headers(&status("200"), true, &c).map(|_| ()));
+            ok(s.recv_headers(get(), KnownValid::NONE, false, None, &c, &mut ev));
+            ok(s.send_headers(&status("200"), KnownValid::NONE, true, &c)
+                .map(|_| ()));
             s
         }
         (Role::Client, StreamState::HalfClosedLocal) => {
             let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-            ok(s.send_headers(&get(), true, &c).map(|_| ()));
-            ok(s.recv_headers(status("200"), false, None, &c, &mut ev));
+            ok(s.send_headers(&get(), KnownValid::NONE, true, &c)
+                .map(|_| ()));
+            ok(s.recv_headers(status("200"), KnownValid::NONE, false, None, &c, &mut ev));
             s
         }
         (Role::Server, StreamState::HalfClosedRemote) => {
             let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
-            ok(s.recv_headers(get(), true, None, &c, &mut ev));
-            ok(s.send_headers(&status("200"), false, &c).map(|_| ()));
+            ok(s.recv_headers(get(), KnownValid::NONE, true, None, &c, &mut ev));
+            ok(s.send_headers(&status("200"), KnownValid::NONE, false, &c)
+                .map(|_| ()));
             s
         }
         (Role::Client, StreamState::HalfClosedRemote) => {
             let mut s = Stream::new(client_id(), Role::Client, WIN, WIN);
-            ok(s.send_headers(&get(), false, &c).map(|_| ()));
-            ok(s.recv_headers(status("200"), true, None, &c, &mut ev));
+            ok(s.send_headers(&get(), KnownValid::NONE, false, &c)
+                .map(|_| ()));
+            ok(s.recv_headers(status("200"), KnownValid::NONE, true, None, &c, &mut ev));
             s
         }
         (_, StreamState::Closed(CloseCause::EndStream)) => {
