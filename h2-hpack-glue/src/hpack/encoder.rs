@@ -800,7 +800,9 @@ mod tests {
         assert!(!known.contains(1));
         assert!(!known.contains(2));
         // Same name, other value (a different allocation): not vouched for.
-        assert!(!enc.known_valid(&[HeaderField::new("x-good", "w")]).contains(0));
+        assert!(!enc
+            .known_valid(&[HeaderField::new("x-good", "w")])
+            .contains(0));
         // Sensitive fields are never matched against the table.
         let secret = HeaderField::sensitive(good.name.clone(), good.value.clone());
         assert!(!enc.known_valid(&[secret]).contains(0));

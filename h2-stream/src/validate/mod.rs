@@ -146,6 +146,10 @@ fn has_crumbs(value: &[u8]) -> bool {
 /// The single pass (RFC 9113 8.2, 8.2.1, 8.2.2, 8.3). The character scans are skipped for
 /// the fields in `known` (they came from HPACK table entries that passed them); every
 /// other rule applies to every field.
+///
+/// Pseudo-header fields must all come first (8.3), so the pass is two loops: the leading
+/// pseudo-header fields, then the regular fields, each with only the state it needs (the
+/// second loop runs for most fields and keeps its state in registers).
 fn scan(
     fields: &[HeaderField],
     block: Block,
@@ -158,67 +162,99 @@ fn scan(
         content_length: None,
         cookies: 0,
     };
-    let mut regular_seen = false;
-    for (i, f) in fields.iter().enumerate() {
-        let name: &[u8] = &f.name;
-        let value: &[u8] = &f.value;
-        if !opts.strict {
-            match name {
-                b":method" => out.pseudo.method = out.pseudo.method.or(Some(value)),
-                b":status" => out.pseudo.status = out.pseudo.status.or(Some(value)),
+    if !opts.strict {
+        for f in fields {
+            match &f.name[..] {
+                b":method" => out.pseudo.method = out.pseudo.method.or(Some(&f.value)),
+                b":status" => out.pseudo.status = out.pseudo.status.or(Some(&f.value)),
                 b"cookie" => out.cookies += 1,
                 _ => {}
             }
-            continue;
         }
-        let chars_known = known.contains(i);
-        // RFC 9113 8.2.1: values never hold NUL, CR, LF, nor start or end with whitespace.
-        match if chars_known {
-            Ok(())
-        } else {
-            fields::check_value(value)
-        } {
-            Ok(()) => {}
-            Err(fields::ValueFault::Whitespace) if opts.fixable => {
-                return Err(ScanError::NeedsNormalizing)
-            }
-            Err(fields::ValueFault::Whitespace) => {
-                return Err("field value starts or ends with whitespace".into())
-            }
-            Err(fields::ValueFault::Invalid) => {
-                return Err("field value contains NUL, CR, LF or a control character".into())
-            }
+        return Ok(out);
+    }
+    let pseudo_count = fields
+        .iter()
+        .position(|f| f.name.first() != Some(&b':'))
+        .unwrap_or(fields.len());
+    let (pseudo, regular) = fields.split_at(pseudo_count);
+    for (i, f) in pseudo.iter().enumerate() {
+        check_value(&f.value, known.contains(i), opts)?;
+        pseudo_field(&mut out.pseudo, block, &f.name, &f.value, opts)?;
+    }
+    let mut state = Regular::default();
+    for (i, f) in regular.iter().enumerate() {
+        regular_field(&mut state, f, known.contains(pseudo_count + i), opts)?;
+    }
+    out.host = state.host;
+    out.content_length = state.content_length;
+    out.cookies = state.cookies;
+    Ok(out)
+}
+
+/// RFC 9113 8.2.1: values never hold NUL, CR, LF, nor start or end with whitespace.
+#[inline(always)]
+fn check_value(value: &[u8], known: bool, opts: Opts) -> Result<(), ScanError> {
+    if known {
+        return Ok(());
+    }
+    match fields::check_value(value) {
+        Ok(()) => Ok(()),
+        Err(fields::ValueFault::Whitespace) if opts.fixable => Err(ScanError::NeedsNormalizing),
+        Err(fields::ValueFault::Whitespace) => {
+            Err("field value starts or ends with whitespace".into())
         }
-        if let Some(b':') = name.first() {
-            // RFC 9113 8.3: "All pseudo-header fields MUST appear in a field block before all
-            // regular field lines."
-            if regular_seen {
-                return Err("pseudo-header field after a regular field".into());
-            }
-            // RFC 9113 8.3: request pseudo-headers never in responses and the reverse, none
-            // in trailers (8.1), none undefined.
-            let p = &mut out.pseudo;
-            match (block, name) {
-                (Block::Request { .. }, b":method") => set_once(&mut p.method, value)?,
-                (Block::Request { .. }, b":scheme") => set_once(&mut p.scheme, value)?,
-                (Block::Request { .. }, b":authority") => set_once(&mut p.authority, value)?,
-                (Block::Request { .. }, b":path") => set_once(&mut p.path, value)?,
-                (Block::Request { .. }, b":protocol") => set_once(&mut p.protocol, value)?,
-                (Block::Response, b":status") => set_once(&mut p.status, value)?,
-                (Block::Trailers, _) => return Err("pseudo-header field in trailers".into()),
-                (_, n) if n.iter().any(u8::is_ascii_uppercase) && opts.fixable => {
-                    return Err(ScanError::NeedsNormalizing)
-                }
-                _ => return Err("undefined or misplaced pseudo-header field".into()),
-            }
-            continue;
+        Err(fields::ValueFault::Invalid) => {
+            Err("field value contains NUL, CR, LF or a control character".into())
         }
-        regular_seen = true;
-        match if chars_known {
-            Ok(())
-        } else {
-            fields::check_name(name)
-        } {
+    }
+}
+
+/// One of the leading pseudo-header fields (RFC 9113 8.3): request pseudo-headers never in
+/// responses and the reverse, none in trailers (8.1), none undefined, none twice.
+fn pseudo_field<'a>(
+    p: &mut Pseudo<'a>,
+    block: Block,
+    name: &[u8],
+    value: &'a [u8],
+    opts: Opts,
+) -> Result<(), ScanError> {
+    match (block, name) {
+        (Block::Request { .. }, b":method") => set_once(&mut p.method, value),
+        (Block::Request { .. }, b":scheme") => set_once(&mut p.scheme, value),
+        (Block::Request { .. }, b":authority") => set_once(&mut p.authority, value),
+        (Block::Request { .. }, b":path") => set_once(&mut p.path, value),
+        (Block::Request { .. }, b":protocol") => set_once(&mut p.protocol, value),
+        (Block::Response, b":status") => set_once(&mut p.status, value),
+        (Block::Trailers, _) => Err("pseudo-header field in trailers".into()),
+        (_, n) if n.iter().any(u8::is_ascii_uppercase) && opts.fixable => {
+            Err(ScanError::NeedsNormalizing)
+        }
+        _ => Err("undefined or misplaced pseudo-header field".into()),
+    }
+}
+
+/// What the regular fields contribute to [`Scan`].
+#[derive(Default)]
+struct Regular<'a> {
+    host: Option<&'a [u8]>,
+    content_length: Option<u64>,
+    cookies: u32,
+}
+
+/// One regular field: its characters (unless `known`), then the rules on names.
+#[inline(always)]
+fn regular_field<'a>(
+    out: &mut Regular<'a>,
+    f: &'a HeaderField,
+    known: bool,
+    opts: Opts,
+) -> Result<(), ScanError> {
+    let name: &[u8] = &f.name;
+    let value: &[u8] = &f.value;
+    check_value(value, known, opts)?;
+    if !known {
+        match fields::check_name(name) {
             Ok(()) => {}
             Err(fields::NameFault::Uppercase) if opts.fixable => {
                 return Err(ScanError::NeedsNormalizing)
@@ -228,43 +264,52 @@ fn scan(
             Err(fields::NameFault::Uppercase) => {
                 return Err("uppercase character in a field name".into())
             }
+            // Includes a pseudo-header name here: RFC 9113 8.3 "All pseudo-header fields
+            // MUST appear in a field block before all regular field lines."
+            Err(fields::NameFault::Invalid) if name.first() == Some(&b':') => {
+                return Err("pseudo-header field after a regular field".into())
+            }
             Err(fields::NameFault::Invalid) => {
                 return Err("invalid character in a field name".into())
             }
         }
-        match name {
-            // RFC 9113 8.2.2: "Any message containing connection-specific header fields MUST
-            // be treated as malformed."
-            b"connection" | b"keep-alive" | b"proxy-connection" | b"transfer-encoding"
-            | b"upgrade" => return Err("connection-specific header field".into()),
-            // RFC 9113 8.2.2: TE "MUST NOT contain any value other than trailers".
-            b"te" if !value.eq_ignore_ascii_case(b"trailers") => {
-                return Err("te header field with a value other than trailers".into())
-            }
-            b"content-length" => {
-                let n = content_length::parse(value).ok_or("invalid content-length value")?;
-                match out.content_length {
-                    Some(m) if m != n => return Err("conflicting content-length values".into()),
-                    _ => out.content_length = Some(n),
-                }
-            }
-            b"host" => out.host = Some(value),
-            b"cookie" => {
-                out.cookies += 1;
-                if opts.split_cookies && has_crumbs(value) {
-                    return Err(ScanError::NeedsNormalizing);
-                }
-                if opts.fixable && !f.sensitive && should_be_sensitive(name, value) {
-                    return Err(ScanError::NeedsNormalizing);
-                }
-            }
-            b"authorization" | b"proxy-authorization" if opts.fixable && !f.sensitive => {
-                return Err(ScanError::NeedsNormalizing)
-            }
-            _ => {}
-        }
+    } else if name.first() == Some(&b':') {
+        // A table entry may hold a pseudo-header name; it is still out of place here.
+        return Err("pseudo-header field after a regular field".into());
     }
-    Ok(out)
+    match name {
+        // RFC 9113 8.2.2: "Any message containing connection-specific header fields MUST
+        // be treated as malformed."
+        b"connection" | b"keep-alive" | b"proxy-connection" | b"transfer-encoding" | b"upgrade" => {
+            return Err("connection-specific header field".into())
+        }
+        // RFC 9113 8.2.2: TE "MUST NOT contain any value other than trailers".
+        b"te" if !value.eq_ignore_ascii_case(b"trailers") => {
+            return Err("te header field with a value other than trailers".into())
+        }
+        b"content-length" => {
+            let n = content_length::parse(value).ok_or("invalid content-length value")?;
+            match out.content_length {
+                Some(m) if m != n => return Err("conflicting content-length values".into()),
+                _ => out.content_length = Some(n),
+            }
+        }
+        b"host" => out.host = Some(value),
+        b"cookie" => {
+            out.cookies += 1;
+            if opts.split_cookies && has_crumbs(value) {
+                return Err(ScanError::NeedsNormalizing);
+            }
+            if opts.fixable && !f.sensitive && should_be_sensitive(name, value) {
+                return Err(ScanError::NeedsNormalizing);
+            }
+        }
+        b"authorization" | b"proxy-authorization" if opts.fixable && !f.sensitive => {
+            return Err(ScanError::NeedsNormalizing)
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The whole check: the pass, then the request or response rules.
