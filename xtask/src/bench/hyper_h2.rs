@@ -52,6 +52,10 @@ impl Stack for HyperH2 {
     fn idle_pair_bytes(&self) -> Result<usize, Failure> {
         runtime()?.block_on(idle_pair())
     }
+
+    fn open_stream_bytes(&self, streams: usize) -> Result<usize, Failure> {
+        runtime()?.block_on(open_streams(streams))
+    }
 }
 
 fn runtime() -> Result<Runtime, Failure> {
@@ -311,4 +315,100 @@ async fn idle_pair() -> Result<usize, Failure> {
     conn.await??;
     server.await??;
     Ok(held)
+}
+
+/// [`Stack::open_stream_bytes`]: `streams` GETs the server has accepted and not answered.
+///
+/// The server keeps each `SendResponse` (dropping it would reset the stream) and drops the
+/// accepted `Request` (the header map, which the application owns, and the finished
+/// request body); the client keeps each `ResponseFuture`. Both vectors of handles are
+/// allocated after the snapshot, so the handles count as per-stream cost. Afterwards every
+/// stream is answered and every response checked, which proves the streams stayed open.
+async fn open_streams(streams: usize) -> Result<usize, Failure> {
+    let w = workload::open_streams_workload(streams);
+    let (client_io, server_io) = tokio::io::duplex(DUPLEX_BUFFER);
+    let expected_headers = w.regular_header_count();
+    // The server task returns its connection and the unanswered streams once `streams`
+    // requests are accepted; the handles' vector is allocated at the first request, after
+    // the snapshot.
+    let server = tokio::spawn(async move {
+        let mut conn = server_builder().handshake::<_, Bytes>(server_io).await?;
+        let mut held = Vec::new();
+        while held.len() < streams {
+            let Some(accepted) = conn.accept().await else {
+                return Err(Failure::Failed(format!(
+                    "hyperium server: connection closed after {} of {streams} requests",
+                    held.len()
+                )));
+            };
+            let (req, respond) = accepted?;
+            if req.method() != Method::GET
+                || !req.uri().path().starts_with(PATH_PREFIX)
+                || req.headers().len() != expected_headers
+                || !req.body().is_end_stream()
+            {
+                return Err(Failure::Failed(format!(
+                    "hyperium server: bad request {} {}",
+                    req.method(),
+                    req.uri()
+                )));
+            }
+            drop(req);
+            held.reserve_exact(streams);
+            held.push(respond);
+        }
+        Ok::<_, Failure>((conn, held))
+    });
+    let (mut send, mut conn) = client::handshake(client_io).await?;
+    let mut ping_pong = conn
+        .ping_pong()
+        .ok_or_else(|| Failure::Failed("hyperium: no ping_pong".into()))?;
+    let conn = tokio::spawn(conn);
+    // The handshake, as in idle_pair.
+    ping_pong.ping(Ping::opaque()).await?;
+    for _ in 0..8 {
+        tokio::task::yield_now().await;
+    }
+
+    let mut path = String::with_capacity(32);
+    let base = alloc_count::snapshot();
+    let mut responses = Vec::with_capacity(streams);
+    for i in 0..streams {
+        workload::write_path(&mut path, i);
+        let req = request(&w, path.clone())?;
+        send = send.ready().await?;
+        let (response, _) = send.send_request(req, true)?;
+        responses.push(response);
+    }
+    let (mut server_conn, held) = server.await??;
+    // The client's connection task has written every request; let it settle.
+    for _ in 0..8 {
+        tokio::task::yield_now().await;
+    }
+    let bytes = workload::held_since(&base);
+
+    // Answer every stream and check every response.
+    let server = tokio::spawn(async move {
+        for mut respond in held {
+            let response = Response::builder().status(StatusCode::OK).body(())?;
+            respond.send_response(response, true)?;
+        }
+        while let Some(accepted) = server_conn.accept().await {
+            accepted?;
+        }
+        Ok::<_, Failure>(())
+    });
+    for response in responses {
+        let response = response.await?;
+        if response.status() != StatusCode::OK {
+            return Err(Failure::Failed(format!(
+                "hyperium client: status {} on a held stream",
+                response.status()
+            )));
+        }
+    }
+    drop((send, ping_pong));
+    conn.await??;
+    server.await??;
+    Ok(bytes / streams)
 }

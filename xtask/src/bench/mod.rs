@@ -286,17 +286,27 @@ impl Bench {
                 }
             }
         }
-        // Idle connections last, once every lazy global of every stack is initialised.
+        // Idle connections and open streams last, once every lazy global of every stack is
+        // initialised.
         let mut idle = Vec::new();
+        let mut open = Vec::new();
         for stack in &self.stacks {
             idle.push(match stack.idle_pair_bytes() {
                 Ok(bytes) => Ok(bytes),
                 Err(Failure::Unavailable(why)) => Err(why),
                 Err(Failure::Failed(err)) => return Err(format!("{} idle: {err}", stack.name())),
             });
+            open.push(match stack.open_stream_bytes(workload::OPEN_STREAMS) {
+                Ok(bytes) => Ok(bytes),
+                Err(Failure::Unavailable(why)) => Err(why),
+                Err(Failure::Failed(err)) => {
+                    return Err(format!("{} open streams: {err}", stack.name()))
+                }
+            });
         }
         let load_after = load_average();
-        self.print(&idle, &load_before, &load_after, started.elapsed());
+        let memory = Memory { idle, open };
+        self.print(&memory, &load_before, &load_after, started.elapsed());
         Ok(())
     }
 
@@ -317,7 +327,7 @@ impl Bench {
 
     fn print(
         &self,
-        idle: &[Result<usize, String>],
+        memory: &Memory,
         load_before: &str,
         load_after: &str,
         took: std::time::Duration,
@@ -437,7 +447,11 @@ impl Bench {
             "memory (counting global allocator; nghttp2 is routed through it with nghttp2_mem; client+server together, \
              hyperium includes its tokio tasks and duplex pipe buffers):"
         );
-        let mut header = vec!["stack".to_string(), "idle pair".to_string()];
+        let mut header = vec![
+            "stack".to_string(),
+            "idle pair".to_string(),
+            "per open stream".to_string(),
+        ];
         let mut cols: Vec<(Id, &str)> = Vec::new();
         if ids.contains(&Id::W1) {
             header.extend([
@@ -461,10 +475,12 @@ impl Bench {
         let mut rows = vec![header];
         for (s, stack) in self.stacks.iter().enumerate() {
             let mut row = vec![stack.name().to_string()];
-            row.push(match &idle[s] {
-                Ok(bytes) => format_bytes(*bytes as f64),
-                Err(_) => "n/a".into(),
-            });
+            for cell in [&memory.idle[s], &memory.open[s]] {
+                row.push(match cell {
+                    Ok(bytes) => format_bytes(*bytes as f64),
+                    Err(_) => "n/a".into(),
+                });
+            }
             for &(id, kind) in &cols {
                 let peak = self.median_of(s, id, |x| x.peak_bytes as f64);
                 let fmt_bytes = |v: Option<f64>| v.map_or("n/a".into(), format_bytes);
@@ -495,6 +511,16 @@ impl Bench {
         }
         print_table(&rows);
         println!(
+            "per open stream: client+server, {} W1 GETs received by the server and not answered, \
+             (held - held after the handshake) / {}; hyperium-h2 includes the SendResponse \
+             handles and ResponseFutures it needs to keep the streams open; ours excludes the \
+             received header lists, which the application owns; one-time costs of the first \
+             request (HPACK table entries, buffer growth) are spread over the {}",
+            workload::OPEN_STREAMS,
+            workload::OPEN_STREAMS,
+            workload::OPEN_STREAMS
+        );
+        println!(
             "allocs/req include the harness's own: ours 1 (the :path value), hyperium-h2 about 2 \
              (the :path string, the per-request response task), nghttp2 none (it copies the header list)"
         );
@@ -502,12 +528,21 @@ impl Bench {
             if let Some(why) = self.cells[s]
                 .iter()
                 .find_map(|c| c.as_ref().err())
-                .or(idle[s].as_ref().err())
+                .or(memory.idle[s].as_ref().err())
+                .or(memory.open[s].as_ref().err())
             {
                 println!("{}: n/a: {why}", stack.name());
             }
         }
     }
+}
+
+/// Bytes per stack (in `Bench::stacks` order) measured outside the workloads.
+struct Memory {
+    /// [`Stack::idle_pair_bytes`].
+    idle: Vec<Result<usize, String>>,
+    /// [`Stack::open_stream_bytes`] for [`workload::OPEN_STREAMS`] streams.
+    open: Vec<Result<usize, String>>,
 }
 
 fn median(values: impl Iterator<Item = f64>) -> f64 {

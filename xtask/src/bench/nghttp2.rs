@@ -65,6 +65,10 @@ impl Stack for Nghttp2 {
         drop((client, server));
         Ok(held)
     }
+
+    fn open_stream_bytes(&self, streams: usize) -> Result<usize, Failure> {
+        open_streams(streams)
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -363,6 +367,11 @@ struct ServerCtx {
     slots: [ServerSlot; SLOTS],
     /// `content-length` value of the responses.
     content_length: String,
+    /// Whether complete requests are answered; off for [`open_streams`], which keeps them
+    /// open.
+    respond: bool,
+    /// Complete, valid requests received.
+    requests: usize,
     error: Option<String>,
 }
 
@@ -377,6 +386,8 @@ impl ServerCtx {
             expected_headers,
             slots: [ServerSlot::default(); SLOTS],
             content_length,
+            respond: true,
+            requests: 0,
             error: None,
         }
     }
@@ -572,6 +583,10 @@ unsafe extern "C" fn server_on_frame_recv(
             "stream {}: bad request (path ok {}, method ok {}, {} of {expected_headers} headers)",
             hd.stream_id, slot.path_ok, slot.method_ok, slot.headers
         ));
+    }
+    ctx.requests += 1;
+    if !ctx.respond {
+        return 0;
     }
     let headers = [
         nv(":status", "200"),
@@ -786,4 +801,70 @@ fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
     let sample = meter.stop(w.total);
     drop((client, server));
     Ok(sample)
+}
+
+/// [`Stack::open_stream_bytes`]: `streams` GETs submitted by the client and received by
+/// the server, which does not answer them.
+fn open_streams(streams: usize) -> Result<usize, Failure> {
+    let w = workload::open_streams_workload(streams);
+    let mut cctx = ClientCtx::new(Mode::Requests);
+    let mut sctx = ServerCtx::new(Mode::Requests, w.regular_header_count());
+    sctx.respond = false;
+    let client = Session::client(&mut cctx)?;
+    let server = Session::server(&mut sctx)?;
+    client.submit_settings(&[])?;
+    server.submit_settings(&[(
+        ng::NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS,
+        SERVER_MAX_CONCURRENT_STREAMS,
+    )])?;
+    while pump(&client, &server)? {}
+    cctx.take_error()?;
+    sctx.take_error()?;
+
+    let mut path = String::with_capacity(32);
+    let mut headers: Vec<ng::nghttp2_nv> = vec![
+        nv(":method", "GET"),
+        nv(":scheme", "https"),
+        nv(":authority", AUTHORITY),
+        nv(":path", "/"),
+    ];
+    headers.extend(w.regular_headers().map(|(n, v)| nv(n, v)));
+    let base = alloc_count::snapshot();
+    for i in 0..streams {
+        workload::write_path(&mut path, i);
+        headers[3].value = path.as_ptr().cast_mut();
+        headers[3].valuelen = path.len();
+        // SAFETY: as in run_requests.
+        let id = unsafe {
+            ng::nghttp2_submit_request2(
+                client.0,
+                ptr::null(),
+                headers.as_ptr(),
+                headers.len(),
+                ptr::null(),
+                ptr::null_mut(),
+            )
+        };
+        if id < 0 {
+            return Err(Failure::Failed(format!("submit_request2: error {id}")));
+        }
+        cctx.in_flight += 1;
+    }
+    loop {
+        let moved = pump(&client, &server);
+        cctx.take_error()?;
+        sctx.take_error()?;
+        if !moved? {
+            break;
+        }
+    }
+    if sctx.requests != streams || cctx.in_flight != streams {
+        return Err(Failure::Failed(format!(
+            "nghttp2: server received {} of {streams} requests, {} still open on the client",
+            sctx.requests, cctx.in_flight
+        )));
+    }
+    let held = workload::held_since(&base);
+    drop((client, server));
+    Ok(held / streams)
 }

@@ -48,6 +48,10 @@ impl Stack for Ours {
         drop((client, server, events));
         Ok(held)
     }
+
+    fn open_stream_bytes(&self, streams: usize) -> Result<usize, Failure> {
+        open_streams(streams)
+    }
 }
 
 fn server_config() -> Config {
@@ -391,4 +395,72 @@ fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
     let sample = meter.stop(w.total);
     drop((client, server));
     Ok(sample)
+}
+
+/// [`Stack::open_stream_bytes`]: `streams` GETs the server has received and not answered.
+/// The server's `RequestReceived` events (the header lists, which the application owns)
+/// are dropped as they arrive, and the event buffer is freed before measuring: only the
+/// two connections are counted.
+fn open_streams(streams: usize) -> Result<usize, Failure> {
+    let w = workload::open_streams_workload(streams);
+    let (mut client, mut server) = pair(Config::client(), server_config())?;
+    let mut events = Vec::new();
+    while exchange(
+        &mut client,
+        &mut server,
+        &mut events,
+        |_, _| Ok(()),
+        |_, _| Ok(()),
+    )? {}
+    let mut headers = request_headers(&w);
+    let mut path = String::with_capacity(32);
+    events = Vec::new();
+    let base = alloc_count::snapshot();
+    for i in 0..streams {
+        workload::write_path(&mut path, i);
+        headers[3].value = Bytes::copy_from_slice(path.as_bytes());
+        let id = client.next_stream_id()?;
+        client.send_headers(id, &headers, true)?;
+    }
+    // The harness's own copy of the last :path.
+    headers[3].value = Bytes::from_static(b"/");
+    let expected_headers = w.regular_header_count();
+    let mut received = 0;
+    while exchange(
+        &mut client,
+        &mut server,
+        &mut events,
+        |_, event| {
+            if let Event::RequestReceived {
+                stream_id,
+                headers,
+                end_stream,
+                ..
+            } = event
+            {
+                let path_ok = |p: &[u8]| p.starts_with(PATH_PREFIX.as_bytes());
+                if !end_stream || !check_request(&headers, path_ok, expected_headers) {
+                    return Err(Failure::Failed(format!(
+                        "ours server: bad request on {stream_id:?}: {headers:?}"
+                    )));
+                }
+                received += 1;
+            }
+            Ok(())
+        },
+        |_, event| {
+            Err(Failure::Failed(format!(
+                "ours client: unexpected {event:?} on unanswered streams"
+            )))
+        },
+    )? {}
+    if received != streams {
+        return Err(Failure::Failed(format!(
+            "ours server: received {received} of {streams} requests"
+        )));
+    }
+    events = Vec::new();
+    let held = workload::held_since(&base);
+    drop((client, server, events, headers));
+    Ok(held / streams)
 }

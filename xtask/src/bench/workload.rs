@@ -257,4 +257,22 @@ pub(crate) trait Stack {
     /// Heap bytes held by a client and a server connection, idle after the handshake
     /// (SETTINGS exchanged and acknowledged both ways).
     fn idle_pair_bytes(&self) -> Result<usize, Failure>;
+    /// Heap bytes held per open stream: a client and a server connection after the
+    /// handshake, then `streams` W1 GETs (END_STREAM on HEADERS) that the server has
+    /// received but not answered, so every stream is open (half-closed) on both sides;
+    /// (held bytes then - held bytes after the handshake) / `streams`.
+    fn open_stream_bytes(&self, streams: usize) -> Result<usize, Failure>;
+}
+
+/// The number of streams [`Stack::open_stream_bytes`] opens (the server's
+/// SETTINGS_MAX_CONCURRENT_STREAMS).
+pub(crate) const OPEN_STREAMS: usize = SERVER_MAX_CONCURRENT_STREAMS as usize;
+
+/// W1's request parameters for `streams` requests all in flight at once.
+pub(crate) fn open_streams_workload(streams: usize) -> Requests {
+    Requests {
+        total: streams,
+        in_flight: streams,
+        extra_headers: false,
+    }
 }
