@@ -6,33 +6,55 @@
 //! nghttp2 stack is routed through the same counters with an `nghttp2_mem` (see
 //! `nghttp2.rs`), so all stacks are measured the same way.
 //!
-//! The counters are process-wide. The benchmark runs one stack at a time on one thread
-//! (hyperium's tokio runtime is current-thread), so a snapshot taken around a workload
-//! belongs to that workload.
+//! The counters are per thread. The benchmark runs one stack at a time on the main thread
+//! (hyperium's tokio runtime is current-thread, nghttp2 and ours are called directly), so
+//! a snapshot taken around a workload belongs to that workload. Per-thread counters cost a
+//! few plain loads and stores per call; process-wide atomic counters cost three atomic
+//! read-modify-writes per allocation, a harness overhead that grew with each stack's
+//! allocation count (nghttp2 allocates three times as often per request as ours) and so
+//! skewed the speed ratios.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::cell::Cell;
 
 /// The allocator installed for the whole xtask binary.
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
+thread_local! {
+    // `const` initialisers with no destructor: no lazy registration and no allocation
+    // on first use, so these are safe to touch from inside the allocator.
+    static CURRENT: Cell<usize> = const { Cell::new(0) };
+    static PEAK: Cell<usize> = const { Cell::new(0) };
+    static ALLOCS: Cell<u64> = const { Cell::new(0) };
+}
 
 /// Forwards to [`System`], counting bytes and calls.
 pub(crate) struct Counting;
 
 #[inline]
+fn counted_call() {
+    ALLOCS.with(|a| a.set(a.get() + 1));
+}
+
+#[inline]
 fn grew(size: usize) {
-    let now = CURRENT.fetch_add(size, Ordering::Relaxed) + size;
-    PEAK.fetch_max(now, Ordering::Relaxed);
+    let now = CURRENT.with(|c| {
+        let now = c.get().wrapping_add(size);
+        c.set(now);
+        now
+    });
+    PEAK.with(|p| {
+        if now > p.get() {
+            p.set(now);
+        }
+    });
 }
 
 #[inline]
 fn shrank(size: usize) {
-    CURRENT.fetch_sub(size, Ordering::Relaxed);
+    // Wrapping: a block allocated on another thread may be freed on this one.
+    CURRENT.with(|c| c.set(c.get().wrapping_sub(size)));
 }
 
 // SAFETY: every method forwards to `System` with the caller's arguments unchanged, so the
@@ -42,7 +64,7 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: forwarded unchanged (see the impl comment).
         let ptr = unsafe { System.alloc(layout) };
         if !ptr.is_null() {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
+            counted_call();
             grew(layout.size());
         }
         ptr
@@ -52,7 +74,7 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: forwarded unchanged (see the impl comment).
         let ptr = unsafe { System.alloc_zeroed(layout) };
         if !ptr.is_null() {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
+            counted_call();
             grew(layout.size());
         }
         ptr
@@ -69,7 +91,7 @@ unsafe impl GlobalAlloc for Counting {
         let new = unsafe { System.realloc(ptr, layout, new_size) };
         if !new.is_null() {
             // A realloc is counted as an allocation call: it may move the block.
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
+            counted_call();
             if new_size >= layout.size() {
                 grew(new_size - layout.size());
             } else {
@@ -92,19 +114,19 @@ pub(crate) struct Snapshot {
 /// Reads the counters.
 pub(crate) fn snapshot() -> Snapshot {
     Snapshot {
-        current: CURRENT.load(Ordering::Relaxed),
-        allocs: ALLOCS.load(Ordering::Relaxed),
+        current: CURRENT.with(Cell::get),
+        allocs: ALLOCS.with(Cell::get),
     }
 }
 
 /// Starts a new peak window: the peak becomes the bytes held now.
 pub(crate) fn reset_peak() {
-    PEAK.store(CURRENT.load(Ordering::Relaxed), Ordering::Relaxed);
+    PEAK.with(|p| p.set(CURRENT.with(Cell::get)));
 }
 
 /// The highest number of bytes held since the last [`reset_peak`].
 pub(crate) fn peak() -> usize {
-    PEAK.load(Ordering::Relaxed)
+    PEAK.with(Cell::get)
 }
 
 /// Fixes glibc malloc's thresholds for the whole bench.

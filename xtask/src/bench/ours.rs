@@ -36,7 +36,7 @@ impl Stack for Ours {
     fn idle_pair_bytes(&self) -> Result<usize, Failure> {
         let base = alloc_count::snapshot();
         let (mut client, mut server) = pair(Config::client(), server_config())?;
-        let mut events = Vec::new();
+        let mut events = Pipe::default();
         while exchange(
             &mut client,
             &mut server,
@@ -77,36 +77,40 @@ fn pair(client: Config, server: Config) -> Result<(Connection, Connection), Fail
 fn exchange(
     client: &mut Connection,
     server: &mut Connection,
-    events: &mut Vec<Event>,
+    pipe: &mut Pipe,
     mut on_server: impl FnMut(&mut Connection, Event) -> Result<(), Failure>,
     mut on_client: impl FnMut(&mut Connection, Event) -> Result<(), Failure>,
 ) -> Result<bool, Failure> {
-    let moved_up = deliver(client, server, events)?;
-    for event in events.drain(..) {
+    let moved_up = deliver(client, server, pipe)?;
+    for event in pipe.events.drain(..) {
         fail_on_error("server", &event)?;
         on_server(server, event)?;
     }
-    let moved_down = deliver(server, client, events)?;
-    for event in events.drain(..) {
+    let moved_down = deliver(server, client, pipe)?;
+    for event in pipe.events.drain(..) {
         fail_on_error("client", &event)?;
         on_client(client, event)?;
     }
     Ok(moved_up || moved_down)
 }
 
+/// The harness's reusable buffers between the two connections: the events of one
+/// delivery and the output chunks in flight (kept, so that the harness allocates nothing
+/// per exchange and the allocation counts are the stack's).
+#[derive(Default)]
+struct Pipe {
+    events: Vec<Event>,
+    chunks: Vec<Bytes>,
+}
+
 /// Moves `from`'s pending output to `to` the way a `write_vectored` socket would: as the
 /// chunks `data_to_send_vectored` hands out (DATA payloads are the sender's own `Bytes`),
 /// so a payload crosses the stack with no copy at all.
-fn deliver(
-    from: &mut Connection,
-    to: &mut Connection,
-    events: &mut Vec<Event>,
-) -> Result<bool, Failure> {
-    let mut chunks = Vec::new();
-    from.data_to_send_vectored(&mut chunks);
-    let moved = !chunks.is_empty();
-    for chunk in chunks {
-        to.receive_into(chunk, events)?;
+fn deliver(from: &mut Connection, to: &mut Connection, pipe: &mut Pipe) -> Result<bool, Failure> {
+    from.data_to_send_vectored(&mut pipe.chunks);
+    let moved = !pipe.chunks.is_empty();
+    for chunk in pipe.chunks.drain(..) {
+        to.receive_into(chunk, &mut pipe.events)?;
     }
     Ok(moved)
 }
@@ -178,7 +182,7 @@ fn request_headers(w: &Requests) -> Vec<HeaderField> {
 fn run_requests(w: &Requests) -> Result<Sample, Failure> {
     let meter = Meter::start();
     let (mut client, mut server) = pair(Config::client(), server_config())?;
-    let mut events = Vec::new();
+    let mut events = Pipe::default();
     let mut headers = request_headers(w);
     let response = response_headers(Bytes::from_static(BODY_LEN_STR.as_bytes()));
     let expected_headers = w.regular_header_count();
@@ -295,7 +299,7 @@ fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
     let mut server_config = server_config();
     server_config.set_local_setting(SettingId::INITIAL_WINDOW_SIZE, w.window);
     let (mut client, mut server) = pair(client_config, server_config)?;
-    let mut events = Vec::new();
+    let mut events = Pipe::default();
 
     let mut headers = request_headers(&Requests {
         total: 1,
@@ -404,7 +408,7 @@ fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
 fn open_streams(streams: usize) -> Result<usize, Failure> {
     let w = workload::open_streams_workload(streams);
     let (mut client, mut server) = pair(Config::client(), server_config())?;
-    let mut events = Vec::new();
+    let mut events = Pipe::default();
     while exchange(
         &mut client,
         &mut server,
@@ -414,7 +418,7 @@ fn open_streams(streams: usize) -> Result<usize, Failure> {
     )? {}
     let mut headers = request_headers(&w);
     let mut path = String::with_capacity(32);
-    events = Vec::new();
+    events = Pipe::default();
     let base = alloc_count::snapshot();
     for i in 0..streams {
         workload::write_path(&mut path, i);
@@ -459,7 +463,7 @@ fn open_streams(streams: usize) -> Result<usize, Failure> {
             "ours server: received {received} of {streams} requests"
         )));
     }
-    events = Vec::new();
+    events = Pipe::default();
     let held = workload::held_since(&base);
     drop((client, server, events, headers));
     Ok(held / streams)
