@@ -1,9 +1,13 @@
-//! The hot path: a request arriving on a new stream, a response going out.
+//! The hot path: a request arriving on a new stream, a response going out; and the bare
+//! state tables (RFC 9113 5.1) for one request/response lifecycle.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use h2_stream::frame::{Bytes, StreamId};
 use h2_stream::hpack::HeaderField;
-use h2_stream::{KnownValid, Role, Stream, ValidationConfig};
+use h2_stream::{
+    recv_transition, send_transition, KnownValid, RecvInput, RecvStep, Role, SendInput, Stream,
+    StreamState, ValidationConfig,
+};
 
 fn request() -> Vec<HeaderField> {
     vec![
@@ -101,5 +105,29 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// The transition tables alone: a server stream from idle to closed (request HEADERS,
+/// request DATA with END_STREAM, response HEADERS, response DATA with END_STREAM), with
+/// a WINDOW_UPDATE in each direction on the way.
+fn transitions(c: &mut Criterion) {
+    let id = StreamId::new(1);
+    c.bench_function("state tables: one server stream lifecycle", |b| {
+        b.iter(|| {
+            let recv = |state, input| match recv_transition(state, Role::Server, id, input) {
+                Ok(RecvStep::Process(next)) => next,
+                other => panic!("{other:?}"),
+            };
+            let send = |state, input| send_transition(state, Role::Server, id, input).unwrap();
+            let mut s = black_box(StreamState::Idle);
+            s = recv(s, RecvInput::Headers { end_stream: false });
+            s = recv(s, RecvInput::WindowUpdate);
+            s = recv(s, RecvInput::Data { end_stream: true });
+            s = send(s, SendInput::WindowUpdate);
+            s = send(s, SendInput::Headers { end_stream: false });
+            s = send(s, SendInput::Data { end_stream: true });
+            black_box(s)
+        })
+    });
+}
+
+criterion_group!(benches, bench, transitions);
 criterion_main!(benches);
