@@ -107,6 +107,30 @@ impl Decoder {
         let mut over = false;
         let mut known = KnownValid::NONE;
         while let Some(&b) = buf.get(pos) {
+            if b & 0x80 != 0 {
+                // RFC 7541 6.1: indexed header field, the common case: the field is built
+                // in place in `out` (no temporary to move), its size counted first.
+                let index = integer::decode(buf, &mut pos, 7)?;
+                let (name, value, valid) = self.lookup_entry(index)?;
+                list_size = list_size.saturating_add(field_size(name.len(), value.len()));
+                if over || list_size > max_list_size {
+                    // HPACK bomb guard: stop storing, keep decoding for table sync.
+                    if !over {
+                        over = true;
+                        out.truncate(start_len);
+                    }
+                    continue;
+                }
+                if valid {
+                    known.insert(out.len() - start_len);
+                }
+                out.push(HeaderField {
+                    name: name.to_bytes(),
+                    value: value.to_bytes(),
+                    sensitive: false,
+                });
+                continue;
+            }
             let (field, valid) = if b & 0x80 != 0 {
                 // RFC 7541 6.1: indexed header field.
                 let index = integer::decode(buf, &mut pos, 7)?;
@@ -274,6 +298,35 @@ impl Decoder {
         Ok(())
     }
 
+    /// Name and value of table entry `index` as [`TableText`], with the entry's character
+    /// verdict (every static entry passes).
+    #[inline(always)]
+    fn lookup_entry(
+        &self,
+        index: u32,
+    ) -> Result<(TableText<'_>, TableText<'_>, bool), DecodeError> {
+        let i = index as usize;
+        if i == 0 {
+            // RFC 7541 6.1: "The index value of 0 is not used. It MUST be treated as a
+            // decoding error if found in an indexed header field representation."
+            return Err(DecodeError::InvalidIndex { index });
+        }
+        if i <= STATIC_LEN {
+            let (n, v) = STATIC[i - 1];
+            return Ok((TableText::Static(n), TableText::Static(v), true));
+        }
+        // RFC 7541 2.3.3: "Indices strictly greater than the sum of the lengths of both
+        // tables MUST be treated as a decoding error."
+        match self.table.get(i - STATIC_LEN - 1) {
+            Some(e) => Ok((
+                TableText::Dynamic(&e.name),
+                TableText::Dynamic(&e.value),
+                e.valid,
+            )),
+            None => Err(DecodeError::InvalidIndex { index }),
+        }
+    }
+
     /// Name and value of a table entry, borrowed.
     #[inline]
     fn lookup(&self, index: u32) -> Result<(&[u8], &[u8]), DecodeError> {
@@ -433,6 +486,32 @@ impl Decoder {
         let valid = entry.valid;
         self.table.insert(entry, |_, _| {});
         (field, valid)
+    }
+}
+
+/// A string held by one of the tables.
+#[derive(Clone, Copy)]
+enum TableText<'a> {
+    Static(&'static [u8]),
+    Dynamic(&'a Bytes),
+}
+
+impl TableText<'_> {
+    #[inline(always)]
+    fn len(self) -> usize {
+        match self {
+            TableText::Static(s) => s.len(),
+            TableText::Dynamic(b) => b.len(),
+        }
+    }
+
+    /// An owned handle: static text is not reference counted; table text is shared.
+    #[inline(always)]
+    fn to_bytes(self) -> Bytes {
+        match self {
+            TableText::Static(s) => Bytes::from_static(s),
+            TableText::Dynamic(b) => b.clone(),
+        }
     }
 }
 
