@@ -102,9 +102,7 @@ impl Decoder {
         let mut pos = 0;
         self.size_updates(buf, &mut pos)?;
 
-        let start_len = out.len();
-        let mut list_size = 0usize;
-        let mut over = false;
+        let mut list = ListSize::new(out.len(), max_list_size);
         let mut known = KnownValid::NONE;
         while let Some(&b) = buf.get(pos) {
             if b & 0x80 != 0 {
@@ -112,30 +110,19 @@ impl Decoder {
                 // in place in `out` (no temporary to move), its size counted first.
                 let index = integer::decode(buf, &mut pos, 7)?;
                 let (name, value, valid) = self.lookup_entry(index)?;
-                list_size = list_size.saturating_add(field_size(name.len(), value.len()));
-                if over || list_size > max_list_size {
-                    // HPACK bomb guard: stop storing, keep decoding for table sync.
-                    if !over {
-                        over = true;
-                        out.truncate(start_len);
+                if list.admit(name.len(), value.len(), out) {
+                    if valid {
+                        known.insert(out.len() - list.start);
                     }
-                    continue;
+                    out.push(HeaderField {
+                        name: name.to_bytes(),
+                        value: value.to_bytes(),
+                        sensitive: false,
+                    });
                 }
-                if valid {
-                    known.insert(out.len() - start_len);
-                }
-                out.push(HeaderField {
-                    name: name.to_bytes(),
-                    value: value.to_bytes(),
-                    sensitive: false,
-                });
                 continue;
             }
-            let (field, valid) = if b & 0x80 != 0 {
-                // RFC 7541 6.1: indexed header field.
-                let index = integer::decode(buf, &mut pos, 7)?;
-                self.indexed(index)?
-            } else if b & 0x40 != 0 {
+            let (field, valid) = if b & 0x40 != 0 {
                 // RFC 7541 6.2.1: literal with incremental indexing.
                 let index = integer::decode(buf, &mut pos, 6)?;
                 let name = self.name(&block, &mut pos, index)?;
@@ -156,24 +143,16 @@ impl Decoder {
                 };
                 (field, false)
             };
-            list_size = list_size.saturating_add(field_size(field.name.len(), field.value.len()));
-            if over {
-                continue;
+            if list.admit(field.name.len(), field.value.len(), out) {
+                if valid {
+                    known.insert(out.len() - list.start);
+                }
+                out.push(field);
             }
-            if list_size > max_list_size {
-                // HPACK bomb guard: stop storing, keep decoding for table sync.
-                over = true;
-                out.truncate(start_len);
-                continue;
-            }
-            if valid {
-                known.insert(out.len() - start_len);
-            }
-            out.push(field);
         }
-        if over {
+        if list.over {
             return Err(DecodeError::HeaderListTooLarge {
-                size: list_size,
+                size: list.size,
                 limit: max_list_size,
             });
         }
@@ -380,40 +359,6 @@ impl Decoder {
         Ok(Span::Text(from, self.text.len()))
     }
 
-    /// An indexed field and whether it is known to pass the character rules (every static
-    /// entry does; a dynamic entry kept its verdict).
-    #[inline]
-    fn indexed(&self, index: u32) -> Result<(HeaderField, bool), DecodeError> {
-        let i = index as usize;
-        if i == 0 {
-            // RFC 7541 6.1: "The index value of 0 is not used. It MUST be treated as a
-            // decoding error if found in an indexed header field representation."
-            return Err(DecodeError::InvalidIndex { index });
-        }
-        if i <= STATIC_LEN {
-            let (name, value) = STATIC[i - 1];
-            let field = HeaderField {
-                name: Bytes::from_static(name),
-                value: Bytes::from_static(value),
-                sensitive: false,
-            };
-            return Ok((field, true));
-        }
-        // RFC 7541 2.3.3: "Indices strictly greater than the sum of the lengths of both
-        // tables MUST be treated as a decoding error."
-        match self.table.get(i - STATIC_LEN - 1) {
-            Some(e) => {
-                let field = HeaderField {
-                    name: e.name.clone(),
-                    value: e.value.clone(),
-                    sensitive: false,
-                };
-                Ok((field, e.valid))
-            }
-            None => Err(DecodeError::InvalidIndex { index }),
-        }
-    }
-
     /// The name of a literal: a table reference, or a string literal when `index` is 0.
     #[inline]
     fn name(&mut self, block: &Bytes, pos: &mut usize, index: u32) -> Result<Bytes, DecodeError> {
@@ -486,6 +431,44 @@ impl Decoder {
         let valid = entry.valid;
         self.table.insert(entry, |_, _| {});
         (field, valid)
+    }
+}
+
+/// The running size of the list being decoded (RFC 9113 6.5.2 accounting) against its
+/// limit: the HPACK bomb guard of [`Decoder::decode`].
+struct ListSize {
+    /// Length of the output list when decoding started.
+    start: usize,
+    size: usize,
+    max: usize,
+    /// The limit was passed: fields are no longer stored.
+    over: bool,
+}
+
+impl ListSize {
+    fn new(start: usize, max: usize) -> ListSize {
+        ListSize {
+            start,
+            size: 0,
+            max,
+            over: false,
+        }
+    }
+
+    /// Counts a field; whether to store it. Past the limit, what was stored is dropped
+    /// and nothing more is, while decoding goes on to keep the table in sync.
+    #[inline(always)]
+    fn admit(&mut self, name_len: usize, value_len: usize, out: &mut Vec<HeaderField>) -> bool {
+        self.size = self.size.saturating_add(field_size(name_len, value_len));
+        if self.over {
+            return false;
+        }
+        if self.size > self.max {
+            self.over = true;
+            out.truncate(self.start);
+            return false;
+        }
+        true
     }
 }
 
