@@ -391,3 +391,35 @@ fn rfc7541_6_2_2_unique_values_are_not_indexed() {
     encode(&mut enc, &[HeaderField::new("x-big", big)]);
     assert_eq!(enc.table_size(), 0);
 }
+
+/// RFC 7541 3.2: representations are processed in order; an indexed one emits the entry, a
+/// literal emits the field, and a literal with incremental indexing also inserts it, before
+/// the next representation is processed (the last one here refers to that new entry).
+#[test]
+fn rfc7541_3_2_representations_are_processed_in_order_with_insertions() {
+    let mut dec = Decoder::new(4096);
+    let mut block = vec![0x82]; // indexed: :method GET
+    block.extend_from_slice(b"\x44\x02/a"); // incremental indexing, name :path (4)
+    block.extend_from_slice(b"\x00\x03x-a\x011"); // without indexing, new name
+    block.extend_from_slice(b"\x10\x03x-b\x012"); // never indexed, new name
+    block.push(0xbe); // indexed: 62, the entry inserted above
+    let out = decode(&mut dec, &block).unwrap();
+    let secret = HeaderField::sensitive("x-b", "2");
+    assert_eq!(
+        out,
+        [
+            f(":method", "GET"),
+            f(":path", "/a"),
+            f("x-a", "1"),
+            secret,
+            f(":path", "/a"),
+        ]
+    );
+    assert!(out[3].sensitive);
+    // Only the incrementally indexed literal entered the table.
+    assert_eq!(dec.table_size(), 32 + ":path".len() + "/a".len());
+    assert!(matches!(
+        decode(&mut dec, b"\xbf"),
+        Err(DecodeError::InvalidIndex { index: 63 })
+    ));
+}
