@@ -105,6 +105,7 @@ pub use h2_events::{Event, Priority, UserError};
 pub use h2_frame::{ErrorCode, H2Error, PrioritySpec, StreamId};
 #[doc(no_inline)]
 pub use h2_hpack_glue::syntax::KnownValid;
+#[doc(no_inline)]
 pub use h2_hpack_glue::HeaderField;
 
 /// Our role on the connection.
