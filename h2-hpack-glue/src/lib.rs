@@ -16,6 +16,9 @@
 //!   SETTINGS_MAX_HEADER_LIST_SIZE against HPACK bombs).
 //! * [`DecodeError`] / [`BlockError`]: every fault with its RFC 9113 5.4 scope and code via
 //!   `to_h2_error`.
+//! * [`syntax`]: the RFC 9113 8.2.1 character rules for names and values. Table entries
+//!   keep their verdict, and the codec reports which fields of a list came from entries
+//!   that passed ([`syntax::KnownValid`]), so message validation scans a repeated field once.
 //!
 //! The HPACK codec is written here. The `httlib-hpack` crate (0.1.3) is kept as the
 //! independent reference implementation our codec is cross-checked against, as a
