@@ -145,7 +145,14 @@ impl FrameDecoder {
             self.check_head(&head)?;
             let total = HEAD_LEN + head.length as usize;
             if self.input.len() >= total {
-                let mut frame = self.input.split_to(total);
+                // The last frame of a chunk takes the chunk's handle itself: splitting it
+                // off would cost a reference-count increment (an atomic operation) for
+                // an empty remainder.
+                let mut frame = if self.input.len() == total {
+                    core::mem::take(&mut self.input)
+                } else {
+                    self.input.split_to(total)
+                };
                 frame.advance(HEAD_LEN);
                 return Ok(Some((head, frame)));
             }
