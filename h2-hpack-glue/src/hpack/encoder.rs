@@ -369,11 +369,12 @@ fn never_indexed_name(name: &[u8]) -> Option<(usize, StaticRows)> {
 
 /// Number of hints (a power of two).
 const HINTS: usize = 64;
-/// Places per bucket: a key may sit in either place of either of its two buckets (four
-/// candidates), which keeps a few dozen constant fields placed whatever their addresses;
-/// with one place per bucket, two-choice placement fails near half load, and which keys
-/// collided depended on where the caller's strings happened to live.
-const BUCKET: usize = 2;
+/// Places per bucket: a key may sit in any place of either of its two buckets (eight
+/// candidates), which keeps a few dozen constant fields placed whatever their addresses.
+/// With one place per bucket, two-choice placement fails near half load, and which keys
+/// collided depended on where the caller's strings happened to live; with two, one
+/// layout in a few thousand still lost a hint.
+const BUCKET: usize = 4;
 const BUCKETS: usize = HINTS / BUCKET;
 
 /// One hint: the address of a field's name and value and their lengths when it was last
@@ -414,11 +415,17 @@ impl Key {
         (a, if a == b { b ^ 1 } else { b })
     }
 
-    /// The places of the key's two buckets, its own first.
+    /// The places of the key's two buckets.
     #[inline(always)]
     fn places(&self) -> [usize; 2 * BUCKET] {
         let (a, b) = self.buckets();
-        [a * BUCKET, a * BUCKET + 1, b * BUCKET, b * BUCKET + 1]
+        core::array::from_fn(|i| {
+            if i < BUCKET {
+                a * BUCKET + i
+            } else {
+                b * BUCKET + i - BUCKET
+            }
+        })
     }
 }
 
@@ -426,9 +433,9 @@ const DYNAMIC_BASE: u64 = 64;
 
 /// A small cache from the addresses and lengths of a field's name and value to the table
 /// slot it was last sent as: it skips hashing for fields that the caller passes as the
-/// same `Bytes` each time (constant fields usually are). Each key has two positions
-/// (two buckets of two places, with one relocation on conflict), so a few dozen fields
-/// fit without evicting each other.
+/// same `Bytes` each time (constant fields usually are). Each key has two buckets of
+/// [`BUCKET`] places, and a full pair of buckets makes room by cuckoo displacement, so a
+/// few dozen fields fit without evicting each other.
 ///
 /// A hint is only a guess: its slot is checked against the field's strings like any hash
 /// lookup, so a hint left stale by eviction, or one matching recycled memory that now
@@ -436,8 +443,8 @@ const DYNAMIC_BASE: u64 = 64;
 /// they keep no caller memory alive.
 struct Hints {
     hints: Box<[Hint; HINTS]>,
-    /// Alternates the victim when both positions are taken.
-    flip: bool,
+    /// Varies which place is taken over when a key's places are all in use.
+    turn: usize,
 }
 
 impl std::fmt::Debug for Hints {
@@ -467,7 +474,7 @@ impl Hints {
     fn new() -> Hints {
         Hints {
             hints: Box::new([Hint::default(); HINTS]),
-            flip: false,
+            turn: 0,
         }
     }
 
@@ -500,23 +507,31 @@ impl Hints {
             hints[p] = new;
             return;
         }
-        // All four taken: move one occupant to a free place of its other bucket.
-        for p in places {
-            let occupant = hints[p];
-            let (x, y) = occupant.key.buckets();
-            let other = if x == p / BUCKET { y } else { x };
-            for q in [other * BUCKET, other * BUCKET + 1] {
-                if free(&hints[q]) {
-                    hints[q] = occupant;
-                    hints[p] = new;
-                    return;
-                }
+        // All taken: cuckoo placement. The new hint takes a place and its occupant
+        // moves to a free place of its own other bucket, or takes a place there in turn,
+        // for a few rounds; if that runs out, the last one displaced is dropped (a hint is
+        // only a cache).
+        let mut moving = new;
+        let mut from = usize::MAX;
+        for _ in 0..MAX_KICKS {
+            let places = moving.key.places();
+            if let Some(&p) = places.iter().find(|&&p| p != from && free(&hints[p])) {
+                hints[p] = moving;
+                return;
             }
+            self.turn = self.turn.wrapping_add(1);
+            let mut p = places[self.turn % places.len()];
+            if p == from {
+                p = places[(self.turn + 1) % places.len()];
+            }
+            moving = core::mem::replace(&mut hints[p], moving);
+            from = p;
         }
-        self.flip = !self.flip;
-        hints[places[if self.flip { 0 } else { 2 }]] = new;
     }
 }
+
+/// Displacements tried before a hint is dropped.
+const MAX_KICKS: usize = 8;
 
 /// hyper-h2's rule, extended to `proxy-authorization`: credentials and short cookies are
 /// never indexed.
