@@ -309,49 +309,20 @@ impl Decoder {
     /// Name and value of a table entry, borrowed.
     #[inline]
     fn lookup(&self, index: u32) -> Result<(&[u8], &[u8]), DecodeError> {
-        let i = index as usize;
-        if i == 0 {
-            return Err(DecodeError::InvalidIndex { index });
-        }
-        if i <= STATIC_LEN {
-            let (n, v) = STATIC[i - 1];
-            return Ok((n, v));
-        }
-        match self.table.get(i - STATIC_LEN - 1) {
-            Some(e) => Ok((&e.name, &e.value)),
-            None => Err(DecodeError::InvalidIndex { index }),
-        }
+        let (name, value, _) = self.lookup_entry(index)?;
+        Ok((name.as_slice(), value.as_slice()))
     }
 
     /// The name of table entry `index` as `Bytes`.
     fn name_bytes(&self, index: u32) -> Result<Bytes, DecodeError> {
-        let i = index as usize;
-        if (1..=STATIC_LEN).contains(&i) {
-            return Ok(Bytes::from_static(STATIC[i - 1].0));
-        }
-        match i
-            .checked_sub(STATIC_LEN + 1)
-            .and_then(|i| self.table.get(i))
-        {
-            Some(e) => Ok(e.name.clone()),
-            None => Err(DecodeError::InvalidIndex { index }),
-        }
+        Ok(self.lookup_entry(index)?.0.to_bytes())
     }
 
     /// Where a string literal's text is: in the block, or Huffman-decoded into `text`.
     #[inline]
     fn span(&mut self, buf: &[u8], pos: &mut usize) -> Result<Span, DecodeError> {
-        let Some(&first) = buf.get(*pos) else {
-            return Err(DecodeError::Truncated);
-        };
-        let len = integer::decode(buf, pos, 7)? as usize;
-        let start = *pos;
-        let end = match start.checked_add(len) {
-            Some(end) if end <= buf.len() => end,
-            _ => return Err(DecodeError::Truncated),
-        };
-        *pos = end;
-        if first & 0x80 == 0 {
+        let (huffman, start, end) = literal_bounds(buf, pos)?;
+        if !huffman {
             return Ok(Span::Block(start, end));
         }
         let from = self.text.len();
@@ -362,16 +333,9 @@ impl Decoder {
     /// The name of a literal: a table reference, or a string literal when `index` is 0.
     #[inline]
     fn name(&mut self, block: &Bytes, pos: &mut usize, index: u32) -> Result<Bytes, DecodeError> {
-        let i = index as usize;
-        if i == 0 {
-            return self.string(block, pos);
-        }
-        if i <= STATIC_LEN {
-            return Ok(Bytes::from_static(STATIC[i - 1].0));
-        }
-        match self.table.get(i - STATIC_LEN - 1) {
-            Some(e) => Ok(e.name.clone()),
-            None => Err(DecodeError::InvalidIndex { index }),
+        match index {
+            0 => self.string(block, pos),
+            _ => self.name_bytes(index),
         }
     }
 
@@ -379,17 +343,8 @@ impl Decoder {
     #[inline]
     fn string(&mut self, block: &Bytes, pos: &mut usize) -> Result<Bytes, DecodeError> {
         let buf: &[u8] = block;
-        let Some(&first) = buf.get(*pos) else {
-            return Err(DecodeError::Truncated);
-        };
-        let len = integer::decode(buf, pos, 7)? as usize;
-        let start = *pos;
-        let end = match start.checked_add(len) {
-            Some(end) if end <= buf.len() => end,
-            _ => return Err(DecodeError::Truncated),
-        };
-        *pos = end;
-        if first & 0x80 == 0 {
+        let (huffman, start, end) = literal_bounds(buf, pos)?;
+        if !huffman {
             return Ok(block.slice(start..end));
         }
         let src = &buf[start..end];
@@ -472,6 +427,23 @@ impl ListSize {
     }
 }
 
+/// A string literal's header (RFC 7541 5.2): whether it is Huffman-coded and where its
+/// octets lie in `buf`, which must hold them all. Moves `pos` past the literal.
+#[inline]
+fn literal_bounds(buf: &[u8], pos: &mut usize) -> Result<(bool, usize, usize), DecodeError> {
+    let Some(&first) = buf.get(*pos) else {
+        return Err(DecodeError::Truncated);
+    };
+    let len = integer::decode(buf, pos, 7)? as usize;
+    let start = *pos;
+    let end = match start.checked_add(len) {
+        Some(end) if end <= buf.len() => end,
+        _ => return Err(DecodeError::Truncated),
+    };
+    *pos = end;
+    Ok((first & 0x80 != 0, start, end))
+}
+
 /// A string held by one of the tables.
 #[derive(Clone, Copy)]
 enum TableText<'a> {
@@ -479,13 +451,18 @@ enum TableText<'a> {
     Dynamic(&'a Bytes),
 }
 
-impl TableText<'_> {
+impl<'a> TableText<'a> {
+    #[inline(always)]
+    fn as_slice(self) -> &'a [u8] {
+        match self {
+            TableText::Static(s) => s,
+            TableText::Dynamic(b) => b,
+        }
+    }
+
     #[inline(always)]
     fn len(self) -> usize {
-        match self {
-            TableText::Static(s) => s.len(),
-            TableText::Dynamic(b) => b.len(),
-        }
+        self.as_slice().len()
     }
 
     /// An owned handle: static text is not reference counted; table text is shared.
