@@ -288,6 +288,17 @@ async fn send_bulk(
     Ok(())
 }
 
+/// Waits until both sides have exchanged and acknowledged SETTINGS: after a PING round
+/// trip the server has read the client's SETTINGS and the client the server's, and a few
+/// yields let both sides process the remaining SETTINGS ACKs.
+async fn settle_handshake(ping_pong: &mut h2::PingPong) -> Result<(), Failure> {
+    ping_pong.ping(Ping::opaque()).await?;
+    for _ in 0..8 {
+        tokio::task::yield_now().await;
+    }
+    Ok(())
+}
+
 async fn idle_pair() -> Result<usize, Failure> {
     let base = alloc_count::snapshot();
     let (client_io, server_io) = tokio::io::duplex(DUPLEX_BUFFER);
@@ -303,13 +314,7 @@ async fn idle_pair() -> Result<usize, Failure> {
         .ping_pong()
         .ok_or_else(|| Failure::Failed("hyperium: no ping_pong".into()))?;
     let conn = tokio::spawn(conn);
-    // A PING round trip: the pong comes after the server has read the client's SETTINGS,
-    // and the client has read the server's SETTINGS before it reads the pong; a few
-    // yields let both sides process the remaining SETTINGS ACKs.
-    ping_pong.ping(Ping::opaque()).await?;
-    for _ in 0..8 {
-        tokio::task::yield_now().await;
-    }
+    settle_handshake(&mut ping_pong).await?;
     let held = workload::held_since(&base);
     drop((send, ping_pong));
     conn.await??;
@@ -364,11 +369,7 @@ async fn open_streams(streams: usize) -> Result<usize, Failure> {
         .ping_pong()
         .ok_or_else(|| Failure::Failed("hyperium: no ping_pong".into()))?;
     let conn = tokio::spawn(conn);
-    // The handshake, as in idle_pair.
-    ping_pong.ping(Ping::opaque()).await?;
-    for _ in 0..8 {
-        tokio::task::yield_now().await;
-    }
+    settle_handshake(&mut ping_pong).await?;
 
     let mut path = String::with_capacity(32);
     let base = alloc_count::snapshot();

@@ -672,6 +672,47 @@ unsafe extern "C" fn server_read_length(
 // ---------------------------------------------------------------------------------------
 // Workloads.
 
+/// The W1/W3 request header list: pseudo-headers first, `:path` (index 3) rewritten per
+/// request by [`submit_get`].
+fn request_nv(w: &Requests) -> Vec<ng::nghttp2_nv> {
+    let mut headers = vec![
+        nv(":method", "GET"),
+        nv(":scheme", "https"),
+        nv(":authority", AUTHORITY),
+        nv(":path", "/"),
+    ];
+    headers.extend(w.regular_headers().map(|(n, v)| nv(n, v)));
+    headers
+}
+
+/// Submits request number `i` of [`request_nv`]'s list, END_STREAM on HEADERS.
+fn submit_get(
+    client: &Session,
+    headers: &mut [ng::nghttp2_nv],
+    path: &mut String,
+    i: usize,
+) -> Result<(), Failure> {
+    workload::write_path(path, i);
+    headers[3].value = path.as_ptr().cast_mut();
+    headers[3].valuelen = path.len();
+    // SAFETY: every nv points at a &'static str or at `path`, alive for the call; nghttp2
+    // copies them. No data provider: END_STREAM on HEADERS.
+    let id = unsafe {
+        ng::nghttp2_submit_request2(
+            client.0,
+            ptr::null(),
+            headers.as_ptr(),
+            headers.len(),
+            ptr::null(),
+            ptr::null_mut(),
+        )
+    };
+    if id < 0 {
+        return Err(Failure::Failed(format!("submit_request2: error {id}")));
+    }
+    Ok(())
+}
+
 fn run_requests(w: &Requests) -> Result<Sample, Failure> {
     let meter = Meter::start();
     let mut cctx = ClientCtx::new(Mode::Requests);
@@ -684,37 +725,12 @@ fn run_requests(w: &Requests) -> Result<Sample, Failure> {
         SERVER_MAX_CONCURRENT_STREAMS,
     )])?;
 
-    // The request header list: pseudo-headers first, :path rewritten per request.
     let mut path = String::with_capacity(32);
-    let mut headers: Vec<ng::nghttp2_nv> = vec![
-        nv(":method", "GET"),
-        nv(":scheme", "https"),
-        nv(":authority", AUTHORITY),
-        nv(":path", "/"),
-    ];
-    headers.extend(w.regular_headers().map(|(n, v)| nv(n, v)));
-
+    let mut headers = request_nv(w);
     let mut next = 0;
     while cctx.completed < w.total {
         while cctx.in_flight < w.in_flight && next < w.total {
-            workload::write_path(&mut path, next);
-            headers[3].value = path.as_ptr().cast_mut();
-            headers[3].valuelen = path.len();
-            // SAFETY: every nv points at a &'static str or at `path`, alive for the call;
-            // nghttp2 copies them. No data provider: END_STREAM on HEADERS.
-            let id = unsafe {
-                ng::nghttp2_submit_request2(
-                    client.0,
-                    ptr::null(),
-                    headers.as_ptr(),
-                    headers.len(),
-                    ptr::null(),
-                    ptr::null_mut(),
-                )
-            };
-            if id < 0 {
-                return Err(Failure::Failed(format!("submit_request2: error {id}")));
-            }
+            submit_get(&client, &mut headers, &mut path, next)?;
             cctx.in_flight += 1;
             next += 1;
         }
@@ -822,32 +838,10 @@ fn open_streams(streams: usize) -> Result<usize, Failure> {
     sctx.take_error()?;
 
     let mut path = String::with_capacity(32);
-    let mut headers: Vec<ng::nghttp2_nv> = vec![
-        nv(":method", "GET"),
-        nv(":scheme", "https"),
-        nv(":authority", AUTHORITY),
-        nv(":path", "/"),
-    ];
-    headers.extend(w.regular_headers().map(|(n, v)| nv(n, v)));
+    let mut headers = request_nv(&w);
     let base = alloc_count::snapshot();
     for i in 0..streams {
-        workload::write_path(&mut path, i);
-        headers[3].value = path.as_ptr().cast_mut();
-        headers[3].valuelen = path.len();
-        // SAFETY: as in run_requests.
-        let id = unsafe {
-            ng::nghttp2_submit_request2(
-                client.0,
-                ptr::null(),
-                headers.as_ptr(),
-                headers.len(),
-                ptr::null(),
-                ptr::null_mut(),
-            )
-        };
-        if id < 0 {
-            return Err(Failure::Failed(format!("submit_request2: error {id}")));
-        }
+        submit_get(&client, &mut headers, &mut path, i)?;
         cctx.in_flight += 1;
     }
     loop {

@@ -179,6 +179,27 @@ fn request_headers(w: &Requests) -> Vec<HeaderField> {
     headers
 }
 
+/// The stream of a W1/W3 request event, checked (`/resource/<i>`, the expected regular
+/// header count, END_STREAM); `None` for any other event.
+fn w1_request(event: &Event, expected_headers: usize) -> Result<Option<StreamId>, Failure> {
+    let Event::RequestReceived {
+        stream_id,
+        headers,
+        end_stream,
+        ..
+    } = event
+    else {
+        return Ok(None);
+    };
+    let path_ok = |p: &[u8]| p.starts_with(PATH_PREFIX.as_bytes());
+    if !end_stream || !check_request(headers, path_ok, expected_headers) {
+        return Err(Failure::Failed(format!(
+            "ours server: bad request on {stream_id:?}: {headers:?}"
+        )));
+    }
+    Ok(Some(*stream_id))
+}
+
 fn run_requests(w: &Requests) -> Result<Sample, Failure> {
     let meter = Meter::start();
     let (mut client, mut server) = pair(Config::client(), server_config())?;
@@ -203,19 +224,7 @@ fn run_requests(w: &Requests) -> Result<Sample, Failure> {
             &mut server,
             &mut events,
             |server, event| {
-                if let Event::RequestReceived {
-                    stream_id,
-                    headers,
-                    end_stream,
-                    ..
-                } = event
-                {
-                    let path_ok = |p: &[u8]| p.starts_with(PATH_PREFIX.as_bytes());
-                    if !end_stream || !check_request(&headers, path_ok, expected_headers) {
-                        return Err(Failure::Failed(format!(
-                            "ours server: bad request on {stream_id:?}: {headers:?}"
-                        )));
-                    }
+                if let Some(stream_id) = w1_request(&event, expected_headers)? {
                     server.send_headers(stream_id, &response, false)?;
                     server.send_data(stream_id, Bytes::from_static(BODY), true)?;
                 }
@@ -435,19 +444,7 @@ fn open_streams(streams: usize) -> Result<usize, Failure> {
         &mut server,
         &mut events,
         |_, event| {
-            if let Event::RequestReceived {
-                stream_id,
-                headers,
-                end_stream,
-                ..
-            } = event
-            {
-                let path_ok = |p: &[u8]| p.starts_with(PATH_PREFIX.as_bytes());
-                if !end_stream || !check_request(&headers, path_ok, expected_headers) {
-                    return Err(Failure::Failed(format!(
-                        "ours server: bad request on {stream_id:?}: {headers:?}"
-                    )));
-                }
+            if w1_request(&event, expected_headers)?.is_some() {
                 received += 1;
             }
             Ok(())
