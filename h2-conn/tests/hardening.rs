@@ -24,6 +24,36 @@ fn feed(conn: &mut Connection, bytes: Bytes) -> Vec<Event> {
     conn.receive_bytes(bytes).unwrap_or_default()
 }
 
+/// Feeds `frame(n)` for n = 0, 1, ... until the connection closes, at most `limit` times;
+/// returns how many were fed.
+fn feed_until_closed(conn: &mut Connection, limit: u64, frame: impl Fn(u64) -> Bytes) -> u64 {
+    let mut n = 0;
+    while !conn.is_closed() && n < limit {
+        drop(feed(conn, frame(n)));
+        n += 1;
+    }
+    n
+}
+
+/// 3,000 GETs, each served; every `every`-th also carries `extra(stream id, request
+/// number)`. The defaults must leave such a peer alone: no GOAWAY at any point.
+fn requests_with_extra_frames(
+    conn: &mut Connection,
+    peer: &mut Peer,
+    every: u32,
+    extra: impl Fn(u32, u32) -> Bytes,
+) {
+    for n in 0..3000u32 {
+        let id = 2 * n + 1;
+        let mut wire = BytesMut::from(&peer.headers(id, &get_request("/"), true)[..]);
+        if n % every == 0 {
+            wire.extend_from_slice(&extra(id, n));
+        }
+        serve(conn, wire.freeze());
+        assert_eq!(goaway(&peer.read(conn)), None, "request {n}");
+    }
+}
+
 /// Opens stream `id` with a GET and lets the application answer it: the legitimate
 /// stream that must complete before any attack.
 fn legit_stream(conn: &mut Connection, peer: &mut Peer, id: u32) -> Vec<Rx> {
@@ -85,16 +115,7 @@ fn cve_2023_44487_rapid_reset_is_enhance_your_calm() {
 #[test]
 fn rapid_reset_default_leaves_cancelling_clients_alone() {
     let (mut conn, mut peer) = server();
-    for n in 0..3000u32 {
-        let id = 2 * n + 1;
-        let mut wire = BytesMut::from(&peer.headers(id, &get_request("/"), true)[..]);
-        if n % 10 == 0 {
-            wire.extend_from_slice(&rst(id, ErrorCode::CANCEL));
-        }
-        serve(&mut conn, wire.freeze());
-        let rx = peer.read(&mut conn);
-        assert_eq!(goaway(&rx), None);
-    }
+    requests_with_extra_frames(&mut conn, &mut peer, 10, |id, _| rst(id, ErrorCode::CANCEL));
     assert!(!conn.is_closed());
 }
 
@@ -140,11 +161,7 @@ fn rfc9113_6_10_continuation_flood_of_tiny_frames_is_enhance_your_calm() {
     assert!(completed_before_goaway(&rx, 1));
     let meter = Meter::start();
     drop(feed(&mut conn, raw_headers(3, b"\x82", false, false)));
-    let mut continuations = 0;
-    while !conn.is_closed() && continuations < 100_000 {
-        drop(feed(&mut conn, continuation(3, b"\x82", false)));
-        continuations += 1;
-    }
+    let continuations = feed_until_closed(&mut conn, 100_000, |_| continuation(3, b"\x82", false));
     let peak = meter.peak();
     assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
     assert_eq!(continuations, 65);
@@ -161,11 +178,9 @@ fn rfc9113_6_10_continuation_flood_against_a_client_is_enhance_your_calm() {
     let _ = peer.read(&mut conn);
     let meter = Meter::start();
     drop(feed(&mut conn, raw_headers(1, b"\x88", false, false)));
-    let mut continuations = 0;
-    while !conn.is_closed() && continuations < 100_000 {
-        drop(feed(&mut conn, continuation(1, &[0x88; 4096], false)));
-        continuations += 1;
-    }
+    let continuations = feed_until_closed(&mut conn, 100_000, |_| {
+        continuation(1, &[0x88; 4096], false)
+    });
     let peak = meter.peak();
     assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
     assert!(continuations <= 65, "{continuations}");
@@ -339,11 +354,7 @@ fn cve_2019_9512_ping_flood_is_enhance_your_calm() {
     let rx = legit_stream(&mut conn, &mut peer, 1);
     assert!(completed_before_goaway(&rx, 1));
     let meter = Meter::start();
-    let mut pings = 0;
-    while !conn.is_closed() && pings < 100_000 {
-        drop(feed(&mut conn, ping(pings)));
-        pings += 1;
-    }
+    let pings = feed_until_closed(&mut conn, 100_000, ping);
     let peak = meter.peak();
     assert_eq!(pings, 101);
     let rx = peer.read(&mut conn);
@@ -360,11 +371,7 @@ fn cve_2019_9512_ping_flood_is_enhance_your_calm() {
 #[test]
 fn cve_2019_9512_ping_flood_against_a_client_is_enhance_your_calm() {
     let (mut conn, mut peer) = client();
-    let mut pings = 0;
-    while !conn.is_closed() && pings < 100_000 {
-        drop(feed(&mut conn, ping(pings)));
-        pings += 1;
-    }
+    let pings = feed_until_closed(&mut conn, 100_000, ping);
     assert_eq!(pings, 101);
     assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
 }
@@ -373,15 +380,7 @@ fn cve_2019_9512_ping_flood_against_a_client_is_enhance_your_calm() {
 #[test]
 fn ping_default_allows_keepalive_pings() {
     let (mut conn, mut peer) = server();
-    for n in 0..3000u32 {
-        let id = 2 * n + 1;
-        let mut wire = BytesMut::from(&peer.headers(id, &get_request("/"), true)[..]);
-        if n % 20 == 0 {
-            wire.extend_from_slice(&ping(u64::from(n)));
-        }
-        serve(&mut conn, wire.freeze());
-        assert_eq!(goaway(&peer.read(&mut conn)), None);
-    }
+    requests_with_extra_frames(&mut conn, &mut peer, 20, |_, n| ping(u64::from(n)));
 }
 
 // =================================================================== settings flood
@@ -394,14 +393,9 @@ fn cve_2019_9515_settings_flood_is_enhance_your_calm() {
     let rx = legit_stream(&mut conn, &mut peer, 1);
     assert!(completed_before_goaway(&rx, 1));
     let meter = Meter::start();
-    let mut frames = 0;
-    while !conn.is_closed() && frames < 100_000 {
-        drop(feed(
-            &mut conn,
-            settings(&[(SettingId::INITIAL_WINDOW_SIZE, 65_535)]),
-        ));
-        frames += 1;
-    }
+    let frames = feed_until_closed(&mut conn, 100_000, |_| {
+        settings(&[(SettingId::INITIAL_WINDOW_SIZE, 65_535)])
+    });
     let peak = meter.peak();
     // The handshake's SETTINGS and ACK count in the same window: 98 more are allowed.
     assert_eq!(frames, 99);
@@ -414,11 +408,7 @@ fn cve_2019_9515_settings_flood_is_enhance_your_calm() {
 #[test]
 fn cve_2019_9515_settings_flood_against_a_client_is_enhance_your_calm() {
     let (mut conn, mut peer) = client();
-    let mut frames = 0;
-    while !conn.is_closed() && frames < 100_000 {
-        drop(feed(&mut conn, settings(&[])));
-        frames += 1;
-    }
+    let frames = feed_until_closed(&mut conn, 100_000, |_| settings(&[]));
     assert_eq!(frames, 99);
     assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
 }
@@ -427,15 +417,9 @@ fn cve_2019_9515_settings_flood_against_a_client_is_enhance_your_calm() {
 #[test]
 fn settings_default_allow_setting_changes() {
     let (mut conn, mut peer) = server();
-    for n in 0..3000u32 {
-        let id = 2 * n + 1;
-        let mut wire = BytesMut::from(&peer.headers(id, &get_request("/"), true)[..]);
-        if n % 20 == 0 {
-            wire.extend_from_slice(&settings(&[(SettingId::INITIAL_WINDOW_SIZE, 65_535 + n)]));
-        }
-        serve(&mut conn, wire.freeze());
-        assert_eq!(goaway(&peer.read(&mut conn)), None);
-    }
+    requests_with_extra_frames(&mut conn, &mut peer, 20, |_, n| {
+        settings(&[(SettingId::INITIAL_WINDOW_SIZE, 65_535 + n)])
+    });
 }
 
 /// One window of `per_window` frames built by `make`, padded to a full flood window
@@ -508,11 +492,7 @@ fn cve_2019_9518_empty_data_flood_is_enhance_your_calm() {
         peer.headers(3, &get_request("/upload"), false),
     ));
     let meter = Meter::start();
-    let mut frames = 0;
-    while !conn.is_closed() && frames < 100_000 {
-        drop(feed(&mut conn, data(3, b"", false)));
-        frames += 1;
-    }
+    let frames = feed_until_closed(&mut conn, 100_000, |_| data(3, b"", false));
     let peak = meter.peak();
     assert_eq!(frames, 101);
     assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
@@ -526,11 +506,7 @@ fn cve_2019_9518_empty_data_flood_is_enhance_your_calm() {
 fn cve_2019_9518_empty_continuation_flood_is_enhance_your_calm() {
     let (mut conn, mut peer) = server();
     drop(feed(&mut conn, raw_headers(1, b"", false, false)));
-    let mut frames = 0;
-    while !conn.is_closed() && frames < 100_000 {
-        drop(feed(&mut conn, continuation(1, b"", false)));
-        frames += 1;
-    }
+    let frames = feed_until_closed(&mut conn, 100_000, |_| continuation(1, b"", false));
     assert!(frames <= 100, "{frames}");
     assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
 }
@@ -601,11 +577,7 @@ fn cve_2019_9514_reset_flood_on_one_closed_stream_is_enhance_your_calm() {
         assert!(completed_before_goaway(&rx, 2 * n + 1));
     }
     assert_eq!(conn.stream_state(StreamId::new(1)), None, "forgotten");
-    let mut provoked = 0;
-    while !conn.is_closed() && provoked < 10_000 {
-        drop(feed(&mut conn, data(1, b"x", false)));
-        provoked += 1;
-    }
+    let provoked = feed_until_closed(&mut conn, 10_000, |_| data(1, b"x", false));
     assert_eq!(provoked, 101);
     assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
 }
