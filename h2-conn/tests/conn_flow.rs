@@ -7,7 +7,7 @@ use h2_conn::frame::{FrameType, SettingId};
 use h2_conn::{Config, Connection, ErrorCode, Event, Manual, Settings, UserError};
 use std::sync::Arc;
 use support::frames::{self, sid};
-use support::{client, reset_by_us, server, server_with, terminated, Peer};
+use support::{assert_reset_by_us, client, reset_by_us, server, server_with, terminated, Peer};
 
 fn client_with_stream() -> (Connection, Peer) {
     let (mut conn, mut peer) = client();
@@ -82,10 +82,12 @@ fn rfc9113_6_9_1_window_update_overflow_is_flow_control_error() {
 fn rfc9113_6_9_1_stream_window_update_overflow_is_stream_error() {
     let (mut conn, mut peer) = client_with_stream();
     let events = peer.send(&mut conn, frames::window_update(1, 0x7fff_ffff));
-    assert_eq!(events, vec![reset_by_us(1, ErrorCode::FLOW_CONTROL_ERROR)]);
-    assert_eq!(
-        peer.recv_frames(&mut conn),
-        vec![frames::rst(1, ErrorCode::FLOW_CONTROL_ERROR)]
+    assert_reset_by_us(
+        &events,
+        &mut conn,
+        &mut peer,
+        1,
+        ErrorCode::FLOW_CONTROL_ERROR,
     );
     assert!(!conn.is_closed());
 }
@@ -105,11 +107,7 @@ fn rfc9113_6_9_window_update_of_zero_on_a_stream_is_stream_error() {
         &mut conn,
         frames::raw(FrameType::WINDOW_UPDATE, 0, 1, &[0, 0, 0, 0][..]),
     );
-    assert_eq!(events, vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)]);
-    assert_eq!(
-        peer.recv_frames(&mut conn),
-        vec![frames::rst(1, ErrorCode::PROTOCOL_ERROR)]
-    );
+    assert_reset_by_us(&events, &mut conn, &mut peer, 1, ErrorCode::PROTOCOL_ERROR);
 }
 
 #[test]
@@ -158,10 +156,12 @@ fn rfc9113_6_9_1_data_beyond_a_stream_window_is_flow_control_error() {
     let (mut conn, mut peer) = server_with(config);
     peer.send(&mut conn, frames::headers(1).request("POST", "/"));
     let events = peer.send(&mut conn, frames::data(1, "0123456789x"));
-    assert_eq!(events, vec![reset_by_us(1, ErrorCode::FLOW_CONTROL_ERROR)]);
-    assert_eq!(
-        peer.recv_frames(&mut conn),
-        vec![frames::rst(1, ErrorCode::FLOW_CONTROL_ERROR)]
+    assert_reset_by_us(
+        &events,
+        &mut conn,
+        &mut peer,
+        1,
+        ErrorCode::FLOW_CONTROL_ERROR,
     );
     // The connection window is charged anyway, then given back (no one will consume it).
     assert!(!conn.is_closed());

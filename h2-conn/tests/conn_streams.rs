@@ -8,8 +8,8 @@ use h2_conn::frame::{FrameType, SettingId};
 use h2_conn::{Bytes, Config, ErrorCode, Event, StreamState};
 use support::frames::{self, sid};
 use support::{
-    client, client_with, data_received, ended, request_received, reset_by_us, server, server_with,
-    terminated, Got,
+    assert_reset_by_us, client, client_with, data_received, ended, request_received, reset_by_us,
+    server, server_with, terminated, Got,
 };
 
 fn remote_reset(id: u32, code: ErrorCode) -> Event {
@@ -90,11 +90,7 @@ fn rfc9113_5_1_data_after_end_stream_is_stream_closed() {
         Some(StreamState::HalfClosedRemote)
     );
     let events = peer.send(&mut conn, frames::data(1, "more"));
-    assert_eq!(events, vec![reset_by_us(1, ErrorCode::STREAM_CLOSED)]);
-    assert_eq!(
-        peer.recv_frames(&mut conn),
-        vec![frames::rst(1, ErrorCode::STREAM_CLOSED)]
-    );
+    assert_reset_by_us(&events, &mut conn, &mut peer, 1, ErrorCode::STREAM_CLOSED);
 }
 
 #[test]
@@ -224,11 +220,7 @@ fn rfc9113_5_1_2_over_concurrency_limit_is_refused_stream() {
     peer.send(&mut conn, frames::headers(1).request("POST", "/"));
     peer.send(&mut conn, frames::headers(3).request("POST", "/"));
     let events = peer.send(&mut conn, frames::headers(5).request("POST", "/"));
-    assert_eq!(events, vec![reset_by_us(5, ErrorCode::REFUSED_STREAM)]);
-    assert_eq!(
-        peer.recv_frames(&mut conn),
-        vec![frames::rst(5, ErrorCode::REFUSED_STREAM)]
-    );
+    assert_reset_by_us(&events, &mut conn, &mut peer, 5, ErrorCode::REFUSED_STREAM);
     assert_eq!(conn.open_inbound_streams(), 2);
     // Once a stream closes, a new one fits.
     peer.send(&mut conn, frames::data(1, "").end_stream());
@@ -273,11 +265,7 @@ fn rfc9113_5_3_1_stream_depending_on_itself_is_protocol_error() {
     let (mut conn, mut peer) = server();
     peer.send(&mut conn, frames::headers(1).request("POST", "/"));
     let events = peer.send(&mut conn, frames::priority(1, 1, 16));
-    assert_eq!(events, vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)]);
-    assert_eq!(
-        peer.recv_frames(&mut conn),
-        vec![frames::rst(1, ErrorCode::PROTOCOL_ERROR)]
-    );
+    assert_reset_by_us(&events, &mut conn, &mut peer, 1, ErrorCode::PROTOCOL_ERROR);
 }
 
 #[test]
@@ -368,11 +356,7 @@ fn rfc9113_6_1_data_before_headers_is_malformed() {
         .unwrap();
     peer.recv_frames(&mut conn);
     let events = peer.send(&mut conn, frames::data(1, "body"));
-    assert_eq!(events, vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)]);
-    assert_eq!(
-        peer.recv_frames(&mut conn),
-        vec![frames::rst(1, ErrorCode::PROTOCOL_ERROR)]
-    );
+    assert_reset_by_us(&events, &mut conn, &mut peer, 1, ErrorCode::PROTOCOL_ERROR);
 }
 
 // ---------------------------------------------------------------- 6.2 HEADERS
@@ -417,10 +401,12 @@ fn rfc9113_6_3_priority_of_wrong_length_is_frame_size_error() {
         &mut conn,
         frames::raw(FrameType::PRIORITY, 0, 1, &[0, 0, 0, 0][..]),
     );
-    assert_eq!(events, vec![reset_by_us(1, ErrorCode::FRAME_SIZE_ERROR)]);
-    assert_eq!(
-        peer.recv_frames(&mut conn),
-        vec![frames::rst(1, ErrorCode::FRAME_SIZE_ERROR)]
+    assert_reset_by_us(
+        &events,
+        &mut conn,
+        &mut peer,
+        1,
+        ErrorCode::FRAME_SIZE_ERROR,
     );
 }
 
@@ -627,11 +613,7 @@ fn rfc9113_8_1_1_content_length_mismatch_is_stream_error() {
             .field("content-length", "10"),
     );
     let events = peer.send(&mut conn, frames::data(1, "hello").end_stream());
-    assert_eq!(events, vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)]);
-    assert_eq!(
-        peer.recv_frames(&mut conn),
-        vec![frames::rst(1, ErrorCode::PROTOCOL_ERROR)]
-    );
+    assert_reset_by_us(&events, &mut conn, &mut peer, 1, ErrorCode::PROTOCOL_ERROR);
 }
 
 #[test]
@@ -863,11 +845,7 @@ fn rfc9113_8_3_2_response_without_status_is_malformed() {
         .unwrap();
     peer.recv_frames(&mut conn);
     let events = peer.send(&mut conn, frames::headers(1).field("x-a", "1").end_stream());
-    assert_eq!(events, vec![reset_by_us(1, ErrorCode::PROTOCOL_ERROR)]);
-    assert_eq!(
-        peer.recv_frames(&mut conn),
-        vec![frames::rst(1, ErrorCode::PROTOCOL_ERROR)]
-    );
+    assert_reset_by_us(&events, &mut conn, &mut peer, 1, ErrorCode::PROTOCOL_ERROR);
 }
 
 #[test]

@@ -347,6 +347,20 @@ pub fn reset_by_us(id: u32, code: h2_conn::ErrorCode) -> Event {
     }
 }
 
+/// The stream error of RFC 9113 5.4.2, exactly: `events` is our `StreamReset` of `id`
+/// alone, and the only frame the connection wrote since is RST_STREAM `id` with `code`.
+#[track_caller]
+pub fn assert_reset_by_us(
+    events: &[Event],
+    conn: &mut Connection,
+    peer: &mut Peer,
+    id: u32,
+    code: h2_conn::ErrorCode,
+) {
+    assert_eq!(events, [reset_by_us(id, code)]);
+    assert_eq!(peer.recv_frames(conn), vec![frames::rst(id, code)]);
+}
+
 /// A request event as our server reports it, for `frames::headers(id).request(..)`.
 pub fn request_received(id: u32, method: &str, path: &str, end_stream: bool) -> Event {
     Event::RequestReceived {
