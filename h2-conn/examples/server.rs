@@ -28,19 +28,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::time::Duration;
 
 fn main() {
-    let mut addr = "127.0.0.1:8080".to_string();
-    let mut verbose = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--addr" => addr = args.next().expect("--addr needs HOST:PORT"),
-            "--verbose" | "-v" => verbose = true,
-            _ => {
-                eprintln!("usage: server [--addr HOST:PORT] [--verbose]");
-                std::process::exit(2);
-            }
-        }
-    }
+    let (addr, verbose) = common::server::args("server", "127.0.0.1:8080");
     let listener = TcpListener::bind(&addr).unwrap_or_else(|e| {
         eprintln!("cannot listen on {addr}: {e}");
         std::process::exit(1);

@@ -22,19 +22,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 
 fn main() {
-    let mut addr = "127.0.0.1:8443".to_string();
-    let mut verbose = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--addr" => addr = args.next().expect("--addr needs HOST:PORT"),
-            "--verbose" | "-v" => verbose = true,
-            _ => {
-                eprintln!("usage: tls_server [--addr HOST:PORT] [--verbose]");
-                std::process::exit(2);
-            }
-        }
-    }
+    let (addr, verbose) = common::server::args("tls_server", "127.0.0.1:8443");
     let config = Arc::new(tls_config().unwrap_or_else(|e| {
         eprintln!("TLS setup failed: {e}");
         std::process::exit(1);

@@ -413,3 +413,22 @@ pub fn serve_blocking<S: Read + Write>(
         server.receive(&buf[..n]);
     }
 }
+
+/// The command line every example server takes: `[--addr HOST:PORT] [--verbose]`, with
+/// `default_addr`; exits with a usage line naming `program` on anything else.
+pub fn args(program: &str, default_addr: &str) -> (String, bool) {
+    let mut addr = default_addr.to_string();
+    let mut verbose = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--addr" => addr = args.next().expect("--addr needs HOST:PORT"),
+            "--verbose" | "-v" => verbose = true,
+            _ => {
+                eprintln!("usage: {program} [--addr HOST:PORT] [--verbose]");
+                std::process::exit(2);
+            }
+        }
+    }
+    (addr, verbose)
+}
