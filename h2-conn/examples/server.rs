@@ -64,7 +64,7 @@ fn handle(mut socket: TcpStream, verbose: bool) -> io::Result<()> {
             return Ok(());
         }
         first.extend_from_slice(&buf[..n]);
-        match http1::parse_start(&first) {
+        let answer = match http1::parse_start(&first) {
             Start::NeedMore => continue,
             Start::PriorKnowledge => break (ServerConn::new(), first),
             Start::Upgrade {
@@ -76,30 +76,13 @@ fn handle(mut socket: TcpStream, verbose: bool) -> io::Result<()> {
                     socket.write_all(http1::SWITCHING_PROTOCOLS)?;
                     break (server, rest);
                 }
-                Err(why) => {
-                    socket.write_all(&http1::response(
-                        400,
-                        "Bad Request",
-                        "text/plain",
-                        why.as_bytes(),
-                    ))?;
-                    return linger_close(socket);
-                }
+                Err(why) => http1::bad_request(&why),
             },
-            Start::Http1(request) => {
-                socket.write_all(&http1_response(&request))?;
-                return linger_close(socket);
-            }
-            Start::Bad(why) => {
-                socket.write_all(&http1::response(
-                    400,
-                    "Bad Request",
-                    "text/plain",
-                    why.as_bytes(),
-                ))?;
-                return linger_close(socket);
-            }
-        }
+            Start::Http1(request) => http1_response(&request),
+            Start::Bad(why) => http1::bad_request(why),
+        };
+        socket.write_all(&answer)?;
+        return linger_close(socket);
     };
     server.verbose = verbose;
     serve_blocking(&mut socket, server, &rest)?;

@@ -80,10 +80,10 @@ async fn handle(mut socket: TcpStream, verbose: bool) -> std::io::Result<()> {
                     socket.write_all(http1::SWITCHING_PROTOCOLS).await?;
                     break (server, rest);
                 }
-                Err(why) => http1::response(400, "Bad Request", "text/plain", why.as_bytes()),
+                Err(why) => http1::bad_request(&why),
             },
             Start::Http1(request) => http1_response(&request),
-            Start::Bad(why) => http1::response(400, "Bad Request", "text/plain", why.as_bytes()),
+            Start::Bad(why) => http1::bad_request(why),
         };
         socket.write_all(&answer).await?;
         return socket.shutdown().await;

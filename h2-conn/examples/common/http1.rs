@@ -181,6 +181,11 @@ pub fn parse_head(head: &[u8]) -> Option<(String, Vec<(String, String)>)> {
 pub const SWITCHING_PROTOCOLS: &[u8] =
     b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
 
+/// A 400 answer carrying `why`, before the connection is closed.
+pub fn bad_request(why: &str) -> Vec<u8> {
+    response(400, "Bad Request", "text/plain", why.as_bytes())
+}
+
 /// A complete HTTP/1.1 response that closes the connection.
 pub fn response(status: u16, reason: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
     let mut out = format!(
