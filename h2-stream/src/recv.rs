@@ -88,21 +88,9 @@ impl Stream {
         if informational && end_stream {
             return Err(malformed("informational response with END_STREAM"));
         }
-        let mut recv = self.recv;
-        let mut method = self.method;
-        match block {
-            Block::Request { .. } => {
-                method = msg.method;
-                recv.phase = Phase::Body;
-                recv.length = msg.request_body(cfg.validate_inbound_headers);
-            }
-            Block::Response if informational => {}
-            Block::Response => {
-                recv.phase = Phase::Body;
-                recv.length = msg.response_body(cfg.validate_inbound_headers, method);
-            }
-            Block::Trailers => {}
-        }
+        let (recv, method) =
+            self.recv
+                .after_headers(block, &msg, self.method, cfg.validate_inbound_headers);
         if end_stream {
             recv.length.on_end().map_err(&malformed)?;
         }

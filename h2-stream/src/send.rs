@@ -69,21 +69,9 @@ impl Stream {
         if informational && end_stream {
             return Err(self.invalid("an informational response cannot end the stream"));
         }
-        let mut send = self.send;
-        let mut method = self.method;
-        match block {
-            Block::Request { .. } => {
-                method = msg.method;
-                send.phase = Phase::Body;
-                send.length = msg.request_body(cfg.validate_outbound_headers);
-            }
-            Block::Response if informational => {}
-            Block::Response => {
-                send.phase = Phase::Body;
-                send.length = msg.response_body(cfg.validate_outbound_headers, method);
-            }
-            Block::Trailers => {}
-        }
+        let (send, method) =
+            self.send
+                .after_headers(block, &msg, self.method, cfg.validate_outbound_headers);
         if end_stream {
             send.length.on_end().map_err(|why| self.invalid(why))?;
         }

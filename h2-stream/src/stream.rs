@@ -2,7 +2,7 @@
 
 use crate::content_length::BodyLength;
 use crate::state::{recv_transition, CloseCause, RecvInput, StreamState};
-use crate::validate::Method;
+use crate::validate::{Block, Message, Method};
 use crate::{Role, Window};
 use h2_frame::{ErrorCode, H2Error, StreamId};
 
@@ -27,6 +27,36 @@ impl Half {
         phase: Phase::Head,
         length: BodyLength::Unchecked,
     };
+
+    /// This direction after a checked header block `msg` of kind `block`, and the
+    /// stream's method (learned from a request; `method` otherwise). A request or a final
+    /// response starts the body, with the content-length budget when `checked`; a 1xx and
+    /// trailers change nothing.
+    pub(crate) fn after_headers(
+        self,
+        block: Block,
+        msg: &Message,
+        method: Method,
+        checked: bool,
+    ) -> (Half, Method) {
+        match block {
+            Block::Request { .. } => {
+                let half = Half {
+                    phase: Phase::Body,
+                    length: msg.request_body(checked),
+                };
+                (half, msg.method)
+            }
+            Block::Response if !msg.is_informational() => {
+                let half = Half {
+                    phase: Phase::Body,
+                    length: msg.response_body(checked, method),
+                };
+                (half, method)
+            }
+            Block::Response | Block::Trailers => (self, method),
+        }
+    }
 }
 
 /// One HTTP/2 stream: its [`StreamState`], both flow-control windows, and where the
