@@ -88,9 +88,8 @@ impl Stream {
         if informational && end_stream {
             return Err(malformed("informational response with END_STREAM"));
         }
-        let (recv, method) =
-            self.recv
-                .after_headers(block, &msg, self.method, cfg.validate_inbound_headers);
+        let (mut recv, mut method) = (self.recv, self.method);
+        recv.on_headers(&mut method, block, &msg, cfg.validate_inbound_headers);
         if end_stream {
             recv.length.on_end().map_err(&malformed)?;
         }

@@ -69,9 +69,8 @@ impl Stream {
         if informational && end_stream {
             return Err(self.invalid("an informational response cannot end the stream"));
         }
-        let (send, method) =
-            self.send
-                .after_headers(block, &msg, self.method, cfg.validate_outbound_headers);
+        let (mut send, mut method) = (self.send, self.method);
+        send.on_headers(&mut method, block, &msg, cfg.validate_outbound_headers);
         if end_stream {
             send.length.on_end().map_err(|why| self.invalid(why))?;
         }

@@ -28,33 +28,29 @@ impl Half {
         length: BodyLength::Unchecked,
     };
 
-    /// This direction after a checked header block `msg` of kind `block`, and the
-    /// stream's method (learned from a request; `method` otherwise). A request or a final
+    /// Moves this direction on after a checked header block `msg` of kind `block`, and
+    /// the stream's `method` with it (learned from a request). A request or a final
     /// response starts the body, with the content-length budget when `checked`; a 1xx and
     /// trailers change nothing.
-    pub(crate) fn after_headers(
-        self,
+    #[inline(always)]
+    pub(crate) fn on_headers(
+        &mut self,
+        method: &mut Method,
         block: Block,
         msg: &Message,
-        method: Method,
         checked: bool,
-    ) -> (Half, Method) {
+    ) {
         match block {
             Block::Request { .. } => {
-                let half = Half {
-                    phase: Phase::Body,
-                    length: msg.request_body(checked),
-                };
-                (half, msg.method)
+                *method = msg.method;
+                self.phase = Phase::Body;
+                self.length = msg.request_body(checked);
             }
             Block::Response if !msg.is_informational() => {
-                let half = Half {
-                    phase: Phase::Body,
-                    length: msg.response_body(checked, method),
-                };
-                (half, method)
+                self.phase = Phase::Body;
+                self.length = msg.response_body(checked, *method);
             }
-            Block::Response | Block::Trailers => (self, method),
+            Block::Response | Block::Trailers => {}
         }
     }
 }
