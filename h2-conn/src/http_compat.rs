@@ -53,6 +53,7 @@
 
 use crate::HeaderField;
 use bytes::Bytes;
+use h2_hpack_glue::syntax;
 use http::header::{HeaderName, HeaderValue, HOST};
 use http::uri::{Authority, PathAndQuery, Scheme, Uri};
 use http::{HeaderMap, Method, Request, Response, StatusCode, Version};
@@ -136,10 +137,12 @@ pub enum ConvertError {
     /// `:scheme`, `:authority` or `:path` do not form a valid URI.
     #[error("invalid request URI")]
     InvalidUri,
-    /// A field name the `http` crate does not accept.
+    /// A field name that breaks RFC 9113 8.2 (not a lowercase token) or that the `http`
+    /// crate does not accept.
     #[error("invalid header field name")]
     InvalidHeaderName,
-    /// A field value the `http` crate does not accept.
+    /// A field value that breaks RFC 9113 8.2.1 (a control octet, or whitespace at either
+    /// end) or that the `http` crate does not accept.
     #[error("invalid header field value")]
     InvalidHeaderValue,
 }
@@ -432,12 +435,19 @@ pub fn response_from_fields(fields: &[HeaderField]) -> Result<Response<()>, Conv
 /// A header map from regular fields (trailers from `Event::TrailersReceived`, or the
 /// regular part of any list). A pseudo-header field is an error. Repeated names are kept
 /// as repeated values, in order; never-indexed fields become sensitive values.
+///
+/// RFC 9113 10.3: "An intermediary that translates an HTTP/2 request or response MUST
+/// validate fields according to the rules in Section 8.2 before translating a message".
+/// Every name and value is checked here against those rules, whatever the connection's
+/// validation settings were (`http` would otherwise lowercase an uppercase name).
 pub fn header_map_from_fields(fields: &[HeaderField]) -> Result<HeaderMap, ConvertError> {
     let mut map = HeaderMap::with_capacity(fields.len());
     for field in fields {
         if field.name.starts_with(b":") {
             return Err(ConvertError::MisplacedPseudoHeader);
         }
+        syntax::check_name(&field.name).map_err(|_| ConvertError::InvalidHeaderName)?;
+        syntax::check_value(&field.value).map_err(|_| ConvertError::InvalidHeaderValue)?;
         let name =
             HeaderName::from_bytes(&field.name).map_err(|_| ConvertError::InvalidHeaderName)?;
         let mut value = HeaderValue::from_maybe_shared(field.value.clone())
@@ -454,6 +464,35 @@ mod tests {
 
     fn list(pairs: &[(&'static str, &'static str)]) -> Vec<HeaderField> {
         pairs.iter().map(|&(n, v)| HeaderField::new(n, v)).collect()
+    }
+
+    /// RFC 9113 10.3: translation checks the RFC 9113 8.2 field rules itself, so a list
+    /// received with validation off cannot be translated into something else.
+    #[test]
+    fn rfc9113_10_3_translation_validates_fields_per_8_2() {
+        let base = [(":method", "GET"), (":scheme", "https"), (":path", "/")];
+        let with = |extra: (&'static str, &'static str)| {
+            let mut fields = list(&base);
+            fields.push(HeaderField::new(extra.0, extra.1));
+            request_from_fields(&fields)
+        };
+        assert!(with(("x-ok", "fine")).is_ok());
+        assert!(matches!(
+            with(("X-Upper", "v")),
+            Err(ConvertError::InvalidHeaderName)
+        ));
+        assert!(matches!(
+            with(("x-a", "a\nb")),
+            Err(ConvertError::InvalidHeaderValue)
+        ));
+        assert!(matches!(
+            with(("x-a", " padded")),
+            Err(ConvertError::InvalidHeaderValue)
+        ));
+        assert!(matches!(
+            header_map_from_fields(&list(&[("x-a", "v\0")])),
+            Err(ConvertError::InvalidHeaderValue)
+        ));
     }
 
     #[test]
