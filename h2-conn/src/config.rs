@@ -45,7 +45,27 @@ pub struct Config {
     pub window_policy: Arc<dyn WindowPolicy>,
     /// Bounds on everything a peer can make us hold or do.
     pub limits: Limits,
+    /// The most output the connection holds: octets framed and not yet taken with
+    /// `data_to_send*`, plus body octets queued with
+    /// [`send_queued`](crate::Connection::send_queued) and not yet framed. A send that
+    /// would pass it is refused with [`UserError::SendBufferFull`](crate::UserError)
+    /// (unless nothing is held: one send of any size is always taken), so a peer that
+    /// stops reading stalls the application instead of growing our memory. It is also
+    /// how much queued DATA one `data_to_send`/`data_to_send_vectored` call frames.
+    /// Default [`DEFAULT_MAX_SEND_BUFFER`] (512 KiB).
+    pub max_send_buffer: usize,
+    /// The most body octets one stream may have queued with
+    /// [`send_queued`](crate::Connection::send_queued), so one stream cannot take the whole
+    /// connection's buffer. Default [`DEFAULT_MAX_STREAM_SEND_BUFFER`] (256 KiB).
+    pub max_stream_send_buffer: usize,
 }
+
+/// Default [`Config::max_send_buffer`]: 512 KiB, in the range of nghttp2's and hyperium
+/// `h2`'s per-connection buffering, and more than one default 64 KiB window per stream
+/// for several streams at once.
+pub const DEFAULT_MAX_SEND_BUFFER: usize = 512 * 1024;
+/// Default [`Config::max_stream_send_buffer`]: 256 KiB, half the connection's buffer.
+pub const DEFAULT_MAX_STREAM_SEND_BUFFER: usize = 256 * 1024;
 
 /// Our defaults for settings we always advertise.
 pub const DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 128;
@@ -87,6 +107,8 @@ impl Config {
             initial_connection_window: None,
             window_policy: Arc::new(HalfConsumed),
             limits: Limits::default(),
+            max_send_buffer: DEFAULT_MAX_SEND_BUFFER,
+            max_stream_send_buffer: DEFAULT_MAX_STREAM_SEND_BUFFER,
         }
     }
 
@@ -125,6 +147,8 @@ impl fmt::Debug for Config {
             .field("initial_settings", &self.initial_settings)
             .field("initial_connection_window", &self.initial_connection_window)
             .field("limits", &self.limits)
+            .field("max_send_buffer", &self.max_send_buffer)
+            .field("max_stream_send_buffer", &self.max_stream_send_buffer)
             .finish_non_exhaustive()
     }
 }

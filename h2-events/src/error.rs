@@ -63,6 +63,22 @@ pub enum UserError {
     /// Too many un-acknowledged SETTINGS or PINGs are outstanding.
     #[error("too many outstanding {0}")]
     TooManyOutstanding(&'static str),
+    /// The connection's or the stream's send buffer has no room for this much (see
+    /// `Config::max_send_buffer`): take output first, or wait until the stream is
+    /// reported writable again.
+    #[error(
+        "stream {stream_id}: send buffer holds {held} of {limit} bytes, no room for {len} more"
+    )]
+    SendBufferFull {
+        /// The stream (0: the connection's buffer is the limit).
+        stream_id: StreamId,
+        /// Octets held now (framed and not taken, plus queued).
+        held: usize,
+        /// The configured limit.
+        limit: usize,
+        /// Octets the refused call wanted to add.
+        len: usize,
+    },
     /// The action is not available for this side of the connection.
     #[error("not allowed for a {0}")]
     WrongRole(&'static str),
