@@ -468,6 +468,10 @@ proptest! {
         let mut reset = [false; 4];
         let mut conn_window: i64 = 65_535;
         let mut windows: [i64; 4] = [65_535; 4];
+        let open = |conn: &Connection, s: usize| {
+            conn.stream_state(sid(ids[s]))
+                .is_some_and(|st| !matches!(st, h2_conn::StreamState::Closed(_)))
+        };
         for op in ops {
             match op {
                 Op::Queue { s, len, end } => {
@@ -489,11 +493,9 @@ proptest! {
                 }
                 Op::Window { s, inc } => {
                     match s {
-                        Some(s) if !reset[s] && conn.stream_state(sid(ids[s])).is_some_and(|st| !matches!(st, h2_conn::StreamState::Closed(_))) => {
-                            if windows[s] + i64::from(inc) < (1 << 31) {
-                                windows[s] += i64::from(inc);
-                                peer.send(&mut conn, frames::window_update(ids[s], inc));
-                            }
+                        Some(s) if open(&conn, s) && windows[s] + i64::from(inc) < (1 << 31) => {
+                            windows[s] += i64::from(inc);
+                            peer.send(&mut conn, frames::window_update(ids[s], inc));
                         }
                         None if conn_window + i64::from(inc) < (1 << 31) => {
                             conn_window += i64::from(inc);
@@ -515,7 +517,7 @@ proptest! {
                     }
                 }
                 Op::Reset { s } => {
-                    if !reset[s] && conn.stream_state(sid(ids[s])).is_some_and(|st| !matches!(st, h2_conn::StreamState::Closed(_))) {
+                    if !reset[s] && open(&conn, s) {
                         peer.send(&mut conn, frames::rst(ids[s], ErrorCode::CANCEL));
                         reset[s] = true;
                         prop_assert_eq!(conn.queued_len(sid(ids[s])), 0);
@@ -528,7 +530,7 @@ proptest! {
         // Open every window wide and drain: everything queued arrives, in order, once.
         peer.send(&mut conn, frames::window_update(0, (((1i64 << 31) - 1) - conn_window).max(1) as u32));
         for s in 0..4 {
-            if !reset[s] && conn.stream_state(sid(ids[s])).is_some_and(|st| !matches!(st, h2_conn::StreamState::Closed(_))) {
+            if !reset[s] && open(&conn, s) {
                 let inc = (((1i64 << 31) - 1) - windows[s]).max(1) as u32;
                 peer.send(&mut conn, frames::window_update(ids[s], inc));
             }
