@@ -92,6 +92,8 @@ pub struct Connection {
     pub(crate) deferred: Vec<h2_events::Event>,
     /// Where `receive_data` copies its input; reused once the events' views are dropped.
     pub(crate) recv_buf: bytes::BytesMut,
+    /// How many events the last `receive_data` call returned: the next one's capacity.
+    pub(crate) events_hint: usize,
 }
 
 impl std::fmt::Debug for Connection {
@@ -141,6 +143,7 @@ impl Connection {
             shutdown_ping: None,
             deferred: Vec::new(),
             recv_buf: bytes::BytesMut::new(),
+            events_hint: 0,
             config,
         }
     }

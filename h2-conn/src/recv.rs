@@ -15,6 +15,10 @@ use h2_stream::{recv_transition, CloseCause, RecvInput, Role, Stream, StreamStat
 
 type Events = Vec<Event>;
 
+/// The most events `receive_data`/`receive_bytes` reserve room for up front (the count of
+/// the previous call, so a steady stream of inputs allocates its `Vec` once per call).
+const MAX_EVENTS_HINT: usize = 64;
+
 impl Connection {
     /// Feeds received bytes (copied) and returns what happened, in wire order.
     ///
@@ -27,8 +31,9 @@ impl Connection {
     /// the returned `Vec` (use [`receive_data_into`](Connection::receive_data_into) to
     /// reuse one).
     pub fn receive_data(&mut self, data: &[u8]) -> Result<Vec<Event>, UserError> {
-        let mut events = Vec::new();
+        let mut events = Vec::with_capacity(self.events_hint);
         self.receive_data_into(data, &mut events)?;
+        self.events_hint = events.len().min(MAX_EVENTS_HINT);
         Ok(events)
     }
 
@@ -50,8 +55,9 @@ impl Connection {
     /// Feeds received bytes without copying them: DATA payloads in the events are views
     /// of `data`.
     pub fn receive_bytes(&mut self, data: Bytes) -> Result<Vec<Event>, UserError> {
-        let mut events = Vec::new();
+        let mut events = Vec::with_capacity(self.events_hint);
         self.receive_into(data, &mut events)?;
+        self.events_hint = events.len().min(MAX_EVENTS_HINT);
         Ok(events)
     }
 

@@ -150,6 +150,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let all: Vec<Box<dyn Stack>> = vec![
         Box::new(ours::Ours(ours::Api::Plain)),
         Box::new(ours::Ours(ours::Api::PlainInto)),
+        Box::new(ours::Ours(ours::Api::PlainBytes)),
         Box::new(ours::Ours(ours::Api::ZeroCopy)),
         Box::new(nghttp2::Nghttp2(nghttp2::DataMode::Copy)),
         Box::new(nghttp2::Nghttp2(nghttp2::DataMode::NoCopyBuffered)),
@@ -551,6 +552,11 @@ impl Bench {
                 "plain 64 KiB into / nghttp2 default",
             ),
             (
+                "ours (plain API, receive_into)",
+                "nghttp2 (default)",
+                "1-copy plain / nghttp2 default",
+            ),
+            (
                 "ours (zero-copy API)",
                 "nghttp2 (NO_COPY, writev)",
                 "zero-copy / nghttp2 NO_COPY writev",
@@ -584,9 +590,10 @@ impl Bench {
         if ids.iter().any(|id| id.is_bulk()) {
             println!(
                 "W2 copies of each DATA payload byte (in memory, so no stack pays the kernel's \
-                 socket copies): ours (plain API) 2 (data_to_send() flattens the queue into one \
-                 buffer, receive_data() copies its input); ours (plain API, 64 KiB into) 2 (into \
-                 the 64 KiB buffer, receive_data()); ours (zero-copy API) 0; nghttp2 (default) 1 \
+                 socket copies): ours (plain API) 2 (data_to_send() flattens the queue into its \
+                 output buffer, receive_data() copies its input); ours (plain API, 64 KiB into) 2 \
+                 (into the 64 KiB buffer, receive_data()); ours (plain API, receive_into) 1 \
+                 (data_to_send(); receive_into keeps the Bytes); ours (zero-copy API) 0; nghttp2 (default) 1 \
                  (read callback into nghttp2's frame buffer, mem_recv2 reads in place); nghttp2 \
                  (NO_COPY, 1 copy) 1 (send_data_callback into a socket buffer); nghttp2 (NO_COPY, \
                  writev) 0 (header and payload pointers handed to mem_recv2); hyperium-h2 2 (into \

@@ -6,9 +6,14 @@
 //!
 //! - [`Api::Plain`], row "ours (plain API)", the default row and the one W1 and W3 run on:
 //!   `data_to_send()` (one `Bytes`) into `receive_data(&[u8])`. `data_to_send` flattens the
-//!   queued frames into one new buffer (a copy of every DATA payload queued by reference)
-//!   and `receive_data` copies its input into a new `Bytes`: each payload byte is copied
-//!   twice and both calls allocate (measured, see [`CallAllocs`]).
+//!   queued frames into its reused output buffer (a copy of every DATA payload queued by
+//!   reference) and `receive_data` copies its input into a reused input buffer: each
+//!   payload byte is copied twice; neither call allocates once warm, but for the `Vec` of
+//!   events `receive_data` returns (measured, see [`CallAllocs`]).
+//! - [`Api::PlainBytes`], row "ours (plain API, receive_into)", W2 only: the same
+//!   `data_to_send()` handed to `receive_into(Bytes, &mut Vec<Event>)`, which keeps it (DATA events are
+//!   views of it): one copy per payload byte, in `data_to_send`, as nghttp2's default
+//!   path copies once into its frame buffer.
 //! - [`Api::PlainInto`], row "ours (plain API, 64 KiB into)", W2 only:
 //!   `data_to_send_into(&mut [u8])` into a fixed, reused 64 KiB buffer (the application's
 //!   socket write buffer), each fill handed to `receive_data(&[u8])`: again two copies per
@@ -41,6 +46,8 @@ pub(crate) enum Api {
     Plain,
     /// `data_to_send_into(&mut [u8; 64 KiB])` -> `receive_data(&[u8])`.
     PlainInto,
+    /// `data_to_send()` -> `receive_into(Bytes)`.
+    PlainBytes,
     /// `data_to_send_vectored()` -> `receive_into(Bytes)`.
     ZeroCopy,
 }
@@ -56,6 +63,7 @@ impl Stack for Ours {
         match self.0 {
             Api::Plain => "ours (plain API)",
             Api::PlainInto => "ours (plain API, 64 KiB into)",
+            Api::PlainBytes => "ours (plain API, receive_into)",
             Api::ZeroCopy => "ours (zero-copy API)",
         }
     }
@@ -171,6 +179,7 @@ impl Pipe {
                 functions: match api {
                     Api::Plain => ("data_to_send()", "receive_data()"),
                     Api::PlainInto => ("data_to_send_into()", "receive_data()"),
+                    Api::PlainBytes => ("data_to_send()", "receive_into()"),
                     Api::ZeroCopy => ("data_to_send_vectored()", "receive_into()"),
                 },
                 ..CallAllocs::default()
@@ -227,6 +236,19 @@ fn deliver(
             let events = to.receive_data(&out)?;
             pipe.received(dir, out.len(), allocs_since(before));
             pipe.events.extend(events);
+            Ok(true)
+        }
+        Api::PlainBytes => {
+            let before = alloc_count::snapshot().allocs;
+            let out = from.data_to_send();
+            let len = out.len();
+            pipe.sent(dir, len, allocs_since(before));
+            if out.is_empty() {
+                return Ok(false);
+            }
+            let before = alloc_count::snapshot().allocs;
+            to.receive_into(out, &mut pipe.events)?;
+            pipe.received(dir, len, allocs_since(before));
             Ok(true)
         }
         Api::PlainInto => {
