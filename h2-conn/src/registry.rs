@@ -1,6 +1,7 @@
 //! The stream registry: every stream the connection knows, the id rules (RFC 9113 5.1.1),
 //! concurrency counts (5.1.2) and bounded bookkeeping of closed streams.
 
+use crate::limits::EarlyResets;
 use h2_events::UserError;
 use h2_frame::StreamId;
 use h2_stream::{CloseCause, Role, Stream, StreamState};
@@ -13,6 +14,9 @@ pub(crate) struct Entry {
     pub(crate) stream: Stream,
     /// Received bytes the application acknowledged but we have not returned yet.
     pub(crate) pending_ack: u32,
+    /// We sent a header block (response, 1xx, request) on this stream. A request the
+    /// peer resets before this is an early reset (Rapid Reset, [`EarlyResets`]).
+    pub(crate) answered: bool,
 }
 
 /// Where an unknown stream id stands.
@@ -57,6 +61,8 @@ pub(crate) struct Registry {
     pub(crate) highest_outbound: StreamId,
     open_inbound: u32,
     open_outbound: u32,
+    /// Requests the peer reset before we answered them, net of completed requests.
+    pub(crate) early_resets: EarlyResets,
 }
 
 /// RFC 9113 5.1.2: "Streams that are in the "open" state or in either of the "half-closed"
@@ -78,6 +84,7 @@ impl Registry {
             highest_outbound: StreamId::ZERO,
             open_inbound: 0,
             open_outbound: 0,
+            early_resets: EarlyResets::default(),
         }
     }
 
@@ -159,6 +166,7 @@ impl Registry {
             Entry {
                 stream,
                 pending_ack: 0,
+                answered: false,
             },
         );
         // Streams may arrive already past idle (opened by a send before insertion).
@@ -187,6 +195,11 @@ impl Registry {
         };
         *counter = (i64::from(*counter) + delta) as u32;
         if let StreamState::Closed(cause) = after {
+            // A stream the peer opened that ended cleanly both ways pays back one early
+            // reset (Rapid Reset accounting).
+            if cause == CloseCause::EndStream && !self.is_local(id) {
+                self.early_resets.on_completed();
+            }
             // Keep only the cause, in a table that forgets the oldest ids first.
             self.streams.remove(&id);
             self.closed.insert(id, cause);

@@ -84,6 +84,7 @@ impl Connection {
                 let list = e.stream.send_headers(headers, known, end_stream, &cfg)?;
                 crate::trace::sent_headers(role, stream_id, &list, end_stream);
                 output.write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
+                e.answered = true;
                 Ok(())
             })
             .unwrap_or(Err(missing))
