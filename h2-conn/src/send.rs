@@ -52,6 +52,8 @@ impl Connection {
     /// (server), or trailers (`end_stream` must then be true).
     ///
     /// Headers are validated and normalized as [`Config::validation`](crate::Config) says.
+    /// A list over the peer's SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 6.5.2) is refused
+    /// with [`UserError::HeaderListTooLarge`] before anything is written.
     pub fn send_headers(
         &mut self,
         stream_id: StreamId,
@@ -66,9 +68,11 @@ impl Connection {
             true => self.hpack_out.encoder().known_valid(headers),
             false => KnownValid::NONE,
         };
+        let limit = self.remote.max_header_list_size();
         if self.streams.get(stream_id).is_none() {
             let mut stream = self.new_outbound_stream(stream_id)?;
             let list = stream.send_headers(headers, known, end_stream, &cfg)?;
+            check_list_size(stream_id, &list, limit)?;
             crate::trace::sent_headers(self.role, stream_id, &list, end_stream);
             let encoder = &mut self.hpack_out;
             self.output
@@ -81,7 +85,12 @@ impl Connection {
         let missing = self.streams.missing(stream_id);
         self.streams
             .with(stream_id, |e| {
+                let before = e.stream.clone();
                 let list = e.stream.send_headers(headers, known, end_stream, &cfg)?;
+                if let Err(err) = check_list_size(stream_id, &list, limit) {
+                    e.stream = before;
+                    return Err(err);
+                }
                 crate::trace::sent_headers(role, stream_id, &list, end_stream);
                 output.write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
                 e.answered = true;
@@ -188,7 +197,9 @@ impl Connection {
     /// Server push (RFC 9113 8.4): promises `promised_stream_id` (take it from
     /// [`next_stream_id`](Connection::next_stream_id)) on the client's stream
     /// `stream_id`, with the request `headers` the pushed response answers. Then send the
-    /// response on the promised stream with `send_headers`/`send_data`.
+    /// response on the promised stream with `send_headers`/`send_data`. Like
+    /// `send_headers`, a list over the peer's SETTINGS_MAX_HEADER_LIST_SIZE is refused
+    /// ([`UserError::HeaderListTooLarge`]).
     pub fn push_stream(
         &mut self,
         stream_id: StreamId,
@@ -219,6 +230,11 @@ impl Connection {
         let cfg = self.config.validation;
         let mut stream = self.new_stream(promised_stream_id);
         let list = stream.send_push_promise(headers, &cfg)?;
+        check_list_size(
+            promised_stream_id,
+            &list,
+            self.remote.max_header_list_size(),
+        )?;
         crate::trace::sent_push_promise(self.role, stream_id, promised_stream_id, &list);
         let max = self.remote.max_frame_size();
         let encoder = &mut self.hpack_out;
@@ -473,4 +489,26 @@ impl Connection {
             .write(|buf| frame.encode(buf, max))
             .map_err(UserError::Encode)
     }
+}
+
+/// RFC 9113 6.5.2 SETTINGS_MAX_HEADER_LIST_SIZE: "The value is based on the uncompressed
+/// size of field lines, including the length of the name and value in octets plus an
+/// overhead of 32 octets for each field line." We hold what we send to the peer's value,
+/// counted on the list as it will be encoded (normalized, cookies split).
+fn check_list_size(stream_id: StreamId, list: &[HeaderField], limit: u32) -> Result<(), UserError> {
+    if limit == u32::MAX {
+        // No limit advertised (the initial value is unlimited).
+        return Ok(());
+    }
+    let size = list
+        .iter()
+        .fold(0u64, |sum, f| sum.saturating_add(f.size() as u64));
+    if size > u64::from(limit) {
+        return Err(UserError::HeaderListTooLarge {
+            stream_id,
+            size,
+            limit,
+        });
+    }
+    Ok(())
 }

@@ -39,6 +39,21 @@ pub enum UserError {
         /// Bytes that may be sent now.
         available: i64,
     },
+    /// The header list is larger than the peer's SETTINGS_MAX_HEADER_LIST_SIZE, counted
+    /// as RFC 9113 6.5.2 says (name + value + 32 octets per field, after normalization
+    /// and cookie splitting). Nothing was sent and the stream did not change; a request
+    /// this large would likely be refused (431) by the peer.
+    #[error(
+        "stream {stream_id}: header list of {size} octets exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of {limit}"
+    )]
+    HeaderListTooLarge {
+        /// The stream the header list was for (for a PUSH_PROMISE, the promised stream).
+        stream_id: StreamId,
+        /// The list's size as RFC 9113 6.5.2 counts it.
+        size: u64,
+        /// The peer's SETTINGS_MAX_HEADER_LIST_SIZE.
+        limit: u32,
+    },
     /// A flow-control window would pass 2^31-1.
     #[error("flow-control window would exceed 2^31-1")]
     WindowOverflow,
