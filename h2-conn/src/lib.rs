@@ -229,7 +229,10 @@ pub mod guide;
 pub mod http_compat;
 
 pub use bytes::Bytes;
-pub use config::{Config, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_HEADER_LIST_SIZE};
+pub use config::{
+    Config, DEFAULT_INITIAL_MAX_SEND_STREAMS, DEFAULT_MAX_CONCURRENT_STREAMS,
+    DEFAULT_MAX_HEADER_LIST_SIZE,
+};
 pub use connection::Connection;
 pub use flow::{HalfConsumed, Manual, WindowPolicy};
 pub use h2_events::{ChangedSetting, Event, Priority, UserError};

@@ -588,6 +588,7 @@ impl Connection {
         if frame.ack {
             return self.on_settings_ack(events);
         }
+        self.remote_settings_received = true;
         let settings = &frame.settings;
         // RFC 9113 6.5.2: "A client MUST treat receipt of a SETTINGS frame with
         // SETTINGS_ENABLE_PUSH set to 1 as a connection error of type PROTOCOL_ERROR."

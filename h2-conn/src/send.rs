@@ -113,8 +113,13 @@ impl Connection {
         if self.goaway_received.is_some() || self.goaway_sent.is_some() {
             return Err(UserError::ConnectionClosed);
         }
-        // RFC 9113 5.1.2: the peer's SETTINGS_MAX_CONCURRENT_STREAMS.
-        let limit = self.remote.max_concurrent_streams();
+        // RFC 9113 5.1.2: the peer's SETTINGS_MAX_CONCURRENT_STREAMS. It starts
+        // unlimited (6.5.2); until the peer's SETTINGS arrive we hold ourselves to the
+        // configured initial limit rather than risk streams it would refuse.
+        let mut limit = self.remote.max_concurrent_streams();
+        if !self.remote_settings_received {
+            limit = limit.min(self.config.initial_max_send_streams);
+        }
         if self.streams.open_outbound() >= limit {
             return Err(UserError::TooManyStreams(limit));
         }

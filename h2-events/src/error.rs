@@ -57,7 +57,16 @@ pub enum UserError {
     /// A flow-control window would pass 2^31-1.
     #[error("flow-control window would exceed 2^31-1")]
     WindowOverflow,
-    /// Opening a stream would exceed the peer's SETTINGS_MAX_CONCURRENT_STREAMS.
+    /// Opening a stream would exceed the peer's SETTINGS_MAX_CONCURRENT_STREAMS (the
+    /// value carried is the limit in force; until the peer's SETTINGS arrive, the
+    /// connection's configured initial limit). Nothing was sent: open the stream once
+    /// one of ours closes ([`Event::StreamEnded`](crate::Event::StreamEnded) both ways or
+    /// [`Event::StreamReset`](crate::Event::StreamReset)) or the peer raises its limit
+    /// ([`Event::RemoteSettingsChanged`](crate::Event::RemoteSettingsChanged)).
+    ///
+    /// This is our own check; a peer that refuses a stream it counts over its limit resets
+    /// it with `REFUSED_STREAM` instead, and such a request may be retried as-is (RFC 9113
+    /// 8.7, see [`Event::StreamReset`](crate::Event::StreamReset)).
     #[error("the peer allows at most {0} concurrent streams")]
     TooManyStreams(u32),
     /// The peer disabled server push (SETTINGS_ENABLE_PUSH = 0), or we are a client.
