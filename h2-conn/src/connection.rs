@@ -289,10 +289,7 @@ impl Connection {
     pub(crate) fn check_usable(&self) -> Result<(), UserError> {
         match self.phase {
             Phase::Closed => Err(UserError::ConnectionClosed),
-            Phase::NotStarted => Err(UserError::InvalidState {
-                stream_id: StreamId::ZERO,
-                why: "initiate_connection has not been called",
-            }),
+            Phase::NotStarted => Err(UserError::NotInitiated),
             _ => Ok(()),
         }
     }

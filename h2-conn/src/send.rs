@@ -2,7 +2,7 @@
 
 use crate::connection::{Connection, Phase};
 use bytes::Bytes;
-use h2_events::{HeaderField, UserError};
+use h2_events::{FlowWindow, HeaderField, UserError};
 use h2_frame::{
     AltSvc, Data, ErrorCode, Frame, FrameType, GoAway, Origin, Ping, PriorityUpdate, RstStream,
     Settings, SettingsFrame, StreamId, Unknown, WindowUpdate, MAX_WINDOW_SIZE, PREFACE,
@@ -143,14 +143,16 @@ impl Connection {
         self.check_usable()?;
         let mut data: Bytes = data.into();
         let len = u32::try_from(data.len()).map_err(|_| UserError::FlowControlBlocked {
-            stream_id: StreamId::ZERO,
+            stream_id,
+            window: FlowWindow::Connection,
             available: i64::from(self.send_window.available()),
         })?;
         // RFC 9113 6.9.1: "A sender MUST NOT send a flow-controlled frame with a length
         // that exceeds the space available in either of the flow-control windows".
         if i64::from(len) > i64::from(self.send_window.available()) {
             return Err(UserError::FlowControlBlocked {
-                stream_id: StreamId::ZERO,
+                stream_id,
+                window: FlowWindow::Connection,
                 available: i64::from(self.send_window.available()),
             });
         }

@@ -4,7 +4,7 @@ use crate::state::{send_transition, SendInput, StreamState};
 use crate::stream::Phase;
 use crate::validate::{self, Block, Method};
 use crate::{Role, Stream, ValidationConfig};
-use h2_events::UserError;
+use h2_events::{FlowWindow, UserError};
 use h2_frame::ErrorCode;
 use h2_hpack_glue::syntax::KnownValid;
 use h2_hpack_glue::HeaderField;
@@ -139,6 +139,7 @@ impl Stream {
             .decrease(len)
             .map_err(|_| UserError::FlowControlBlocked {
                 stream_id: self.id,
+                window: FlowWindow::Stream,
                 available: i64::from(self.send_window.available()),
             })?;
         let mut send = self.send;
