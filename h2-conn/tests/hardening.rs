@@ -214,6 +214,30 @@ fn cve_2023_44487_rapid_reset_padding_does_not_help() {
     }
 }
 
+/// Why max_early_resets exists: with it out of the way, the per-window counter alone
+/// lets 10,000 padded pairs through (issue 14), while the undiluted loop still trips it.
+#[test]
+fn rapid_reset_per_window_count_alone_is_diluted_by_padding() {
+    let limits = Limits {
+        max_early_resets: u32::MAX,
+        ..Limits::default()
+    };
+    let (mut conn, mut peer) = server_with(server_config(limits));
+    let padding = vec![unknown_frame(); 9];
+    let mut id = 1;
+    for _ in 0..10_000 {
+        drop(feed(&mut conn, reset_pair_with(id, &padding)));
+        id += 2;
+    }
+    assert!(!conn.is_closed());
+    assert_eq!(goaway(&peer.read(&mut conn)), None);
+    let fed = feed_until_closed(&mut conn, 1000, |n| reset_pair_with(id + 2 * n as u32, &[]));
+    // At the latest the 101st reset of a window trips it (fewer when the window already
+    // held some of the padded ones).
+    assert!((1..=101).contains(&fed), "{fed}");
+    assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
+}
+
 /// max_early_resets is configurable, and answered requests pay early resets back: with
 /// a limit of 10, ten early resets, then any number of completed requests, then ten more
 /// are fine; the eleventh outstanding one ends the connection.
