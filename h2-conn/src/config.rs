@@ -57,7 +57,27 @@ pub struct Config {
     /// any peer that follows the recommendation, without holding back a client's first
     /// page of requests.
     pub initial_max_send_streams: u32,
+    /// The most output the connection holds: octets framed and not yet taken with
+    /// `data_to_send*`, plus body octets queued with
+    /// [`send_queued`](crate::Connection::send_queued) and not yet framed. A send that
+    /// would pass it is refused with [`UserError::SendBufferFull`](crate::UserError)
+    /// (unless nothing is held: one send of any size is always taken), so a peer that
+    /// stops reading stalls the application instead of growing our memory. It is also
+    /// how much queued DATA one `data_to_send`/`data_to_send_vectored` call frames.
+    /// Default [`DEFAULT_MAX_SEND_BUFFER`] (512 KiB).
+    pub max_send_buffer: usize,
+    /// The most body octets one stream may have queued with
+    /// [`send_queued`](crate::Connection::send_queued), so one stream cannot take the whole
+    /// connection's buffer. Default [`DEFAULT_MAX_STREAM_SEND_BUFFER`] (256 KiB).
+    pub max_stream_send_buffer: usize,
 }
+
+/// Default [`Config::max_send_buffer`]: 512 KiB, in the range of nghttp2's and hyperium
+/// `h2`'s per-connection buffering, and more than one default 64 KiB window per stream
+/// for several streams at once.
+pub const DEFAULT_MAX_SEND_BUFFER: usize = 512 * 1024;
+/// Default [`Config::max_stream_send_buffer`]: 256 KiB, half the connection's buffer.
+pub const DEFAULT_MAX_STREAM_SEND_BUFFER: usize = 256 * 1024;
 
 /// Our defaults for settings we always advertise.
 pub const DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 128;
@@ -103,6 +123,8 @@ impl Config {
             window_policy: Arc::new(HalfConsumed),
             limits: Limits::default(),
             initial_max_send_streams: DEFAULT_INITIAL_MAX_SEND_STREAMS,
+            max_send_buffer: DEFAULT_MAX_SEND_BUFFER,
+            max_stream_send_buffer: DEFAULT_MAX_STREAM_SEND_BUFFER,
         }
     }
 
@@ -142,6 +164,8 @@ impl fmt::Debug for Config {
             .field("initial_connection_window", &self.initial_connection_window)
             .field("limits", &self.limits)
             .field("initial_max_send_streams", &self.initial_max_send_streams)
+            .field("max_send_buffer", &self.max_send_buffer)
+            .field("max_stream_send_buffer", &self.max_stream_send_buffer)
             .finish_non_exhaustive()
     }
 }

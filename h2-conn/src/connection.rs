@@ -89,6 +89,11 @@ pub struct Connection {
     pub(crate) goaway_received: Option<StreamId>,
     /// PING payload of a graceful shutdown in progress.
     pub(crate) shutdown_ping: Option<[u8; 8]>,
+    /// Events that happened while output was taken (a pulled body that broke a rule),
+    /// delivered with the next input.
+    pub(crate) deferred: Vec<h2_events::Event>,
+    /// Where `receive_data` copies its input; reused once the events' views are dropped.
+    pub(crate) recv_buf: bytes::BytesMut,
 }
 
 impl std::fmt::Debug for Connection {
@@ -100,6 +105,7 @@ impl std::fmt::Debug for Connection {
             .field("send_window", &self.send_window)
             .field("recv_window", &self.recv_flow.window)
             .field("pending_output", &self.output.len())
+            .field("queued_output", &self.streams.queued)
             .finish_non_exhaustive()
     }
 }
@@ -136,6 +142,8 @@ impl Connection {
             goaway_sent: None,
             goaway_received: None,
             shutdown_ping: None,
+            deferred: Vec::new(),
+            recv_buf: bytes::BytesMut::new(),
             config,
         }
     }
@@ -242,26 +250,40 @@ impl Connection {
 
     // ---------------------------------------------------------------- output
 
-    /// Octets waiting to be written.
+    /// Octets framed and waiting to be written. Body data queued with
+    /// [`queue_data`](Connection::queue_data) is framed when output is taken and is not
+    /// counted here (see [`queued_len`](Connection::queued_len) and
+    /// [`wants_write`](Connection::wants_write)).
     pub fn pending_output_len(&self) -> usize {
         self.output.len()
     }
 
-    /// Takes every octet waiting to be written, as one buffer.
+    /// Takes the octets waiting to be written, as one buffer, after framing queued body
+    /// data up to [`Config::max_send_buffer`](crate::Config) octets. Loop while
+    /// [`wants_write`](Connection::wants_write) to take everything.
+    ///
+    /// Cost: one copy of each DATA payload into the output buffer, and no allocation per
+    /// call once warm, as long as the previous buffer was dropped before the call (the
+    /// same allocation is then reused).
     pub fn data_to_send(&mut self) -> Bytes {
+        self.fill_output(self.config.max_send_buffer, false);
         self.output.take_all()
     }
 
     /// Takes up to `dst.len()` octets into `dst` (for a fixed write buffer); returns how
-    /// many. The rest stays queued.
+    /// many. The rest stays queued. Queued body data is framed only as far as `dst` has
+    /// room, and copied once, into `dst`.
     pub fn data_to_send_into(&mut self, dst: &mut [u8]) -> usize {
+        self.fill_output(dst.len(), true);
         self.output.take_into(dst)
     }
 
-    /// Takes every octet waiting to be written as a list of chunks in order, for
-    /// `write_vectored`. DATA payloads handed to `send_data` come back as the same
-    /// `Bytes`, never copied.
+    /// Takes the octets waiting to be written as a list of chunks in order, for
+    /// `write_vectored`, after framing queued body data as `data_to_send` does. DATA
+    /// payloads of 1 KiB or more come back as the same `Bytes` that were handed to
+    /// `send_data`/`queue_data` or pulled from a source, never copied.
     pub fn data_to_send_vectored(&mut self, out: &mut Vec<Bytes>) {
+        self.fill_output(self.config.max_send_buffer, true);
         self.output.take_vectored(out)
     }
 

@@ -212,14 +212,18 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
+mod body;
+mod buffered;
 mod config;
 mod connection;
 mod flow;
 mod limits;
 mod output;
+mod priority;
 mod recv;
 mod registry;
 mod send;
+mod send_queue;
 mod settings_state;
 pub mod trace;
 mod upgrade;
@@ -228,10 +232,11 @@ pub mod guide;
 #[cfg(feature = "http")]
 pub mod http_compat;
 
+pub use body::{BodySource, Pull};
 pub use bytes::Bytes;
 pub use config::{
     Config, DEFAULT_INITIAL_MAX_SEND_STREAMS, DEFAULT_MAX_CONCURRENT_STREAMS,
-    DEFAULT_MAX_HEADER_LIST_SIZE,
+    DEFAULT_MAX_HEADER_LIST_SIZE, DEFAULT_MAX_SEND_BUFFER, DEFAULT_MAX_STREAM_SEND_BUFFER,
 };
 pub use connection::Connection;
 pub use flow::{HalfConsumed, Manual, WindowPolicy};
@@ -240,6 +245,7 @@ pub use h2_frame::{ErrorCode, H2Error, SettingId, Settings, StreamId};
 pub use h2_hpack_glue::HeaderField;
 pub use h2_stream::{Role, StreamState, ValidationConfig, Window};
 pub use limits::Limits;
+pub use priority::ExtensiblePriority;
 pub use settings_state::SettingValues;
 
 pub use h2_events as events;

@@ -15,8 +15,11 @@ const TAIL_CHUNK: usize = 4096;
 pub(crate) struct Output {
     /// Finished chunks, in order, before `tail`.
     chunks: VecDeque<Bytes>,
-    /// Where frames are serialized.
+    /// Where frames are serialized. Taken with `split`, so once the caller drops what it
+    /// took, `reserve` reclaims the same allocation: no allocation per take.
     tail: BytesMut,
+    /// Where `take_all` joins chunks queued by reference, reused the same way.
+    flat: BytesMut,
     /// Total octets queued.
     len: usize,
     /// Control frames queued since the application last took output.
@@ -37,9 +40,9 @@ impl Output {
         result
     }
 
-    /// Appends a payload, by reference when it is large.
-    pub(crate) fn push_payload(&mut self, payload: Bytes) {
-        if payload.len() >= ZERO_COPY_MIN {
+    /// Appends a payload, by reference when it is large and `by_ref`, else copied.
+    pub(crate) fn push_payload(&mut self, payload: Bytes, by_ref: bool) {
+        if by_ref && payload.len() >= ZERO_COPY_MIN {
             if !self.tail.is_empty() {
                 self.chunks.push_back(self.tail.split().freeze());
             }
@@ -47,6 +50,7 @@ impl Output {
             self.chunks.push_back(payload);
         } else {
             self.len += payload.len();
+            self.tail.reserve(payload.len());
             self.tail.extend_from_slice(&payload);
         }
     }
@@ -55,23 +59,21 @@ impl Output {
         self.len
     }
 
-    /// Everything queued, as one buffer (copies only when large payloads were queued by
-    /// reference).
+    /// Everything queued, as one buffer (copies only when payloads were queued by
+    /// reference, into a buffer that is reused).
     pub(crate) fn take_all(&mut self) -> Bytes {
         self.control_frames = 0;
-        self.len = 0;
+        let len = std::mem::take(&mut self.len);
         if self.chunks.is_empty() {
             return self.tail.split().freeze();
         }
-        let mut all = BytesMut::with_capacity(
-            self.chunks.iter().map(Bytes::len).sum::<usize>() + self.tail.len(),
-        );
+        self.flat.reserve(len);
         for chunk in self.chunks.drain(..) {
-            all.extend_from_slice(&chunk);
+            self.flat.extend_from_slice(&chunk);
         }
-        all.extend_from_slice(&self.tail);
+        self.flat.extend_from_slice(&self.tail);
         self.tail.clear();
-        all.freeze()
+        self.flat.split().freeze()
     }
 
     /// Everything queued, as chunks in order (no copy).

@@ -21,8 +21,30 @@ impl Connection {
     /// Peer faults are handled here: the GOAWAY or RST_STREAM is queued and the events
     /// say so ([`Event::ConnectionTerminated`] with `remote: false`, [`Event::StreamReset`]
     /// with `remote_reset: false`). `Err` only when the connection was already closed.
+    ///
+    /// Cost: one copy of `data`, into a buffer the connection reuses once the events'
+    /// views of the previous input are dropped (no allocation per call when warm), and
+    /// the returned `Vec` (use [`receive_data_into`](Connection::receive_data_into) to
+    /// reuse one).
     pub fn receive_data(&mut self, data: &[u8]) -> Result<Vec<Event>, UserError> {
-        self.receive_bytes(Bytes::copy_from_slice(data))
+        let mut events = Vec::new();
+        self.receive_data_into(data, &mut events)?;
+        Ok(events)
+    }
+
+    /// Like [`receive_data`](Connection::receive_data), appending to a caller's vector.
+    pub fn receive_data_into(
+        &mut self,
+        data: &[u8],
+        events: &mut Vec<Event>,
+    ) -> Result<(), UserError> {
+        if self.phase == Phase::Closed {
+            return Err(UserError::ConnectionClosed);
+        }
+        self.recv_buf.reserve(data.len());
+        self.recv_buf.extend_from_slice(data);
+        let bytes = self.recv_buf.split().freeze();
+        self.receive_into(bytes, events)
     }
 
     /// Feeds received bytes without copying them: DATA payloads in the events are views
@@ -40,6 +62,7 @@ impl Connection {
         mut data: Bytes,
         events: &mut Vec<Event>,
     ) -> Result<(), UserError> {
+        events.append(&mut self.deferred);
         match self.phase {
             Phase::Closed => return Err(UserError::ConnectionClosed),
             Phase::NotStarted => self.initiate_connection(),
@@ -149,6 +172,11 @@ impl Connection {
             }
             Frame::PriorityUpdate(f) => {
                 self.count_flood(Flood::Priority)?;
+                // RFC 9218 7.1: a server reprioritizes the stream's response. (One for a
+                // stream not open yet is reported but not remembered.)
+                if self.role == Role::Server {
+                    self.on_priority_signal(f.prioritized_stream_id, &f.field_value);
+                }
                 events.push(Event::PriorityUpdated {
                     stream_id: f.prioritized_stream_id,
                     priority: Priority::Rfc9218(f.field_value),
@@ -360,12 +388,25 @@ impl Connection {
                 return Ok(());
             }
         }
-        self.streams
+        // RFC 9218 5: a request's `priority` field sets how we schedule the response.
+        let signal = match self.role {
+            Role::Server => fields
+                .iter()
+                .find(|f| f.name.as_ref() == b"priority")
+                .map(|f| f.value.clone()),
+            Role::Client => None,
+        };
+        let result = self
+            .streams
             .with(id, |e| {
                 e.stream
                     .recv_headers(fields, known, end_stream, priority, &cfg, events)
             })
-            .unwrap_or(Ok(()))
+            .unwrap_or(Ok(()));
+        if let Some(value) = signal {
+            self.on_priority_signal(id, &value);
+        }
+        result
     }
 
     /// A frame for a stream that is not active: closed recently (judged by how it closed,

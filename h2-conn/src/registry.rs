@@ -2,6 +2,8 @@
 //! concurrency counts (5.1.2) and bounded bookkeeping of closed streams.
 
 use crate::limits::EarlyResets;
+use crate::priority::ExtensiblePriority;
+use crate::send_queue::{Scheduler, SendQueue};
 use h2_events::UserError;
 use h2_frame::StreamId;
 use h2_stream::{CloseCause, Role, Stream, StreamState};
@@ -17,6 +19,21 @@ pub(crate) struct Entry {
     /// We sent a header block (response, 1xx, request) on this stream. A request the
     /// peer resets before this is an early reset (Rapid Reset, [`EarlyResets`]).
     pub(crate) answered: bool,
+    /// Output queued with the buffered send API; `None` while nothing is queued.
+    pub(crate) queue: Option<Box<SendQueue>>,
+    /// How the scheduler orders this stream's DATA (RFC 9218).
+    pub(crate) priority: ExtensiblePriority,
+    /// Set by `Connection::set_priority` on a server: the client's signals no longer apply.
+    pub(crate) priority_pinned: bool,
+    /// A buffered send was refused for lack of room: report the stream as writable again.
+    pub(crate) wants_capacity: bool,
+}
+
+impl Entry {
+    /// Octets queued on this stream.
+    pub(crate) fn queued(&self) -> usize {
+        self.queue.as_ref().map_or(0, |q| q.queued)
+    }
 }
 
 /// Where an unknown stream id stands.
@@ -63,6 +80,12 @@ pub(crate) struct Registry {
     open_outbound: u32,
     /// Requests the peer reset before we answered them, net of completed requests.
     pub(crate) early_resets: EarlyResets,
+    /// Streams with queued output, in the order they are served.
+    pub(crate) scheduler: Scheduler,
+    /// Octets queued on all streams.
+    pub(crate) queued: usize,
+    /// Streams that were refused room in the send buffer, to report once there is room.
+    pub(crate) blocked: Vec<StreamId>,
 }
 
 /// RFC 9113 5.1.2: "Streams that are in the "open" state or in either of the "half-closed"
@@ -85,6 +108,9 @@ impl Registry {
             open_inbound: 0,
             open_outbound: 0,
             early_resets: EarlyResets::default(),
+            scheduler: Scheduler::default(),
+            queued: 0,
+            blocked: Vec::new(),
         }
     }
 
@@ -167,6 +193,10 @@ impl Registry {
                 stream,
                 pending_ack: 0,
                 answered: false,
+                queue: None,
+                priority: ExtensiblePriority::default(),
+                priority_pinned: false,
+                wants_capacity: false,
             },
         );
         // Streams may arrive already past idle (opened by a send before insertion).
@@ -200,10 +230,51 @@ impl Registry {
             if cause == CloseCause::EndStream && !self.is_local(id) {
                 self.early_resets.on_completed();
             }
-            // Keep only the cause, in a table that forgets the oldest ids first.
-            self.streams.remove(&id);
+            // Keep only the cause, in a table that forgets the oldest ids first. Output
+            // still queued (a reset stream) is dropped here and its memory returned.
+            if let Some(entry) = self.streams.remove(&id) {
+                if let Some(queue) = entry.queue {
+                    self.queued -= queue.queued;
+                    self.scheduler.remove(id, entry.priority);
+                }
+            }
             self.closed.insert(id, cause);
         }
+    }
+
+    /// Adds `item` (carrying `octets` of body) to a stream's queue and schedules it.
+    pub(crate) fn push_item(&mut self, id: StreamId, item: crate::send_queue::Item, octets: usize) {
+        let Some(entry) = self.streams.get_mut(&id) else {
+            return;
+        };
+        let queue = entry.queue.get_or_insert_with(Box::default);
+        if queue.items.is_empty() {
+            self.scheduler.insert(id, entry.priority);
+        }
+        if matches!(
+            item,
+            crate::send_queue::Item::End | crate::send_queue::Item::Trailers(_)
+        ) {
+            queue.ended = true;
+        }
+        queue.items.push_back(item);
+        queue.queued += octets;
+        self.queued += octets;
+    }
+
+    /// Changes how a stream is scheduled.
+    pub(crate) fn set_priority(&mut self, id: StreamId, priority: ExtensiblePriority) {
+        let Some(entry) = self.streams.get_mut(&id) else {
+            return;
+        };
+        if entry.priority == priority {
+            return;
+        }
+        if entry.queue.as_ref().is_some_and(|q| !q.items.is_empty()) {
+            self.scheduler.remove(id, entry.priority);
+            self.scheduler.insert(id, priority);
+        }
+        entry.priority = priority;
     }
 
     /// Streams we initiated with an id above `last`: a GOAWAY says the peer never
@@ -232,6 +303,7 @@ impl Registry {
     pub(crate) fn memory_usage(&self) -> usize {
         self.streams.capacity() * (std::mem::size_of::<(StreamId, Entry)>() + 1)
             + self.closed.memory_usage()
+            + self.queued
     }
 }
 

@@ -81,6 +81,9 @@ impl Connection {
             self.streams.insert(stream);
             return Ok(());
         }
+        if self.has_queue(stream_id) {
+            return self.queue_trailers(stream_id, headers, end_stream);
+        }
         let (encoder, output, role) = (&mut self.hpack_out, &mut self.output, self.role);
         let missing = self.streams.missing(stream_id);
         self.streams
@@ -97,6 +100,38 @@ impl Connection {
                 Ok(())
             })
             .unwrap_or(Err(missing))
+    }
+
+    /// Trailers sent while body data is queued go behind it: checked now (on a copy of
+    /// the stream, so nothing changes on error), sent when the body has gone.
+    fn queue_trailers(
+        &mut self,
+        stream_id: StreamId,
+        headers: &[HeaderField],
+        end_stream: bool,
+    ) -> Result<(), UserError> {
+        let cfg = self.config.validation;
+        let Some(entry) = self.streams.get(stream_id) else {
+            return Err(self.streams.missing(stream_id));
+        };
+        if entry.queue.as_ref().is_some_and(|q| q.ended) {
+            return Err(UserError::InvalidState {
+                stream_id,
+                why: "the end of the stream is already queued",
+            });
+        }
+        if !end_stream {
+            return Err(UserError::InvalidState {
+                stream_id,
+                why: "body data is queued: only trailers (with end_stream) may follow it",
+            });
+        }
+        let mut probe = entry.stream.clone();
+        let list = probe.send_headers(headers, KnownValid::NONE, true, &cfg)?;
+        check_list_size(stream_id, &list, self.remote.max_header_list_size())?;
+        drop(list);
+        self.queue_end(stream_id, Some(headers));
+        Ok(())
     }
 
     /// Checks that we may open `stream_id` now and makes the stream.
@@ -131,6 +166,13 @@ impl Connection {
     /// `data` must fit in [`local_flow_control_window`](Connection::local_flow_control_window);
     /// otherwise nothing is sent and the error says how much would fit.
     ///
+    /// This is the strict, hyper-h2 style send: the frames are made now. To send a body
+    /// of any size and let the connection frame it as windows open, use
+    /// [`queue_data`](Connection::queue_data) (or a pulled
+    /// [`queue_source`](Connection::queue_source)) instead. Refused while body data is
+    /// queued on the stream, and with [`UserError::SendBufferFull`] when the held output
+    /// would pass [`Config::max_send_buffer`](crate::Config) (take output first).
+    ///
     /// Payloads of 1 KiB or more are queued by reference: with
     /// [`data_to_send_vectored`](Connection::data_to_send_vectored) they reach the socket
     /// without a copy.
@@ -156,6 +198,13 @@ impl Connection {
                 available: i64::from(self.send_window.available()),
             });
         }
+        if self.has_queue(stream_id) {
+            return Err(UserError::InvalidState {
+                stream_id,
+                why: "body data is queued on this stream: use queue_data",
+            });
+        }
+        self.check_room(stream_id, 0, data.len())?;
         let missing = self.streams.missing(stream_id);
         self.streams
             .with(stream_id, |e| e.stream.send_data(len, end_stream))
@@ -171,15 +220,19 @@ impl Connection {
             output
                 .write(|buf| frame.encode_head(buf, max as u32).map(|_| ()))
                 .expect("DATA head of a checked size always encodes");
-            output.push_payload(frame.data);
+            output.push_payload(frame.data, true);
             if last {
                 return Ok(());
             }
         }
     }
 
-    /// Ends our side of a stream with an empty DATA frame carrying END_STREAM.
+    /// Ends our side of a stream with an empty DATA frame carrying END_STREAM (behind
+    /// any body data queued on the stream).
     pub fn end_stream(&mut self, stream_id: StreamId) -> Result<(), UserError> {
+        if self.has_queue(stream_id) {
+            return self.queue_data(stream_id, Bytes::new(), true);
+        }
         self.send_data(stream_id, Bytes::new(), true)
     }
 
@@ -421,6 +474,12 @@ impl Connection {
             prioritized_stream_id: stream_id,
             field_value: Bytes::from(value),
         }));
+        // Our own uploads on the stream follow the same priority.
+        let priority = crate::ExtensiblePriority {
+            urgency,
+            incremental,
+        };
+        self.streams.set_priority(stream_id, priority);
         Ok(())
     }
 

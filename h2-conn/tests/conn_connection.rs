@@ -569,6 +569,40 @@ fn rfc9113_6_5_2_max_header_list_size_holds_responses_and_promises_we_send() {
     );
 }
 
+/// RFC 9113 6.5.2 for trailers queued behind buffered body data: checked when they are
+/// queued, so a list over the peer's limit is refused then and nothing is queued.
+#[test]
+fn rfc9113_6_5_2_max_header_list_size_holds_queued_trailers() {
+    let mut conn = Connection::new(Config::server());
+    let mut peer = Peer::connect_with(&mut conn, frames::settings().max_header_list_size(100));
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    conn.send_headers(sid(1), &support::fields(&[(":status", "200")]), false)
+        .unwrap();
+    conn.queue_data(sid(1), "body", false).unwrap();
+    let queued = conn.queued_len(sid(1));
+    // x-big: 5 + 80 + 32 = 117.
+    let big = vec![HeaderField::new("x-big", "v".repeat(80))];
+    assert_eq!(
+        conn.send_headers(sid(1), &big, true),
+        Err(UserError::HeaderListTooLarge {
+            stream_id: sid(1),
+            size: 117,
+            limit: 100
+        })
+    );
+    assert_eq!(conn.queued_len(sid(1)), queued);
+    conn.send_headers(sid(1), &support::fields(&[("grpc-status", "0")]), true)
+        .unwrap();
+    assert_eq!(
+        peer.recv(&mut conn),
+        vec![
+            Got::headers(1, &[(":status", "200")], false),
+            Got::Frame(frames::data(1, "body").frame()),
+            Got::headers(1, &[("grpc-status", "0")], true),
+        ]
+    );
+}
+
 // ---------------------------------------------------------------- 6.7 PING
 
 #[test]

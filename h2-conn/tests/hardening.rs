@@ -1020,35 +1020,55 @@ fn cve_2019_9517_unread_data_is_not_buffered() {
     eprintln!("unread data: {held} bytes held");
 }
 
-/// CVE-2019-9517, output side: the peer opens huge windows and never reads. What we
-/// queue is the application's own data, visible as `pending_output_len`, so an
-/// application can stop writing; what the peer alone makes us queue (control frames) is
+/// CVE-2019-9517, output side (issue 14): the peer opens huge windows and never reads.
+/// The connection bounds what it holds itself: once framed output plus queued body data
+/// would pass `Config::max_send_buffer` (512 KiB), strict sends are refused with
+/// `SendBufferFull`, as are buffered ones, and the refused stream is reported writable
+/// once the output is taken. What the peer alone makes us queue (control frames) is
 /// capped by max_pending_control_frames (see the control backlog test).
 #[test]
-fn cve_2019_9517_unread_output_is_visible_and_bounded_by_the_application() {
+fn cve_2019_9517_unread_output_is_bounded_by_the_send_buffer() {
     let (mut conn, mut peer) = server();
     let rx = legit_stream(&mut conn, &mut peer, 1);
     assert!(completed_before_goaway(&rx, 1));
     drop(feed(&mut conn, window_update(0, 0x7fff_0000)));
     drop(feed(&mut conn, peer.headers(3, &get_request("/"), true)));
-    conn.send_headers(
-        StreamId::new(3),
-        &[HeaderField::new(":status", "200")],
-        false,
-    )
-    .unwrap();
-    drop(feed(&mut conn, window_update(3, 0x7fff_0000)));
-    // An application with a 1 MiB output budget: it stops when the peer does not read.
-    let budget = 1 << 20;
+    drop(feed(&mut conn, peer.headers(5, &get_request("/"), true)));
+    for id in [3, 5] {
+        let ok = [HeaderField::new(":status", "200")];
+        conn.send_headers(StreamId::new(id), &ok, false).unwrap();
+        drop(feed(&mut conn, window_update(id, 0x7fff_0000)));
+    }
+    let limit = h2_conn::DEFAULT_MAX_SEND_BUFFER;
     let chunk = Bytes::from(vec![0u8; 65_536]);
     let mut writes = 0;
-    while conn.pending_output_len() + chunk.len() <= budget {
-        conn.send_data(StreamId::new(3), chunk.clone(), false)
-            .unwrap();
-        writes += 1;
-    }
-    assert_eq!(writes, 15);
-    assert!(conn.memory_usage() <= budget + 64 * 1024);
+    let refused = loop {
+        match conn.send_data(StreamId::new(3), chunk.clone(), false) {
+            Ok(()) => writes += 1,
+            Err(err) => break err,
+        }
+    };
+    assert_eq!(writes, 7, "7 x 64 KiB (+ frame heads) fit under 512 KiB");
+    assert!(
+        matches!(refused, UserError::SendBufferFull { limit: l, .. } if l == limit),
+        "{refused:?}"
+    );
+    assert!(conn.pending_output_len() <= limit);
+    // The buffered path is held to the same bound, and says when to come back.
+    let queued = conn.queue_data(StreamId::new(5), chunk.clone(), false);
+    assert!(
+        matches!(queued, Err(UserError::SendBufferFull { .. })),
+        "{queued:?}"
+    );
+    assert_eq!(conn.queued_len(StreamId::new(5)), 0);
+    let mut writable = Vec::new();
+    conn.writable_streams(&mut writable);
+    assert!(writable.is_empty(), "nothing was taken yet");
+    assert!(conn.memory_usage() <= limit + 64 * 1024);
+    drop(conn.data_to_send());
+    conn.writable_streams(&mut writable);
+    assert_eq!(writable, [StreamId::new(5)]);
+    conn.queue_data(StreamId::new(5), chunk, false).unwrap();
 }
 
 // =================================================================== priority

@@ -98,6 +98,23 @@ pub enum UserError {
     /// Too many un-acknowledged SETTINGS or PINGs are outstanding.
     #[error("too many outstanding {0}")]
     TooManyOutstanding(&'static str),
+    /// The connection's or the stream's send buffer has no room for this much (see
+    /// `Config::max_send_buffer`): take output first, or wait until the stream is
+    /// reported writable again.
+    #[error(
+        "{}: send buffer holds {held} of {limit} bytes, no room for {len} more",
+        Scope(*.stream_id)
+    )]
+    SendBufferFull {
+        /// The stream (0: the connection's buffer is the limit).
+        stream_id: StreamId,
+        /// Octets held now (framed and not taken, plus queued).
+        held: usize,
+        /// The configured limit.
+        limit: usize,
+        /// Octets the refused call wanted to add.
+        len: usize,
+    },
     /// The action is not available for this side of the connection.
     #[error("not allowed for a {0}")]
     WrongRole(&'static str),
@@ -179,6 +196,20 @@ mod tests {
         };
         assert_eq!(invalid(0).to_string(), "connection: not now");
         assert_eq!(invalid(5).to_string(), "stream 5: not now");
+        let full = |id| UserError::SendBufferFull {
+            stream_id: StreamId::new(id),
+            held: 10,
+            limit: 20,
+            len: 15,
+        };
+        assert_eq!(
+            full(0).to_string(),
+            "connection: send buffer holds 10 of 20 bytes, no room for 15 more"
+        );
+        assert_eq!(
+            full(7).to_string(),
+            "stream 7: send buffer holds 10 of 20 bytes, no room for 15 more"
+        );
         assert_eq!(
             UserError::HeaderListTooLarge {
                 stream_id: StreamId::new(1),

@@ -124,8 +124,24 @@ impl Stream {
     /// Accounts for a DATA frame of `len` flow-controlled octets we want to send: checks
     /// the state, that the header section went first, the stream send window (the
     /// connection checks its own) and, with outbound validation, content-length.
+    ///
+    /// The same as [`reserve_data`](Stream::reserve_data) followed by
+    /// [`send_reserved_data`](Stream::send_reserved_data), all or nothing.
     pub fn send_data(&mut self, len: u32, end_stream: bool) -> Result<(), UserError> {
-        let next = send_transition(
+        if i64::from(len) > i64::from(self.send_window.available()) {
+            return Err(self.window_blocked());
+        }
+        self.reserve_data(u64::from(len), end_stream)?;
+        self.send_reserved_data(len, end_stream)
+    }
+
+    /// Accounts for body octets queued to be sent later (a send buffer): checks that DATA
+    /// may follow in this state and after the header section, and, with outbound
+    /// validation, holds `len` (and the end of the message when `end_stream`) against
+    /// content-length. The state and the window do not change: the frames are sent later
+    /// with [`send_reserved_data`](Stream::send_reserved_data).
+    pub fn reserve_data(&mut self, len: u64, end_stream: bool) -> Result<(), UserError> {
+        send_transition(
             self.state,
             self.role,
             self.id,
@@ -134,26 +150,41 @@ impl Stream {
         if self.send.phase == Phase::Head {
             return Err(self.invalid("DATA before the header section"));
         }
-        let mut window = self.send_window;
-        window
-            .decrease(len)
-            .map_err(|_| UserError::FlowControlBlocked {
-                stream_id: self.id,
-                window: FlowWindow::Stream,
-                available: i64::from(self.send_window.available()),
-            })?;
-        let mut send = self.send;
-        send.length = send
+        let length = self
+            .send
             .length
-            .on_data(u64::from(len))
+            .on_data(len)
             .map_err(|why| self.invalid(why))?;
         if end_stream {
-            send.length.on_end().map_err(|why| self.invalid(why))?;
+            length.on_end().map_err(|why| self.invalid(why))?;
         }
+        self.send.length = length;
+        Ok(())
+    }
+
+    /// Sends a DATA frame of `len` octets whose payload was reserved with
+    /// [`reserve_data`](Stream::reserve_data): moves the state on and takes `len` from the
+    /// stream send window.
+    pub fn send_reserved_data(&mut self, len: u32, end_stream: bool) -> Result<(), UserError> {
+        let next = send_transition(
+            self.state,
+            self.role,
+            self.id,
+            SendInput::Data { end_stream },
+        )?;
+        let mut window = self.send_window;
+        window.decrease(len).map_err(|_| self.window_blocked())?;
         self.state = next;
         self.send_window = window;
-        self.send = send;
         Ok(())
+    }
+
+    fn window_blocked(&self) -> UserError {
+        UserError::FlowControlBlocked {
+            stream_id: self.id,
+            window: FlowWindow::Stream,
+            available: i64::from(self.send_window.available()),
+        }
     }
 
     /// We reset the stream (RST_STREAM with `code`): → closed (RST sent). Not allowed on an

@@ -11,6 +11,18 @@
 //! `cargo run --release --package xtask -- bench ARGS` (set `XTASK_BENCH_ANY_PROFILE=1`
 //! to skip that, e.g. to debug the harness itself).
 //!
+//! Rows (issue "Performance II": like-for-like API paths). W1 and W3 run on each stack's
+//! default path only: "ours (plain API)" (`data_to_send()` -> `receive_data(&[u8])`),
+//! "nghttp2 (default)" (the data provider copies into nghttp2's buffer) and hyperium-h2.
+//! W2 also runs on the variant rows: "ours (plain API, 64 KiB into)"
+//! (`data_to_send_into` a fixed 64 KiB buffer), "ours (zero-copy API)"
+//! (`data_to_send_vectored` -> `receive_into`, no payload copy), "nghttp2 (NO_COPY, 1
+//! copy)" (a `send_data_callback` appends header + payload to a socket buffer) and
+//! "nghttp2 (NO_COPY, writev)" (header + payload pointers, no payload copy); see
+//! `ours.rs` and `nghttp2.rs` for exactly what each does. The memcpy row copies the W2
+//! payload once through a buffer of the frame size. Under the table: the ratios of
+//! matching paths, and our plain path's allocations per API call in W2.
+//!
 //! Options: `--runs N` (default 5), `--quick` (every workload 10x smaller, for smoke
 //! runs), `--only W1,W2-1M` (workloads; `W2` selects both W2 variants), `--stacks
 //! nghttp2,hyper` (stack name prefixes).
@@ -136,8 +148,12 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         return Ok(());
     };
     let all: Vec<Box<dyn Stack>> = vec![
-        Box::new(ours::Ours),
-        Box::new(nghttp2::Nghttp2),
+        Box::new(ours::Ours(ours::Api::Plain)),
+        Box::new(ours::Ours(ours::Api::PlainInto)),
+        Box::new(ours::Ours(ours::Api::ZeroCopy)),
+        Box::new(nghttp2::Nghttp2(nghttp2::DataMode::Copy)),
+        Box::new(nghttp2::Nghttp2(nghttp2::DataMode::NoCopyBuffered)),
+        Box::new(nghttp2::Nghttp2(nghttp2::DataMode::NoCopyVectored)),
         Box::new(hyper_h2::HyperH2),
     ];
     let stacks: Vec<Box<dyn Stack>> = all
@@ -186,7 +202,8 @@ struct Bench {
     stacks: Vec<Box<dyn Stack>>,
     /// cells[stack][workload column]
     cells: Vec<Vec<Cell>>,
-    memcpy: Vec<Sample>,
+    /// memcpy[workload column]: the copy limit, for the W2 columns.
+    memcpy: Vec<Vec<Sample>>,
 }
 
 impl Bench {
@@ -195,11 +212,12 @@ impl Bench {
             .iter()
             .map(|_| opts.only.iter().map(|_| Ok(Vec::new())).collect())
             .collect();
+        let memcpy = opts.only.iter().map(|_| Vec::new()).collect();
         Bench {
             opts,
             stacks,
+            memcpy,
             cells,
-            memcpy: Vec::new(),
         }
     }
 
@@ -242,8 +260,9 @@ impl Bench {
         let started = std::time::Instant::now();
         for run in 0..self.opts.runs {
             for (col, &id) in self.opts.only.clone().iter().enumerate() {
-                if id == Id::W2Small {
-                    let sample = workload::memcpy(self.bulk(id).total);
+                if id.is_bulk() {
+                    let bulk = self.bulk(id);
+                    let sample = workload::memcpy(bulk.total, bulk.max_frame_size as usize);
                     eprintln!(
                         "run {}/{}: {:<7} {:<12} {}",
                         run + 1,
@@ -252,12 +271,12 @@ impl Bench {
                         "memcpy",
                         format_rate(id, sample.rate())
                     );
-                    self.memcpy.push(sample);
+                    self.memcpy[col].push(sample);
                 }
                 // Rotate the order of the stacks from run to run.
                 for k in 0..self.stacks.len() {
                     let s = (k + run) % self.stacks.len();
-                    if self.cells[s][col].is_err() {
+                    if self.cells[s][col].is_err() || !self.runs(s, id) {
                         continue;
                     }
                     let name = self.stacks[s].name();
@@ -291,6 +310,12 @@ impl Bench {
         let mut idle = Vec::new();
         let mut open = Vec::new();
         for stack in &self.stacks {
+            if stack.bulk_only() {
+                // A variant row: the same connections as its stack's main row.
+                idle.push(Err(NOT_RUN.into()));
+                open.push(Err(NOT_RUN.into()));
+                continue;
+            }
             idle.push(match stack.idle_pair_bytes() {
                 Ok(bytes) => Ok(bytes),
                 Err(Failure::Unavailable(why)) => Err(why),
@@ -318,6 +343,16 @@ impl Bench {
         Ok(())
     }
 
+    /// Whether stack `s` runs workload `id` (variant rows run W2 only).
+    fn runs(&self, s: usize, id: Id) -> bool {
+        id.is_bulk() || !self.stacks[s].bulk_only()
+    }
+
+    /// The stack named `name`, if selected.
+    fn stack(&self, name: &str) -> Option<usize> {
+        self.stacks.iter().position(|s| s.name() == name)
+    }
+
     fn median_rate(&self, s: usize, col: usize) -> Option<f64> {
         match &self.cells[s][col] {
             Ok(samples) if !samples.is_empty() => Some(median(samples.iter().map(Sample::rate))),
@@ -330,6 +365,106 @@ impl Bench {
         match &self.cells[s][col] {
             Ok(samples) if !samples.is_empty() => Some(median(samples.iter().map(f))),
             _ => None,
+        }
+    }
+
+    fn memcpy_rate(&self, col: usize) -> Option<f64> {
+        let samples = &self.memcpy[col];
+        (!samples.is_empty()).then(|| median(samples.iter().map(Sample::rate)))
+    }
+
+    /// The memcpy row is one copy of every payload byte and nothing else; nghttp2's
+    /// default path does that same copy (its read callback, `fill_payload`) plus the
+    /// framing, so it must not beat the memcpy row. Says so when it does.
+    fn print_memcpy_check(&self) {
+        let Some(ng) = self.stack("nghttp2 (default)") else {
+            return;
+        };
+        for (col, &id) in self.opts.only.iter().enumerate() {
+            let (Some(copy), Some(ng_rate)) = (self.memcpy_rate(col), self.median_rate(ng, col))
+            else {
+                continue;
+            };
+            if copy >= ng_rate {
+                println!(
+                    "memcpy check {}: {} GB/s >= nghttp2 (default) {} GB/s, which does the same \
+                     copy plus the framing: consistent",
+                    id.name(),
+                    format_rate(id, copy),
+                    format_rate(id, ng_rate)
+                );
+            } else {
+                println!(
+                    "memcpy check {}: WARNING: memcpy {} GB/s is slower than nghttp2 (default) {} \
+                     GB/s, which does the same copy plus the framing: this machine's copy rate \
+                     misbehaved during the run (noisy neighbours, frequency changes); do not \
+                     read the memcpy row as a limit",
+                    id.name(),
+                    format_rate(id, copy),
+                    format_rate(id, ng_rate)
+                );
+            }
+        }
+    }
+
+    /// Allocations per output/input API call of our rows in W2 (steady state), as a table.
+    fn print_call_allocs(&self) {
+        let mut rows = vec![[
+            "ours, W2",
+            "output / input call",
+            "server output (DATA)",
+            "client input (DATA)",
+            "client output (WINDOW_UPDATE)",
+            "server input (WINDOW_UPDATE)",
+            "output finding nothing",
+        ]
+        .map(String::from)
+        .to_vec()];
+        for (s, stack) in self.stacks.iter().enumerate() {
+            for (col, &id) in self.opts.only.iter().enumerate() {
+                let Ok(samples) = &self.cells[s][col] else {
+                    continue;
+                };
+                let calls: Vec<workload::CallAllocs> =
+                    samples.iter().filter_map(|x| x.calls).collect();
+                let Some(first) = calls.first() else {
+                    continue;
+                };
+                let (send_fn, recv_fn) = first.functions;
+                let per = |f: fn(&workload::CallAllocs) -> workload::CallCount| {
+                    let count = f(first);
+                    let mut cell = format!(
+                        "{:.2} x{}",
+                        median(calls.iter().map(|c| f(c).per_call())),
+                        count.calls
+                    );
+                    if count.bytes > 0 {
+                        let avg = count.bytes as f64 / count.calls.max(1) as f64;
+                        cell.push_str(&format!(" of {}", format_bytes(avg)));
+                    }
+                    cell
+                };
+                rows.push(vec![
+                    format!("{} {}", stack.name(), id.name()),
+                    format!("{send_fn} / {recv_fn}"),
+                    per(|c| c.down_send),
+                    per(|c| c.down_recv),
+                    per(|c| c.up_send),
+                    per(|c| c.up_recv),
+                    per(|c| c.empty_send),
+                ]);
+            }
+        }
+        if rows.len() > 1 {
+            println!();
+            println!(
+                "ours: allocation calls per API call in W2, steady state (from the {}th exchange \
+                 after the response headers to the end; median of runs, then \"x calls of \
+                 average size\" of the first run). The input calls' count includes the \
+                 Vec<Event> that receive_data returns (it grows with the events of one call):",
+                ours::WARMUP + 1
+            );
+            print_table(&rows);
         }
     }
 
@@ -372,10 +507,13 @@ impl Bench {
             for (col, &id) in ids.iter().enumerate() {
                 row.push(match self.median_rate(s, col) {
                     Some(rate) => format_rate(id, rate),
+                    None if !self.runs(s, id) => "-".into(),
                     None => "n/a".into(),
                 });
             }
-            if has_w1_w3 {
+            if has_w1_w3 && stack.bulk_only() {
+                row.push("-".into());
+            } else if has_w1_w3 {
                 let ratio = self.median_of(s, Id::W1, Sample::rate).zip(self.median_of(
                     s,
                     Id::W3,
@@ -385,14 +523,12 @@ impl Bench {
             }
             rows.push(row);
         }
-        if !self.memcpy.is_empty() {
-            let rate = median(self.memcpy.iter().map(Sample::rate));
-            let mut row = vec!["memcpy 16 KiB".to_string()];
-            for &id in ids {
-                row.push(if id.is_bulk() {
-                    format_rate(id, rate)
-                } else {
-                    "-".into()
+        if self.memcpy.iter().any(|m| !m.is_empty()) {
+            let mut row = vec!["memcpy (1 copy, frame-size buffer)".to_string()];
+            for (col, &id) in ids.iter().enumerate() {
+                row.push(match self.memcpy_rate(col) {
+                    Some(rate) => format_rate(id, rate),
+                    None => "-".into(),
                 });
             }
             if has_w1_w3 {
@@ -400,27 +536,66 @@ impl Bench {
             }
             rows.push(row);
         }
-        if let Some(ours) = self.stacks.iter().position(|s| s.name() == "ours") {
-            for (p, peer) in self.stacks.iter().enumerate() {
-                if p == ours {
-                    continue;
-                }
-                let mut row = vec![format!("ours/{}", peer.name())];
-                for col in 0..ids.len() {
-                    row.push(
-                        match self.median_rate(ours, col).zip(self.median_rate(p, col)) {
-                            Some((a, b)) => format!("{:.2}x", a / b),
-                            None => "n/a".into(),
-                        },
-                    );
-                }
-                if has_w1_w3 {
-                    row.push("-".into());
-                }
-                rows.push(row);
+        // Ratios of matching paths: the plain API against the stacks' default (copying)
+        // paths, the zero-copy API against nghttp2's NO_COPY.
+        let pairs = [
+            (
+                "ours (plain API)",
+                "nghttp2 (default)",
+                "plain / nghttp2 default",
+            ),
+            ("ours (plain API)", "hyperium-h2", "plain / hyperium-h2"),
+            (
+                "ours (plain API, 64 KiB into)",
+                "nghttp2 (default)",
+                "plain 64 KiB into / nghttp2 default",
+            ),
+            (
+                "ours (zero-copy API)",
+                "nghttp2 (NO_COPY, writev)",
+                "zero-copy / nghttp2 NO_COPY writev",
+            ),
+            (
+                "ours (zero-copy API)",
+                "nghttp2 (NO_COPY, 1 copy)",
+                "zero-copy / nghttp2 NO_COPY 1 copy",
+            ),
+        ];
+        for (a, b, label) in pairs {
+            let (Some(a), Some(b)) = (self.stack(a), self.stack(b)) else {
+                continue;
+            };
+            let mut row = vec![label.to_string()];
+            for (col, &id) in ids.iter().enumerate() {
+                row.push(
+                    match self.median_rate(a, col).zip(self.median_rate(b, col)) {
+                        Some((x, y)) => format!("{:.2}x", x / y),
+                        None if !self.runs(a, id) || !self.runs(b, id) => "-".into(),
+                        None => "n/a".into(),
+                    },
+                );
             }
+            if has_w1_w3 {
+                row.push("-".into());
+            }
+            rows.push(row);
         }
         print_table(&rows);
+        if ids.iter().any(|id| id.is_bulk()) {
+            println!(
+                "W2 copies of each DATA payload byte (in memory, so no stack pays the kernel's \
+                 socket copies): ours (plain API) 2 (data_to_send() flattens the queue into one \
+                 buffer, receive_data() copies its input); ours (plain API, 64 KiB into) 2 (into \
+                 the 64 KiB buffer, receive_data()); ours (zero-copy API) 0; nghttp2 (default) 1 \
+                 (read callback into nghttp2's frame buffer, mem_recv2 reads in place); nghttp2 \
+                 (NO_COPY, 1 copy) 1 (send_data_callback into a socket buffer); nghttp2 (NO_COPY, \
+                 writev) 0 (header and payload pointers handed to mem_recv2); hyperium-h2 2 (into \
+                 the duplex pipe, out into h2's read buffer). At 0 copies GB/s only measures the \
+                 per-frame work."
+            );
+        }
+        self.print_memcpy_check();
+        self.print_call_allocs();
         let spreads: Vec<String> = self
             .stacks
             .iter()
@@ -429,17 +604,19 @@ impl Bench {
                 ids.iter().enumerate().filter_map(move |(col, id)| {
                     let samples = self.cells[s][col].as_ref().ok()?;
                     let rates: Vec<f64> = samples.iter().map(Sample::rate).collect();
+                    // One run has no spread; a variant row's W1/W3 cell has no runs.
+                    if rates.len() < 2 {
+                        return None;
+                    }
                     let lo = rates.iter().copied().fold(f64::INFINITY, f64::min);
                     let hi = rates.iter().copied().fold(0.0, f64::max);
                     let mid = median(rates.iter().copied());
-                    (rates.len() > 1).then(|| {
-                        format!(
-                            "{} {} {:.0}%",
-                            stack.name(),
-                            id.name(),
-                            (hi - lo) / mid * 100.0
-                        )
-                    })
+                    Some(format!(
+                        "{} {} {:.0}%",
+                        stack.name(),
+                        id.name(),
+                        (hi - lo) / mid * 100.0
+                    ))
                 })
             })
             .collect();
@@ -486,10 +663,16 @@ impl Bench {
             for cell in [&memory.idle[s], &memory.open[s]] {
                 row.push(match cell {
                     Ok(bytes) => format_bytes(*bytes as f64),
+                    Err(why) if why == NOT_RUN => "-".into(),
                     Err(_) => "n/a".into(),
                 });
             }
             for &(id, kind) in &cols {
+                if !self.runs(s, id) {
+                    let n = if kind == "mem" { 3 } else { 2 };
+                    row.extend(std::iter::repeat_n("-".to_string(), n));
+                    continue;
+                }
                 let peak = self.median_of(s, id, |x| x.peak_bytes as f64);
                 let fmt_bytes = |v: Option<f64>| v.map_or("n/a".into(), format_bytes);
                 match kind {
@@ -528,7 +711,7 @@ impl Bench {
             workload::OPEN_STREAMS - 1
         );
         println!(
-            "allocs/req include the harness's own: ours 1 (the :path value), hyperium-h2 about 2 \
+            "allocs/req include the harness's own: ours (plain API) 1 (the :path value), hyperium-h2 about 2 \
              (the :path string, the per-request response task), nghttp2 none (it copies the header list)"
         );
         for (s, stack) in self.stacks.iter().enumerate() {
@@ -537,12 +720,16 @@ impl Bench {
                 .find_map(|c| c.as_ref().err())
                 .or(memory.idle[s].as_ref().err())
                 .or(memory.open[s].as_ref().err())
+                .filter(|why| *why != NOT_RUN)
             {
                 println!("{}: n/a: {why}", stack.name());
             }
         }
     }
 }
+
+/// The `Memory` entry of a variant row, which is not measured (shown as "-").
+const NOT_RUN: &str = "not run for a variant row";
 
 /// Bytes per stack (in `Bench::stacks` order) measured outside the workloads.
 struct Memory {
@@ -552,11 +739,14 @@ struct Memory {
     open: Vec<Result<usize, String>>,
 }
 
+/// The median; NaN for no values.
 fn median(values: impl Iterator<Item = f64>) -> f64 {
     let mut v: Vec<f64> = values.collect();
     v.sort_by(f64::total_cmp);
     let n = v.len();
-    if n % 2 == 1 {
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
         v[n / 2]
     } else {
         (v[n / 2 - 1] + v[n / 2]) / 2.0

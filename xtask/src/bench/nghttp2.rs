@@ -3,6 +3,31 @@
 //! A client session and a server session live in this process; [`pump`] moves bytes
 //! between them with `nghttp2_session_mem_send2` / `nghttp2_session_mem_recv2`: every
 //! buffer one session produces is handed straight to the other, with no copy in between.
+//!
+//! W2 runs in three [`DataMode`]s of the server's data provider (issue "Performance II"):
+//!
+//! - [`DataMode::Copy`], row "nghttp2 (default)", also the row W1 and W3 run on: the read
+//!   callback copies the payload into nghttp2's frame buffer (`fill_payload`), `mem_send2`
+//!   returns that frame and the client's `mem_recv2` reads it in place. One copy of every
+//!   payload byte. (A real application would copy once more, `mem_send2`'s buffer into
+//!   the socket; in memory that copy is skipped, as it is for every stack here.)
+//! - [`DataMode::NoCopyBuffered`], row "nghttp2 (NO_COPY, 1 copy)", W2 only: the read
+//!   callback sets `NGHTTP2_DATA_FLAG_NO_COPY` and copies nothing; nghttp2 then calls the
+//!   registered `send_data_callback`, which appends the 9-byte frame header and the
+//!   payload (copied from the pattern) to a [`Wire`] buffer, the application's socket
+//!   buffer; [`transfer`] hands that buffer to the client's `mem_recv2` in one call. One
+//!   copy of every payload byte, into the buffer the peer reads.
+//! - [`DataMode::NoCopyVectored`], row "nghttp2 (NO_COPY, writev)", W2 only: as above, but
+//!   the `send_data_callback` queues an iovec-like list: the 9 header bytes (copied, as a
+//!   `writev` caller keeps them in its own array) and the payload as pointers into the
+//!   pattern, the application's own memory; [`transfer`] hands each piece to the client's
+//!   `mem_recv2` in turn (the reader of a `writev`). No payload byte is copied, the same
+//!   as "ours (zero-copy API)".
+//!
+//! In both NO_COPY modes the callback returns `NGHTTP2_ERR_PAUSE` once [`WIRE_BUDGET`]
+//! bytes are queued (a full socket send buffer), so at most about that much is in flight,
+//! as in our harness; `mem_send2` then returns and [`transfer`] delivers the queue before
+//! anything `mem_send2` returns later, keeping the wire order.
 //! The application side is written against the C callbacks API the way an nghttp2 user
 //! writes it: header/data/close callbacks on the client, a request-complete callback that
 //! submits the response with a data provider on the server.
@@ -31,12 +56,27 @@ use super::workload::{
     CONTENT_TYPE, PATH_PREFIX, SERVER_MAX_CONCURRENT_STREAMS,
 };
 
-/// The nghttp2 stack.
-pub(crate) struct Nghttp2;
+/// How the server's data provider hands DATA payloads to nghttp2 (see the module docs).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum DataMode {
+    /// The read callback copies into nghttp2's buffer.
+    Copy,
+    /// NO_COPY; `send_data_callback` appends header + payload to a socket buffer.
+    NoCopyBuffered,
+    /// NO_COPY; `send_data_callback` queues header + payload pointers (writev).
+    NoCopyVectored,
+}
+
+/// The nghttp2 stack with one [`DataMode`].
+pub(crate) struct Nghttp2(pub(crate) DataMode);
 
 impl Stack for Nghttp2 {
     fn name(&self) -> &'static str {
-        "nghttp2"
+        match self.0 {
+            DataMode::Copy => "nghttp2 (default)",
+            DataMode::NoCopyBuffered => "nghttp2 (NO_COPY, 1 copy)",
+            DataMode::NoCopyVectored => "nghttp2 (NO_COPY, writev)",
+        }
     }
 
     fn requests(&self, w: &Requests) -> Result<Sample, Failure> {
@@ -44,7 +84,11 @@ impl Stack for Nghttp2 {
     }
 
     fn bulk(&self, w: &Bulk) -> Result<Sample, Failure> {
-        run_bulk(w)
+        run_bulk(w, self.0)
+    }
+
+    fn bulk_only(&self) -> bool {
+        self.0 != DataMode::Copy
     }
 
     fn idle_pair_bytes(&self) -> Result<usize, Failure> {
@@ -221,6 +265,9 @@ impl Session {
                 cbs,
                 Some(server_read_length),
             );
+            // Called for the DATA frames the read callback marks NO_COPY (only in the
+            // NO_COPY modes; registering it changes nothing for the others).
+            ng::nghttp2_session_callbacks_set_send_data_callback(cbs, Some(server_send_data));
             let mut session = ptr::null_mut();
             let mut mem = mem();
             let rv = ng::nghttp2_session_server_new3(
@@ -268,12 +315,19 @@ fn check(rv: c_int, what: &str) -> Result<(), Failure> {
 }
 
 /// Moves every pending byte client -> server, then server -> client, each buffer straight
-/// from `mem_send2` into the peer's `mem_recv2`. Returns whether anything moved.
+/// from `mem_send2` into the peer's `mem_recv2`. Returns whether anything moved. `wire`
+/// is the server's [`Wire`] (what its NO_COPY `send_data_callback` wrote), or null.
 fn pump(client: &Session, server: &Session) -> Result<bool, Failure> {
-    Ok(transfer(client, server)? | transfer(server, client)?)
+    pump_wire(client, server, ptr::null_mut())
 }
 
-fn transfer(from: &Session, to: &Session) -> Result<bool, Failure> {
+/// [`pump`] with the server's [`Wire`]: `wire` points into the `ServerCtx` the server
+/// session's callbacks use, and is only dereferenced between calls into nghttp2.
+fn pump_wire(client: &Session, server: &Session, wire: *mut Wire) -> Result<bool, Failure> {
+    Ok(transfer(client, server, ptr::null_mut())? | transfer(server, client, wire)?)
+}
+
+fn transfer(from: &Session, to: &Session, wire: *mut Wire) -> Result<bool, Failure> {
     let mut moved = false;
     loop {
         let mut data = ptr::null();
@@ -283,17 +337,103 @@ fn transfer(from: &Session, to: &Session) -> Result<bool, Failure> {
         if n < 0 {
             return Err(Failure::Failed(format!("nghttp2 mem_send2: error {n}")));
         }
-        if n == 0 {
+        // What the send_data_callback wrote during this mem_send2 comes before the frame
+        // mem_send2 returned (nghttp2 builds that frame after the NO_COPY frame is sent).
+        // SAFETY: no call into `from` is running, so nothing else touches the Wire now.
+        let wired = !wire.is_null() && unsafe { (*wire).flush(to)? };
+        if n == 0 && !wired {
             return Ok(moved);
         }
         moved = true;
-        // SAFETY: `data` is valid for `n` bytes (above).
-        let used = unsafe { ng::nghttp2_session_mem_recv2(to.0, data, n as usize) };
-        if used != n {
-            return Err(Failure::Failed(format!(
-                "nghttp2 mem_recv2: consumed {used} of {n} bytes"
-            )));
+        if n > 0 {
+            recv(to, data, n as usize)?;
         }
+    }
+}
+
+/// Hands `len` bytes at `data` to `to`'s `mem_recv2`, which must consume them all.
+fn recv(to: &Session, data: *const u8, len: usize) -> Result<(), Failure> {
+    // SAFETY: the callers pass pointers valid for `len` bytes for the duration of the call.
+    let used = unsafe { ng::nghttp2_session_mem_recv2(to.0, data, len) };
+    if used != len as ng::nghttp2_ssize {
+        return Err(Failure::Failed(format!(
+            "nghttp2 mem_recv2: consumed {used} of {len} bytes"
+        )));
+    }
+    Ok(())
+}
+
+/// Bytes queued by the NO_COPY `send_data_callback` before [`transfer`] delivers them:
+/// the application's socket buffer (or its iovec list).
+struct Wire {
+    mode: DataMode,
+    /// [`DataMode::NoCopyBuffered`]: frame headers and payloads, copied in.
+    buf: Vec<u8>,
+    /// [`DataMode::NoCopyVectored`]: the pieces of a `writev`, in order.
+    pieces: Vec<Piece>,
+    /// Bytes queued in either.
+    queued: usize,
+}
+
+/// One `writev` element of [`DataMode::NoCopyVectored`].
+enum Piece {
+    /// A DATA frame header (the 9 bytes nghttp2 serialized, copied out of the callback).
+    Header([u8; 9]),
+    /// Payload bytes, pointing into the application's memory (the static pattern).
+    Payload(&'static [u8]),
+}
+
+/// Bytes queued before the `send_data_callback` pauses `mem_send2` (a socket send
+/// buffer's worth; the same budget as ours' `WRITE_BUDGET`).
+const WIRE_BUDGET: usize = 256 << 10;
+
+impl Wire {
+    fn new(mode: DataMode) -> Self {
+        Wire {
+            mode,
+            buf: Vec::new(),
+            pieces: Vec::new(),
+            queued: 0,
+        }
+    }
+
+    /// Queues one DATA frame: header, then `len` payload bytes at payload `offset`.
+    /// Returns whether the budget is reached.
+    fn push_frame(&mut self, header: [u8; 9], offset: u64, len: usize) -> bool {
+        match self.mode {
+            DataMode::NoCopyBuffered => {
+                self.buf.extend_from_slice(&header);
+                for slice in workload::payload_slices(offset, len) {
+                    self.buf.extend_from_slice(slice);
+                }
+            }
+            _ => {
+                self.pieces.push(Piece::Header(header));
+                self.pieces
+                    .extend(workload::payload_slices(offset, len).map(Piece::Payload));
+            }
+        }
+        self.queued += header.len() + len;
+        self.queued >= WIRE_BUDGET
+    }
+
+    /// Delivers everything queued to `to`; returns whether there was anything.
+    fn flush(&mut self, to: &Session) -> Result<bool, Failure> {
+        if self.queued == 0 {
+            return Ok(false);
+        }
+        if !self.buf.is_empty() {
+            recv(to, self.buf.as_ptr(), self.buf.len())?;
+            self.buf.clear();
+        }
+        for piece in self.pieces.drain(..) {
+            match piece {
+                Piece::Header(header) => recv(to, header.as_ptr(), header.len())?,
+                Piece::Payload(payload) => recv(to, payload.as_ptr(), payload.len())?,
+            }
+        }
+        self.queued = 0;
+        Ok(true)
     }
 }
 
@@ -357,7 +497,10 @@ struct ServerSlot {
     headers: usize,
     path_ok: bool,
     method_ok: bool,
+    /// Payload bytes the read callback has handed to nghttp2 (or, NO_COPY, promised).
     sent: u64,
+    /// NO_COPY: payload bytes the send_data_callback has written.
+    wired: u64,
 }
 
 struct ServerCtx {
@@ -372,6 +515,10 @@ struct ServerCtx {
     respond: bool,
     /// Complete, valid requests received.
     requests: usize,
+    /// How the read callback hands payloads over (W2; W1/W3 always copy).
+    data_mode: DataMode,
+    /// The NO_COPY modes' socket buffer.
+    wire: Wire,
     error: Option<String>,
 }
 
@@ -388,6 +535,8 @@ impl ServerCtx {
             content_length,
             respond: true,
             requests: 0,
+            data_mode: DataMode::Copy,
+            wire: Wire::new(DataMode::Copy),
             error: None,
         }
     }
@@ -639,7 +788,13 @@ unsafe extern "C" fn server_read(
         Mode::Bulk { total } => total,
     };
     let n = (total - slot.sent).min(length as u64) as usize;
+    let no_copy = matches!(mode, Mode::Bulk { .. }) && ctx.data_mode != DataMode::Copy;
     match mode {
+        _ if no_copy => {
+            // The payload goes out in server_send_data.
+            // SAFETY: see above.
+            unsafe { *data_flags |= ng::NGHTTP2_DATA_FLAG_NO_COPY };
+        }
         Mode::Requests => {
             let at = slot.sent as usize;
             buf[..n].copy_from_slice(&BODY[at..at + n]);
@@ -652,6 +807,53 @@ unsafe extern "C" fn server_read(
         unsafe { *data_flags |= ng::NGHTTP2_DATA_FLAG_EOF };
     }
     n as ng::nghttp2_ssize
+}
+
+/// NO_COPY: writes one complete DATA frame "to the socket", the [`Wire`]: the 9-byte
+/// header nghttp2 serialized, then the `length` payload bytes that follow what was written
+/// before on this stream. No padding is configured, so there is none to write.
+unsafe extern "C" fn server_send_data(
+    _session: *mut ng::nghttp2_session,
+    frame: *mut ng::nghttp2_frame,
+    framehd: *const u8,
+    length: usize,
+    _source: *mut ng::nghttp2_data_source,
+    user_data: *mut c_void,
+) -> c_int {
+    // SAFETY: user_data is the ServerCtx; frame is a DATA frame and framehd holds its 9
+    // header bytes, both valid for the duration of this callback.
+    let (ctx, hd, padlen, header) = unsafe {
+        let mut header = [0u8; 9];
+        header.copy_from_slice(bytes(framehd, 9));
+        (
+            &mut *user_data.cast::<ServerCtx>(),
+            (*frame).hd,
+            (*frame).data.padlen,
+            header,
+        )
+    };
+    if padlen != 0 {
+        return ctx.fail(format!(
+            "stream {}: unexpected padding {padlen}",
+            hd.stream_id
+        ));
+    }
+    let slot = &mut ctx.slots[slot_of(hd.stream_id)];
+    let at = slot.wired;
+    slot.wired += length as u64;
+    let (wired, sent) = (slot.wired, slot.sent);
+    if wired > sent {
+        return ctx.fail(format!(
+            "stream {}: send_data_callback past the read callback ({wired} > {sent})",
+            hd.stream_id
+        ));
+    }
+    if ctx.wire.push_frame(header, at, length) {
+        // A full socket buffer: let mem_send2 return so the harness delivers it.
+        ng::NGHTTP2_ERR_PAUSE
+    } else {
+        0
+    }
 }
 
 unsafe extern "C" fn server_read_length(
@@ -749,11 +951,18 @@ fn run_requests(w: &Requests) -> Result<Sample, Failure> {
     Ok(sample)
 }
 
-fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
+fn run_bulk(w: &Bulk, data_mode: DataMode) -> Result<Sample, Failure> {
     let meter = Meter::start();
     let mode = Mode::Bulk { total: w.total };
     let mut cctx = ClientCtx::new(mode);
     let mut sctx = ServerCtx::new(mode, 0);
+    sctx.data_mode = data_mode;
+    sctx.wire = Wire::new(data_mode);
+    if data_mode == DataMode::NoCopyBuffered {
+        sctx.wire
+            .buf
+            .reserve(WIRE_BUDGET + w.max_frame_size as usize + 9);
+    }
     let client = Session::client(&mut cctx)?;
     let server = Session::server(&mut sctx)?;
     client.submit_settings(&[
@@ -803,7 +1012,7 @@ fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
     }
     cctx.in_flight = 1;
     while cctx.completed < 1 {
-        let moved = pump(&client, &server);
+        let moved = pump_wire(&client, &server, ptr::addr_of_mut!(sctx.wire));
         cctx.take_error()?;
         sctx.take_error()?;
         if !moved? {

@@ -1,42 +1,77 @@
-//! Our stack (`h2-conn`) in the benchmark.
+//! Our stack (`h2-conn`) in the benchmark, on two API paths (issue "Performance II": the
+//! comparison with nghttp2 has to be like-for-like).
 //!
-//! A client [`Connection`] and a server [`Connection`] in this process: [`exchange`] hands
-//! `data_to_send_vectored()` chunks of one side to `receive_into()` of the other
-//! (DATA payloads are the sender's own `Bytes`, so they reach the client with no copy). The client sends requests
-//! with `send_headers` and reads `ResponseReceived` / `DataReceived` / `StreamEnded`,
-//! returning window with `acknowledge_received_data` (the default `HalfConsumed` policy
-//! decides when WINDOW_UPDATE goes out); the server answers `RequestReceived` with
-//! `send_headers` + `send_data`, in W2 as the flow-control window allows.
+//! A client [`Connection`] and a server [`Connection`] in this process; [`exchange`] moves
+//! one side's output to the other's input through one of the [`Api`] paths:
+//!
+//! - [`Api::Plain`], row "ours (plain API)", the default row and the one W1 and W3 run on:
+//!   `data_to_send()` (one `Bytes`) into `receive_data(&[u8])`. `data_to_send` flattens the
+//!   queued frames into one new buffer (a copy of every DATA payload queued by reference)
+//!   and `receive_data` copies its input into a new `Bytes`: each payload byte is copied
+//!   twice and both calls allocate (measured, see [`CallAllocs`]).
+//! - [`Api::PlainInto`], row "ours (plain API, 64 KiB into)", W2 only:
+//!   `data_to_send_into(&mut [u8])` into a fixed, reused 64 KiB buffer (the application's
+//!   socket write buffer), each fill handed to `receive_data(&[u8])`: again two copies per
+//!   payload byte, no allocation on the sending side.
+//! - [`Api::ZeroCopy`], row "ours (zero-copy API)", W2 only: `data_to_send_vectored()`
+//!   chunks (DATA payloads are the sender's own `Bytes`, as `write_vectored` would take
+//!   them) into `receive_into(Bytes, &mut Vec<Event>)` (DATA events are views of the
+//!   input): no payload byte is ever copied. This was the only path before.
+//!
+//! The client sends requests with `send_headers` and reads `ResponseReceived` /
+//! `DataReceived` / `StreamEnded`, returning window with `acknowledge_received_data` (the
+//! default `HalfConsumed` policy decides when WINDOW_UPDATE goes out); the server answers
+//! `RequestReceived` with `send_headers` + `send_data`, in W2 as the flow-control window
+//! allows.
 
 use bytes::Bytes;
 use h2_conn::{Config, Connection, Event, HeaderField, SettingId, StreamId};
 
 use super::alloc_count;
 use super::workload::{
-    self, Bulk, Failure, Meter, Requests, Sample, Stack, AUTHORITY, BODY, BODY_LEN_STR, BULK_PATH,
-    CONTENT_TYPE, PATH_PREFIX, PATTERN_LEN, REQUEST_HEADERS, SERVER_MAX_CONCURRENT_STREAMS,
+    self, Bulk, CallAllocs, Failure, Meter, Requests, Sample, Stack, AUTHORITY, BODY, BODY_LEN_STR,
+    BULK_PATH, CONTENT_TYPE, PATH_PREFIX, PATTERN_LEN, REQUEST_HEADERS,
+    SERVER_MAX_CONCURRENT_STREAMS,
 };
 
-/// Our stack.
-pub(crate) struct Ours;
+/// How bytes leave one connection and enter the other.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Api {
+    /// `data_to_send()` -> `receive_data(&[u8])`.
+    Plain,
+    /// `data_to_send_into(&mut [u8; 64 KiB])` -> `receive_data(&[u8])`.
+    PlainInto,
+    /// `data_to_send_vectored()` -> `receive_into(Bytes)`.
+    ZeroCopy,
+}
+
+/// The fixed write buffer of [`Api::PlainInto`].
+const INTO_BUFFER: usize = 64 << 10;
+
+/// Our stack on one API path.
+pub(crate) struct Ours(pub(crate) Api);
 
 impl Stack for Ours {
     fn name(&self) -> &'static str {
-        "ours"
+        match self.0 {
+            Api::Plain => "ours (plain API)",
+            Api::PlainInto => "ours (plain API, 64 KiB into)",
+            Api::ZeroCopy => "ours (zero-copy API)",
+        }
     }
 
     fn requests(&self, w: &Requests) -> Result<Sample, Failure> {
-        run_requests(w)
+        run_requests(w, self.0)
     }
 
     fn bulk(&self, w: &Bulk) -> Result<Sample, Failure> {
-        run_bulk(w)
+        run_bulk(w, self.0)
     }
 
     fn idle_pair_bytes(&self) -> Result<usize, Failure> {
         let base = alloc_count::snapshot();
         let (mut client, mut server) = pair(Config::client(), server_config())?;
-        let mut events = Pipe::default();
+        let mut events = Pipe::new(self.0);
         while exchange(
             &mut client,
             &mut server,
@@ -50,7 +85,11 @@ impl Stack for Ours {
     }
 
     fn open_stream_bytes(&self, streams: usize) -> Result<usize, Failure> {
-        open_streams(streams)
+        open_streams(streams, self.0)
+    }
+
+    fn bulk_only(&self) -> bool {
+        self.0 != Api::Plain
     }
 }
 
@@ -81,12 +120,12 @@ fn exchange(
     mut on_server: impl FnMut(&mut Connection, Event) -> Result<(), Failure>,
     mut on_client: impl FnMut(&mut Connection, Event) -> Result<(), Failure>,
 ) -> Result<bool, Failure> {
-    let moved_up = deliver(client, server, pipe)?;
+    let moved_up = deliver(client, server, pipe, Direction::Up)?;
     for event in pipe.events.drain(..) {
         fail_on_error("server", &event)?;
         on_server(server, event)?;
     }
-    let moved_down = deliver(server, client, pipe)?;
+    let moved_down = deliver(server, client, pipe, Direction::Down)?;
     for event in pipe.events.drain(..) {
         fail_on_error("client", &event)?;
         on_client(client, event)?;
@@ -94,25 +133,135 @@ fn exchange(
     Ok(moved_up || moved_down)
 }
 
-/// The harness's reusable buffers between the two connections: the events of one
-/// delivery and the output chunks in flight (kept, so that the harness allocates nothing
-/// per exchange and the allocation counts are the stack's).
-#[derive(Default)]
-struct Pipe {
-    events: Vec<Event>,
-    chunks: Vec<Bytes>,
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// Client -> server.
+    Up,
+    /// Server -> client.
+    Down,
 }
 
-/// Moves `from`'s pending output to `to` the way a `write_vectored` socket would: as the
-/// chunks `data_to_send_vectored` hands out (DATA payloads are the sender's own `Bytes`),
-/// so a payload crosses the stack with no copy at all.
-fn deliver(from: &mut Connection, to: &mut Connection, pipe: &mut Pipe) -> Result<bool, Failure> {
-    from.data_to_send_vectored(&mut pipe.chunks);
-    let moved = !pipe.chunks.is_empty();
-    for chunk in pipe.chunks.drain(..) {
-        to.receive_into(chunk, &mut pipe.events)?;
+/// The harness's reusable buffers between the two connections: the events of one
+/// delivery, the output chunks in flight and the fixed write buffer (kept, so that the
+/// harness allocates nothing per exchange and the allocation counts are the stack's).
+struct Pipe {
+    api: Api,
+    events: Vec<Event>,
+    chunks: Vec<Bytes>,
+    /// [`Api::PlainInto`]'s write buffer.
+    buf: Vec<u8>,
+    /// Whether [`deliver`] adds to `calls` (W2 steady state).
+    counting: bool,
+    calls: CallAllocs,
+}
+
+impl Pipe {
+    fn new(api: Api) -> Self {
+        Pipe {
+            api,
+            events: Vec::new(),
+            chunks: Vec::new(),
+            buf: if api == Api::PlainInto {
+                vec![0; INTO_BUFFER]
+            } else {
+                Vec::new()
+            },
+            counting: false,
+            calls: CallAllocs {
+                functions: match api {
+                    Api::Plain => ("data_to_send()", "receive_data()"),
+                    Api::PlainInto => ("data_to_send_into()", "receive_data()"),
+                    Api::ZeroCopy => ("data_to_send_vectored()", "receive_into()"),
+                },
+                ..CallAllocs::default()
+            },
+        }
     }
-    Ok(moved)
+
+    /// Counts one output call that moved `bytes` (0: found nothing) with `allocs`.
+    fn sent(&mut self, dir: Direction, bytes: usize, allocs: u64) {
+        if !self.counting {
+            return;
+        }
+        match (bytes, dir) {
+            (0, _) => self.calls.empty_send.add(0, allocs),
+            (_, Direction::Down) => self.calls.down_send.add(bytes, allocs),
+            (_, Direction::Up) => self.calls.up_send.add(bytes, allocs),
+        }
+    }
+
+    /// Counts one input call of `bytes` with `allocs`.
+    fn received(&mut self, dir: Direction, bytes: usize, allocs: u64) {
+        if !self.counting {
+            return;
+        }
+        match dir {
+            Direction::Down => self.calls.down_recv.add(bytes, allocs),
+            Direction::Up => self.calls.up_recv.add(bytes, allocs),
+        }
+    }
+}
+
+/// Allocation calls since `before` (an `alloc_count` snapshot's count).
+fn allocs_since(before: u64) -> u64 {
+    alloc_count::snapshot().allocs - before
+}
+
+/// Moves `from`'s pending output to `to` along the pipe's [`Api`] path, counting the
+/// allocations of each API call (two thread-local reads per call, the same on every path).
+fn deliver(
+    from: &mut Connection,
+    to: &mut Connection,
+    pipe: &mut Pipe,
+    dir: Direction,
+) -> Result<bool, Failure> {
+    match pipe.api {
+        Api::Plain => {
+            let before = alloc_count::snapshot().allocs;
+            let out = from.data_to_send();
+            pipe.sent(dir, out.len(), allocs_since(before));
+            if out.is_empty() {
+                return Ok(false);
+            }
+            let before = alloc_count::snapshot().allocs;
+            let events = to.receive_data(&out)?;
+            pipe.received(dir, out.len(), allocs_since(before));
+            pipe.events.extend(events);
+            Ok(true)
+        }
+        Api::PlainInto => {
+            let mut moved = false;
+            loop {
+                let before = alloc_count::snapshot().allocs;
+                let n = from.data_to_send_into(&mut pipe.buf);
+                pipe.sent(dir, n, allocs_since(before));
+                if n == 0 {
+                    return Ok(moved);
+                }
+                moved = true;
+                let before = alloc_count::snapshot().allocs;
+                let events = to.receive_data(&pipe.buf[..n])?;
+                pipe.received(dir, n, allocs_since(before));
+                pipe.events.extend(events);
+            }
+        }
+        Api::ZeroCopy => {
+            let before = alloc_count::snapshot().allocs;
+            from.data_to_send_vectored(&mut pipe.chunks);
+            let len = pipe.chunks.iter().map(Bytes::len).sum();
+            pipe.sent(dir, len, allocs_since(before));
+            let moved = !pipe.chunks.is_empty();
+            let mut chunks = std::mem::take(&mut pipe.chunks);
+            for chunk in chunks.drain(..) {
+                let len = chunk.len();
+                let before = alloc_count::snapshot().allocs;
+                to.receive_into(chunk, &mut pipe.events)?;
+                pipe.received(dir, len, allocs_since(before));
+            }
+            pipe.chunks = chunks;
+            Ok(moved)
+        }
+    }
 }
 
 fn fail_on_error(side: &str, event: &Event) -> Result<(), Failure> {
@@ -200,10 +349,10 @@ fn w1_request(event: &Event, expected_headers: usize) -> Result<Option<StreamId>
     Ok(Some(*stream_id))
 }
 
-fn run_requests(w: &Requests) -> Result<Sample, Failure> {
+fn run_requests(w: &Requests, api: Api) -> Result<Sample, Failure> {
     let meter = Meter::start();
     let (mut client, mut server) = pair(Config::client(), server_config())?;
-    let mut events = Pipe::default();
+    let mut events = Pipe::new(api);
     let mut headers = request_headers(w);
     let response = response_headers(Bytes::from_static(BODY_LEN_STR.as_bytes()));
     let expected_headers = w.regular_header_count();
@@ -297,7 +446,10 @@ fn run_requests(w: &Requests) -> Result<Sample, Failure> {
 /// ENHANCE_YOUR_CALM "too many WINDOW_UPDATE frames" (limit 500).
 const WRITE_BUDGET: u64 = 256 << 10;
 
-fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
+/// W2 exchanges after the response headers that are not counted in [`CallAllocs`].
+pub(crate) const WARMUP: u32 = 4;
+
+fn run_bulk(w: &Bulk, api: Api) -> Result<Sample, Failure> {
     let pattern = Bytes::from_static(workload::pattern());
     let meter = Meter::start();
     let mut client_config = Config::client();
@@ -308,7 +460,10 @@ fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
     let mut server_config = server_config();
     server_config.set_local_setting(SettingId::INITIAL_WINDOW_SIZE, w.window);
     let (mut client, mut server) = pair(client_config, server_config)?;
-    let mut events = Pipe::default();
+    let mut events = Pipe::new(api);
+    // Exchanges since the client got the response headers: per-call allocations are
+    // counted from the WARMUP-th on (steady state, buffers grown).
+    let mut streaming = 0u32;
 
     let mut headers = request_headers(&Requests {
         total: 1,
@@ -325,7 +480,12 @@ fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
     let mut slot = Slot::default();
     let mut done = false;
     while !done {
-        // The server sends what the window allows, as zero-copy slices of the pattern.
+        if slot.status_ok {
+            streaming += 1;
+        }
+        events.counting = streaming > WARMUP;
+        // The server sends what the window allows, as slices of the pattern (`send_data`
+        // takes `Bytes`; whether they are copied later depends on the output API).
         if let Some(stream) = sending {
             let budget_end = sent + WRITE_BUDGET.max(u64::from(w.max_frame_size));
             while sent < w.total && sent < budget_end {
@@ -405,7 +565,8 @@ fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
             )));
         }
     }
-    let sample = meter.stop(w.total);
+    let mut sample = meter.stop(w.total);
+    sample.calls = Some(events.calls);
     drop((client, server));
     Ok(sample)
 }
@@ -414,10 +575,10 @@ fn run_bulk(w: &Bulk) -> Result<Sample, Failure> {
 /// The server's `RequestReceived` events (the header lists, which the application owns)
 /// are dropped as they arrive, and the event buffer is freed before measuring: only the
 /// two connections are counted.
-fn open_streams(streams: usize) -> Result<usize, Failure> {
+fn open_streams(streams: usize, api: Api) -> Result<usize, Failure> {
     let w = workload::open_streams_workload(streams);
     let (mut client, mut server) = pair(Config::client(), server_config())?;
-    let mut events = Pipe::default();
+    let mut events = Pipe::new(api);
     while exchange(
         &mut client,
         &mut server,
@@ -427,7 +588,7 @@ fn open_streams(streams: usize) -> Result<usize, Failure> {
     )? {}
     let mut headers = request_headers(&w);
     let mut path = String::with_capacity(32);
-    events = Pipe::default();
+    events = Pipe::new(api);
     let base = alloc_count::snapshot();
     for i in 0..streams {
         workload::write_path(&mut path, i);
@@ -460,7 +621,7 @@ fn open_streams(streams: usize) -> Result<usize, Failure> {
             "ours server: received {received} of {streams} requests"
         )));
     }
-    events = Pipe::default();
+    events = Pipe::new(api);
     let held = workload::held_since(&base);
     drop((client, server, events, headers));
     Ok(held / streams)

@@ -154,18 +154,93 @@ pub(crate) fn check_payload(offset: u64, chunk: &[u8]) -> bool {
     (0..head).all(|i| chunk[i] == at(i)) && (tail_from..chunk.len()).all(|i| chunk[i] == at(i))
 }
 
-/// The memcpy limit for W2: `total` bytes copied from the pattern through a 16 KiB buffer.
-pub(crate) fn memcpy(total: u64) -> Sample {
-    let mut buf = vec![0u8; 16 * 1024];
+/// The payload bytes at `offset..offset + len` as slices of the pattern, in order (two
+/// slices when the range wraps around the pattern's end). No copy: for senders that hand
+/// the application's own memory to the transport (nghttp2's NO_COPY `send_data_callback`).
+pub(crate) fn payload_slices(offset: u64, len: usize) -> impl Iterator<Item = &'static [u8]> {
+    let pat = pattern();
+    let mut at = (offset % PATTERN_LEN as u64) as usize;
+    let mut left = len;
+    std::iter::from_fn(move || {
+        if left == 0 {
+            return None;
+        }
+        let n = left.min(PATTERN_LEN - at);
+        let slice = &pat[at..at + n];
+        left -= n;
+        at = 0;
+        Some(slice)
+    })
+}
+
+/// The copy limit for W2: `total` payload bytes copied from the pattern through one
+/// reused `buf_len`-byte buffer (16 KiB or 1 MiB, the W2 frame size), with
+/// [`fill_payload`], the very copy nghttp2's default data provider does into its frame
+/// buffer in this bench. So the row is "one copy of every payload byte and nothing else",
+/// which every copying stack has to pay at least once.
+///
+/// Kept honest: the buffer is written once before timing (its pages are faulted in and
+/// not charged to the copy), and after every chunk `black_box` gets the buffer and the
+/// offset, so the compiler can neither drop the copies (the buffer may be read) nor fold
+/// them (the source position is opaque).
+pub(crate) fn memcpy(total: u64, buf_len: usize) -> Sample {
+    let mut buf = vec![0u8; buf_len];
+    fill_payload(0, &mut buf);
+    std::hint::black_box(&mut buf);
     let meter = Meter::start();
     let mut offset = 0u64;
     while offset < total {
         let n = (total - offset).min(buf.len() as u64) as usize;
-        fill_payload(offset, &mut buf[..n]);
-        std::hint::black_box(&mut buf);
+        fill_payload(std::hint::black_box(offset), &mut buf[..n]);
+        std::hint::black_box(&mut buf[..n]);
         offset += n as u64;
     }
     meter.stop(total)
+}
+
+/// Allocation calls counted around one kind of API call in a run.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CallCount {
+    /// Calls made.
+    pub(crate) calls: u64,
+    /// Allocation calls (alloc, alloc_zeroed, realloc) made inside them.
+    pub(crate) allocs: u64,
+    /// Bytes they moved.
+    pub(crate) bytes: u64,
+}
+
+impl CallCount {
+    /// Adds one call that moved `bytes` and made `allocs` allocation calls.
+    pub(crate) fn add(&mut self, bytes: usize, allocs: u64) {
+        self.calls += 1;
+        self.allocs += allocs;
+        self.bytes += bytes as u64;
+    }
+
+    /// Allocation calls per call.
+    pub(crate) fn per_call(&self) -> f64 {
+        self.allocs as f64 / self.calls.max(1) as f64
+    }
+}
+
+/// Allocation calls per output/input API call of our stack in a W2 run, counted in steady
+/// state (from a few exchanges after the client has the response headers until the end).
+/// "Down" is server -> client (the DATA frames), "up" client -> server (WINDOW_UPDATEs).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CallAllocs {
+    /// The output and input functions counted, e.g. `("data_to_send()", "receive_data()")`.
+    pub(crate) functions: (&'static str, &'static str),
+    /// The server's output calls that returned bytes (`data_to_send`,
+    /// `data_to_send_into` or `data_to_send_vectored`).
+    pub(crate) down_send: CallCount,
+    /// The client's input calls (`receive_data` or `receive_into`).
+    pub(crate) down_recv: CallCount,
+    /// The client's output calls that returned bytes.
+    pub(crate) up_send: CallCount,
+    /// The server's input calls.
+    pub(crate) up_recv: CallCount,
+    /// Output calls, either side, that found nothing to send.
+    pub(crate) empty_send: CallCount,
 }
 
 /// One measured run of one workload on one stack.
@@ -181,6 +256,8 @@ pub(crate) struct Sample {
     pub(crate) peak_bytes: usize,
     /// Heap bytes still held when the work was done, before the connection is dropped.
     pub(crate) held_bytes: usize,
+    /// Per-call allocation counts, where a stack measures them (ours in W2).
+    pub(crate) calls: Option<CallAllocs>,
 }
 
 impl Sample {
@@ -218,6 +295,7 @@ impl Meter {
             allocs: now.allocs - self.base.allocs,
             peak_bytes: alloc_count::peak().saturating_sub(self.base.current),
             held_bytes: now.current.saturating_sub(self.base.current),
+            calls: None,
         }
     }
 }
@@ -262,6 +340,11 @@ pub(crate) trait Stack {
     /// received but not answered, so every stream is open (half-closed) on both sides;
     /// (held bytes then - held bytes after the handshake) / `streams`.
     fn open_stream_bytes(&self, streams: usize) -> Result<usize, Failure>;
+    /// A variant row that runs W2 only (another API path of a stack whose main row runs
+    /// everything): W1/W3 and the idle/open-stream memory are not measured for it.
+    fn bulk_only(&self) -> bool {
+        false
+    }
 }
 
 /// The number of streams [`Stack::open_stream_bytes`] opens (the server's

@@ -1,0 +1,497 @@
+//! Buffered sending: bodies queued (or pulled from a [`BodySource`]) whatever the windows,
+//! framed when output is taken, within the flow-control windows, in RFC 9218 priority
+//! order, and under the configured send-buffer bounds.
+
+use crate::body::{BodySource, Pull};
+use crate::connection::{Connection, Phase};
+use crate::priority::ExtensiblePriority;
+use crate::send_queue::Item;
+use bytes::Bytes;
+use h2_events::{Event, HeaderField, UserError};
+use h2_frame::{Data, ErrorCode, Frame, RstStream, StreamId};
+use h2_hpack_glue::syntax::KnownValid;
+use h2_stream::Role;
+
+/// What one turn of a stream's queue produced.
+enum Turn {
+    /// A DATA frame (its octets are already taken from the stream window).
+    Data(Data),
+    /// Trailers, checked and accounted by the stream, to encode.
+    Trailers(Vec<HeaderField>),
+    /// Nothing to send now (a source paused, or the queue is empty).
+    Idle,
+    /// A pulled body broke a message rule (content-length): the stream is reset.
+    Fault(&'static str),
+}
+
+impl Connection {
+    /// Queues body data on a stream, whatever the flow-control windows: it is framed and
+    /// sent as the windows allow when output is taken (`data_to_send*`), in RFC 9218
+    /// priority order across streams. `data` is never copied on the way to
+    /// [`data_to_send_vectored`](Connection::data_to_send_vectored).
+    ///
+    /// With `end_stream`, the stream ends after this data; trailers and
+    /// [`end_stream`](Connection::end_stream) called while data is queued are queued behind
+    /// it, in order.
+    ///
+    /// Refused with [`UserError::SendBufferFull`], changing nothing, when the connection's
+    /// buffer ([`Config::max_send_buffer`](crate::Config)) or the stream's
+    /// ([`Config::max_stream_send_buffer`](crate::Config)) would overflow; the stream is
+    /// then reported by [`writable_streams`](Connection::writable_streams) once there is
+    /// room again. [`send_capacity`](Connection::send_capacity) says how much fits now.
+    /// This is the backpressure that keeps a peer that stops reading from growing our
+    /// memory.
+    ///
+    /// ```
+    /// use h2_conn::{Config, Connection, HeaderField};
+    /// let mut client = Connection::new(Config::client());
+    /// let mut server = Connection::new(Config::server());
+    /// client.initiate_connection();
+    /// server.initiate_connection();
+    /// let id = client.next_stream_id().unwrap();
+    /// let request = [
+    ///     HeaderField::new(":method", "POST"),
+    ///     HeaderField::new(":scheme", "http"),
+    ///     HeaderField::new(":authority", "example.com"),
+    ///     HeaderField::new(":path", "/upload"),
+    /// ];
+    /// client.send_headers(id, &request, false).unwrap();
+    /// // 200 KB: three times the initial 64 KiB window. No loop, no window arithmetic.
+    /// client.queue_data(id, vec![7u8; 200_000], true).unwrap();
+    /// let mut received = 0;
+    /// while received < 200_000 {
+    ///     while client.wants_write() {
+    ///         let bytes = client.data_to_send();
+    ///         for event in server.receive_bytes(bytes).unwrap() {
+    ///             if let h2_conn::Event::DataReceived { stream_id, data, flow_controlled_length, .. } = event {
+    ///                 received += data.len();
+    ///                 server.acknowledge_received_data(flow_controlled_length, stream_id).unwrap();
+    ///             }
+    ///         }
+    ///     }
+    ///     client.receive_bytes(server.data_to_send()).unwrap(); // WINDOW_UPDATEs
+    /// }
+    /// assert_eq!(client.queued_len(id), 0);
+    /// ```
+    pub fn queue_data(
+        &mut self,
+        stream_id: StreamId,
+        data: impl Into<Bytes>,
+        end_stream: bool,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        let data: Bytes = data.into();
+        self.check_queueable(stream_id, data.len())?;
+        let missing = self.streams.missing(stream_id);
+        self.streams
+            .with(stream_id, |e| {
+                e.stream.reserve_data(data.len() as u64, end_stream)
+            })
+            .unwrap_or(Err(missing))?;
+        let len = data.len();
+        if len > 0 {
+            self.streams.push_item(stream_id, Item::Data(data), len);
+        }
+        if end_stream {
+            self.streams.push_item(stream_id, Item::End, 0);
+        }
+        Ok(())
+    }
+
+    /// Registers a body the connection pulls from as windows open (like nghttp2's data
+    /// provider), so nothing needs to be queued up front; see [`BodySource`]. It takes its
+    /// turn behind anything already queued on the stream, and anything queued after it
+    /// (data, trailers, the end) follows once it answers [`Pull::Done`].
+    pub fn queue_source(
+        &mut self,
+        stream_id: StreamId,
+        source: Box<dyn BodySource>,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        self.check_queueable(stream_id, 0)?;
+        let missing = self.streams.missing(stream_id);
+        // Checks that DATA may be sent on the stream now; reserves nothing.
+        self.streams
+            .with(stream_id, |e| e.stream.reserve_data(0, false))
+            .unwrap_or(Err(missing))?;
+        let item = Item::Source {
+            source,
+            paused: false,
+        };
+        self.streams.push_item(stream_id, item, 0);
+        Ok(())
+    }
+
+    /// Asks the stream's paused [`BodySource`] (it answered [`Pull::Pending`]) for data
+    /// again at the next output.
+    pub fn resume_source(&mut self, stream_id: StreamId) -> Result<(), UserError> {
+        self.check_usable()?;
+        let missing = self.streams.missing(stream_id);
+        self.streams
+            .with(stream_id, |e| {
+                for item in e.queue.iter_mut().flat_map(|q| q.items.iter_mut()) {
+                    if let Item::Source { paused, .. } = item {
+                        *paused = false;
+                    }
+                }
+            })
+            .ok_or(missing)
+    }
+
+    /// Body octets queued on a stream and not yet framed (0 for unknown streams).
+    pub fn queued_len(&self, stream_id: StreamId) -> usize {
+        self.streams.get(stream_id).map_or(0, |e| e.queued())
+    }
+
+    /// How many octets [`queue_data`](Connection::queue_data) accepts on `stream_id` now.
+    pub fn send_capacity(&self, stream_id: StreamId) -> usize {
+        let stream_queued = self.queued_len(stream_id);
+        let conn_room = self
+            .config
+            .max_send_buffer
+            .saturating_sub(self.held_output());
+        let stream_room = self
+            .config
+            .max_stream_send_buffer
+            .saturating_sub(stream_queued);
+        conn_room.min(stream_room)
+    }
+
+    /// Moves into `out` the streams whose buffered send was refused for lack of room and
+    /// that have room again (the buffer is at most half full). Call it after taking
+    /// output; a runtime adapter turns it into write readiness.
+    pub fn writable_streams(&mut self, out: &mut Vec<StreamId>) {
+        if self.streams.blocked.is_empty() || self.held_output() > self.config.max_send_buffer / 2 {
+            return;
+        }
+        let mut blocked = std::mem::take(&mut self.streams.blocked);
+        for id in blocked.drain(..) {
+            let woken = self
+                .streams
+                .with(id, |e| std::mem::replace(&mut e.wants_capacity, false));
+            if woken == Some(true) {
+                out.push(id);
+            }
+        }
+        // Keep the allocation for next time.
+        self.streams.blocked = blocked;
+    }
+
+    /// True when there is output to take: frames waiting, or queued DATA that the windows
+    /// let us send. Loop on `data_to_send*` while it holds.
+    pub fn wants_write(&self) -> bool {
+        self.output.len() > 0 || self.next_sendable().is_some()
+    }
+
+    /// Changes how a stream's queued DATA is scheduled against other streams' (RFC 9218).
+    /// On a client it also tells the server with PRIORITY_UPDATE (RFC 9218 7.1); on a
+    /// server it overrides what the client signalled, from now on.
+    pub fn set_priority(
+        &mut self,
+        stream_id: StreamId,
+        priority: ExtensiblePriority,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        if priority.urgency > 7 || stream_id.is_zero() {
+            return Err(UserError::InvalidState {
+                stream_id,
+                why: "urgency must be 0..=7 on a non-zero stream",
+            });
+        }
+        if self.streams.get(stream_id).is_none() {
+            return Err(self.streams.missing(stream_id));
+        }
+        if self.role == Role::Client {
+            self.write_frame(&Frame::PriorityUpdate(h2_frame::PriorityUpdate {
+                prioritized_stream_id: stream_id,
+                field_value: priority.field_bytes(),
+            }));
+        } else {
+            let _ = self.streams.with(stream_id, |e| e.priority_pinned = true);
+        }
+        self.streams.set_priority(stream_id, priority);
+        Ok(())
+    }
+
+    /// The priority a stream's queued DATA is scheduled with.
+    pub fn priority(&self, stream_id: StreamId) -> Option<ExtensiblePriority> {
+        self.streams.get(stream_id).map(|e| e.priority)
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// Framed output plus queued body octets: what the send buffer bounds.
+    pub(crate) fn held_output(&self) -> usize {
+        self.output.len() + self.streams.queued
+    }
+
+    /// A priority signalled by the peer (request header or PRIORITY_UPDATE), unless the
+    /// application pinned the stream's priority.
+    pub(crate) fn on_priority_signal(&mut self, stream_id: StreamId, value: &[u8]) {
+        if let Some(entry) = self.streams.get(stream_id) {
+            if !entry.priority_pinned {
+                let priority = ExtensiblePriority::parse(value);
+                self.streams.set_priority(stream_id, priority);
+            }
+        }
+    }
+
+    /// Checks that `len` more octets may be queued on the stream; marks it blocked if not.
+    fn check_queueable(&mut self, stream_id: StreamId, len: usize) -> Result<(), UserError> {
+        let Some(entry) = self.streams.get(stream_id) else {
+            return Err(self.streams.missing(stream_id));
+        };
+        if entry.queue.as_ref().is_some_and(|q| q.ended) {
+            return Err(UserError::InvalidState {
+                stream_id,
+                why: "the end of the stream is already queued",
+            });
+        }
+        let stream_queued = entry.queued();
+        let result = self.check_room(stream_id, stream_queued, len);
+        if result.is_err() {
+            let newly = self.streams.with(stream_id, |e| {
+                !std::mem::replace(&mut e.wants_capacity, true)
+            });
+            if newly == Some(true) {
+                self.streams.blocked.push(stream_id);
+            }
+        }
+        result
+    }
+
+    /// The send-buffer bounds: refuses `len` more octets when something is held already
+    /// and the connection's or the stream's limit would be passed.
+    pub(crate) fn check_room(
+        &self,
+        stream_id: StreamId,
+        stream_queued: usize,
+        len: usize,
+    ) -> Result<(), UserError> {
+        let held = self.held_output();
+        let limit = self.config.max_send_buffer;
+        if held > 0 && held.saturating_add(len) > limit {
+            return Err(UserError::SendBufferFull {
+                stream_id: StreamId::ZERO,
+                held,
+                limit,
+                len,
+            });
+        }
+        let limit = self.config.max_stream_send_buffer;
+        if stream_queued > 0 && stream_queued.saturating_add(len) > limit {
+            return Err(UserError::SendBufferFull {
+                stream_id,
+                held: stream_queued,
+                limit,
+                len,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether the stream has queued output, which then must go behind the queue.
+    pub(crate) fn has_queue(&self, stream_id: StreamId) -> bool {
+        self.streams
+            .get(stream_id)
+            .is_some_and(|e| e.queue.as_ref().is_some_and(|q| !q.items.is_empty()))
+    }
+
+    /// Queues trailers (already checked by the caller on a copy of the stream) or the end
+    /// behind the stream's queued body.
+    pub(crate) fn queue_end(&mut self, stream_id: StreamId, trailers: Option<&[HeaderField]>) {
+        let item = match trailers {
+            Some(headers) => Item::Trailers(headers.to_vec()),
+            None => Item::End,
+        };
+        self.streams.push_item(stream_id, item, 0);
+    }
+
+    /// The stream whose queued output goes next, if any can go now.
+    fn next_sendable(&self) -> Option<StreamId> {
+        if self.streams.scheduler.is_empty() {
+            return None;
+        }
+        let conn_window = self.send_window.available();
+        self.streams.scheduler.candidates().find(|&id| {
+            self.streams.get(id).is_some_and(|e| {
+                e.queue
+                    .as_ref()
+                    .is_some_and(|q| q.sendable(e.stream.send_window(), conn_window))
+            })
+        })
+    }
+
+    /// Frames queued output until `budget` octets are waiting (or nothing can go), DATA
+    /// payloads by reference (`by_ref`, for vectored output) or copied once into the
+    /// output buffer.
+    pub(crate) fn fill_output(&mut self, budget: usize, by_ref: bool) {
+        if matches!(self.phase, Phase::Closed | Phase::NotStarted) {
+            return;
+        }
+        while self.output.len() < budget {
+            let Some(id) = self.next_sendable() else {
+                return;
+            };
+            self.take_turn(id, by_ref);
+        }
+    }
+
+    /// Sends the front of one stream's queue: one DATA frame, the end, or trailers.
+    fn take_turn(&mut self, id: StreamId, by_ref: bool) {
+        let conn_window = self.send_window.available();
+        let max_frame = self.remote.max_frame_size() as usize;
+        let cfg = self.config.validation;
+        let mut before = 0;
+        let mut after = 0;
+        let turn = self
+            .streams
+            .with(id, |e| {
+                before = e.queued();
+                let window = e.stream.send_window().min(conn_window).max(0) as usize;
+                let turn = next_turn(e, id, window.min(max_frame), &cfg);
+                after = e.queued();
+                turn
+            })
+            .unwrap_or(Turn::Idle);
+        self.streams.queued = self.streams.queued + after - before;
+        match turn {
+            Turn::Data(frame) => {
+                let len = frame.data.len() as u32;
+                let _ = self.send_window.decrease(len);
+                crate::trace::sent_data(self.role, &frame);
+                let max = self.remote.max_frame_size();
+                let written = self.output.write(|buf| frame.encode_head(buf, max));
+                debug_assert!(written.is_ok(), "a DATA head within the frame size encodes");
+                self.output.push_payload(frame.data, by_ref);
+            }
+            Turn::Trailers(list) => {
+                crate::trace::sent_headers(self.role, id, &list, true);
+                let max = self.remote.max_frame_size();
+                let encoder = &mut self.hpack_out;
+                self.output
+                    .write(|buf| encoder.encode_headers(id, &list, true, max, buf));
+            }
+            Turn::Fault(why) => {
+                let _ = self.streams.with(id, |e| {
+                    e.stream.on_local_reset(ErrorCode::INTERNAL_ERROR);
+                });
+                // `write_frame` traces it; `why` is for a debugger.
+                let _ = why;
+                self.write_frame(&Frame::RstStream(RstStream {
+                    stream_id: id,
+                    code: ErrorCode::INTERNAL_ERROR,
+                }));
+                self.deferred.push(Event::StreamReset {
+                    stream_id: id,
+                    error_code: ErrorCode::INTERNAL_ERROR,
+                    remote_reset: false,
+                });
+            }
+            Turn::Idle => {}
+        }
+        // Keep the scheduler in step: an empty queue leaves it, an incremental stream
+        // that had its turn goes behind its peers.
+        let Some(entry) = self.streams.get(id) else {
+            return;
+        };
+        let priority = entry.priority;
+        if entry.queue.as_ref().is_some_and(|q| q.items.is_empty()) {
+            self.streams.scheduler.remove(id, priority);
+            let _ = self.streams.with(id, |e| e.queue = None);
+        } else {
+            self.streams.scheduler.rotate(id, priority);
+        }
+    }
+}
+
+/// One turn of a stream's queue, `max` octets of DATA at most (both windows and the
+/// frame size). Sources are pulled and their data turned into queue items here, so one
+/// framing path serves both.
+fn next_turn(
+    e: &mut crate::registry::Entry,
+    id: StreamId,
+    max: usize,
+    cfg: &h2_stream::ValidationConfig,
+) -> Turn {
+    let Some(queue) = e.queue.as_mut() else {
+        return Turn::Idle;
+    };
+    loop {
+        match queue.items.front_mut() {
+            None => return Turn::Idle,
+            Some(Item::Source { source, paused }) => {
+                if *paused || max == 0 {
+                    return Turn::Idle;
+                }
+                match source.pull(max) {
+                    Pull::Data(chunk) if !chunk.is_empty() => {
+                        if e.stream.reserve_data(chunk.len() as u64, false).is_err() {
+                            return Turn::Fault("body source passed content-length");
+                        }
+                        queue.queued += chunk.len();
+                        queue.items.push_front(Item::Data(chunk));
+                    }
+                    Pull::Data(_) | Pull::Pending => {
+                        *paused = true;
+                        return Turn::Idle;
+                    }
+                    Pull::Last(chunk) => {
+                        if e.stream.reserve_data(chunk.len() as u64, true).is_err() {
+                            return Turn::Fault("body source does not match content-length");
+                        }
+                        queue.items.pop_front();
+                        queue.items.push_front(Item::End);
+                        queue.ended = true;
+                        if !chunk.is_empty() {
+                            queue.queued += chunk.len();
+                            queue.items.push_front(Item::Data(chunk));
+                        }
+                    }
+                    Pull::Done => {
+                        queue.items.pop_front();
+                    }
+                }
+            }
+            Some(Item::Data(bytes)) => {
+                if max == 0 {
+                    return Turn::Idle;
+                }
+                let chunk = if bytes.len() <= max {
+                    let chunk = std::mem::take(bytes);
+                    queue.items.pop_front();
+                    chunk
+                } else {
+                    bytes.split_to(max)
+                };
+                queue.queued -= chunk.len();
+                let end = matches!(queue.items.front(), Some(Item::End));
+                if end {
+                    queue.items.pop_front();
+                }
+                if e.stream
+                    .send_reserved_data(chunk.len() as u32, end)
+                    .is_err()
+                {
+                    return Turn::Fault("queued DATA no longer allowed on the stream");
+                }
+                return Turn::Data(Data::new(id, chunk, end));
+            }
+            Some(Item::End) => {
+                queue.items.pop_front();
+                if e.stream.send_reserved_data(0, true).is_err() {
+                    return Turn::Fault("queued END_STREAM no longer allowed on the stream");
+                }
+                return Turn::Data(Data::new(id, Bytes::new(), true));
+            }
+            Some(Item::Trailers(headers)) => {
+                let headers = std::mem::take(headers);
+                queue.items.pop_front();
+                return match e.stream.send_headers(&headers, KnownValid::NONE, true, cfg) {
+                    Ok(list) => Turn::Trailers(list.into_owned()),
+                    Err(_) => Turn::Fault("queued trailers no longer allowed on the stream"),
+                };
+            }
+        }
+    }
+}
