@@ -45,6 +45,18 @@ pub struct Config {
     pub window_policy: Arc<dyn WindowPolicy>,
     /// Bounds on everything a peer can make us hold or do.
     pub limits: Limits,
+    /// How many streams we may have open at once before the peer's first SETTINGS frame
+    /// arrives. RFC 9113 6.5.2 starts SETTINGS_MAX_CONCURRENT_STREAMS with no limit, but a
+    /// client that opens streams right after its preface does not know the server's
+    /// value yet, and streams over it would be refused. Once the peer's SETTINGS arrive
+    /// ([`Connection::remote_settings_received`](crate::Connection::remote_settings_received)),
+    /// its own value (or no limit, if it sent none) applies instead.
+    ///
+    /// Default [`DEFAULT_INITIAL_MAX_SEND_STREAMS`] (100): RFC 9113 6.5.2 recommends
+    /// that servers advertise "no smaller than 100", so 100 streams fit under the limit of
+    /// any peer that follows the recommendation, without holding back a client's first
+    /// page of requests.
+    pub initial_max_send_streams: u32,
     /// The most output the connection holds: octets framed and not yet taken with
     /// `data_to_send*`, plus body octets queued with
     /// [`send_queued`](crate::Connection::send_queued) and not yet framed. A send that
@@ -69,6 +81,9 @@ pub const DEFAULT_MAX_STREAM_SEND_BUFFER: usize = 256 * 1024;
 
 /// Our defaults for settings we always advertise.
 pub const DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 128;
+/// Default [`Config::initial_max_send_streams`]: the smallest
+/// SETTINGS_MAX_CONCURRENT_STREAMS RFC 9113 6.5.2 recommends a peer advertise.
+pub const DEFAULT_INITIAL_MAX_SEND_STREAMS: u32 = 100;
 /// Default SETTINGS_MAX_HEADER_LIST_SIZE we advertise and enforce: 64 KiB (as hyper-h2).
 pub const DEFAULT_MAX_HEADER_LIST_SIZE: u32 = 65_536;
 
@@ -107,6 +122,7 @@ impl Config {
             initial_connection_window: None,
             window_policy: Arc::new(HalfConsumed),
             limits: Limits::default(),
+            initial_max_send_streams: DEFAULT_INITIAL_MAX_SEND_STREAMS,
             max_send_buffer: DEFAULT_MAX_SEND_BUFFER,
             max_stream_send_buffer: DEFAULT_MAX_STREAM_SEND_BUFFER,
         }
@@ -147,6 +163,7 @@ impl fmt::Debug for Config {
             .field("initial_settings", &self.initial_settings)
             .field("initial_connection_window", &self.initial_connection_window)
             .field("limits", &self.limits)
+            .field("initial_max_send_streams", &self.initial_max_send_streams)
             .field("max_send_buffer", &self.max_send_buffer)
             .field("max_stream_send_buffer", &self.max_stream_send_buffer)
             .finish_non_exhaustive()

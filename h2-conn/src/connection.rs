@@ -73,6 +73,8 @@ pub struct Connection {
     pub(crate) streams: Registry,
     pub(crate) local: LocalSettings,
     pub(crate) remote: SettingValues,
+    /// The peer's first SETTINGS arrived (or, for an h2c server, its HTTP2-Settings).
+    pub(crate) remote_settings_received: bool,
     /// What we may still send on the connection.
     pub(crate) send_window: Window,
     /// What the peer may still send us on the connection.
@@ -133,6 +135,7 @@ impl Connection {
             streams: Registry::new(config.role, config.limits.max_closed_streams),
             local: LocalSettings::default(),
             remote: SettingValues::default(),
+            remote_settings_received: false,
             send_window: Window::new(DEFAULT_INITIAL_WINDOW_SIZE),
             recv_flow: RecvFlow::new(DEFAULT_INITIAL_WINDOW_SIZE),
             recv_target: DEFAULT_INITIAL_WINDOW_SIZE,
@@ -173,6 +176,14 @@ impl Connection {
     /// The peer's settings currently in force.
     pub fn remote_settings(&self) -> &SettingValues {
         &self.remote
+    }
+
+    /// True once the peer's first SETTINGS frame arrived (for an h2c server: once the
+    /// client's `HTTP2-Settings` were applied). Before that its settings have their RFC
+    /// 9113 6.5.2 initial values and the streams we open are held to
+    /// [`Config::initial_max_send_streams`](crate::Config::initial_max_send_streams).
+    pub fn remote_settings_received(&self) -> bool {
+        self.remote_settings_received
     }
 
     /// The state of a stream, `None` when unknown (idle, or closed and forgotten).
@@ -303,10 +314,7 @@ impl Connection {
     pub(crate) fn check_usable(&self) -> Result<(), UserError> {
         match self.phase {
             Phase::Closed => Err(UserError::ConnectionClosed),
-            Phase::NotStarted => Err(UserError::InvalidState {
-                stream_id: StreamId::ZERO,
-                why: "initiate_connection has not been called",
-            }),
+            Phase::NotStarted => Err(UserError::NotInitiated),
             _ => Ok(()),
         }
     }

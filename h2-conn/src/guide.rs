@@ -169,7 +169,7 @@
 //! | `FrameTooLargeError` | `ConnectionTerminated` `FRAME_SIZE_ERROR` | `Encode(PayloadTooLarge)` (DATA is split for you) |
 //! | `FrameDataMissingError` | `ConnectionTerminated` `FRAME_SIZE_ERROR` | — |
 //! | `TooManyStreamsError` | `StreamReset` `REFUSED_STREAM` (peer over our limit) | `TooManyStreams(limit)` |
-//! | `FlowControlError` | `ConnectionTerminated` / `StreamReset` `FLOW_CONTROL_ERROR` | `FlowControlBlocked { available, .. }`, `WindowOverflow` |
+//! | `FlowControlError` | `ConnectionTerminated` / `StreamReset` `FLOW_CONTROL_ERROR` | `FlowControlBlocked { window, available, .. }`, `WindowOverflow` |
 //! | `StreamIDTooLowError` | `ConnectionTerminated` `PROTOCOL_ERROR` | `InvalidStreamId` |
 //! | `NoAvailableStreamIDError` | — | `StreamIdsExhausted` |
 //! | `NoSuchStreamError` | — | `NoSuchStream` |
@@ -179,7 +179,7 @@
 //! | `UnsupportedFrameError` | not raised: unknown frames are [`Event::UnknownFrameReceived`] | — |
 //! | `RFC1122Error` | — | `WrongRole`, `PushDisabled`, `InvalidState` |
 //! | `DenialOfServiceError` | `ConnectionTerminated` `ENHANCE_YOUR_CALM` (see [`Limits`](crate::Limits)) | — |
-//! | — | — | `ConnectionClosed`, `TooManyOutstanding`, `Encode` |
+//! | — | — | `ConnectionClosed`, `NotInitiated`, `TooManyOutstanding`, `Encode`, `HeaderListTooLarge` |
 //!
 //! [`UserError::code`](crate::UserError::code) gives the HTTP/2 error code closest to a
 //! mistake, for callers that map it onto the wire themselves.

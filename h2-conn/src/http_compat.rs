@@ -16,6 +16,13 @@
 //!
 //! * pseudo-header fields come first, in the order `:method`, `:protocol`, `:scheme`,
 //!   `:authority`, `:path`;
+//! * `:scheme` is the URI's scheme. An origin-form URI (`/index.html`, as HTTP/1.1 sends
+//!   it with a `host` field) has none: [`fields_from_request`] then sends `https`, and
+//!   [`fields_from_request_with_scheme`] the scheme you pass (say `http` on an h2c
+//!   connection). `https` is the default because HTTP/2 is nearly always spoken over TLS,
+//!   and because it is the safer mistake: a server that receives `https` over cleartext
+//!   may refuse the request (421), while one that receives `http` over TLS may build
+//!   `http://` links and redirects from it, a silent downgrade;
 //! * `:authority` is the URI's authority without any `user:password@` part; when the URI
 //!   has none, a `host` field becomes `:authority` (and is not sent twice); a `host` field
 //!   that names another authority than the URI is an error;
@@ -113,6 +120,10 @@ pub enum ConvertError {
     /// The `host` field names another authority than the URI (RFC 9113 8.3.1).
     #[error("the host field differs from the URI's authority")]
     HostMismatch,
+    /// The URI names another scheme than the one given to
+    /// [`fields_from_request_with_scheme`].
+    #[error("the URI's scheme differs from the connection's")]
+    SchemeMismatch,
     /// A [`Protocol`] extension on a request whose method is not CONNECT (RFC 8441 4).
     #[error(":protocol is only allowed on CONNECT requests")]
     ProtocolWithoutConnect,
@@ -151,12 +162,36 @@ pub enum ConvertError {
 
 /// The header list of a request: pseudo-header fields from the method, the URI and a
 /// [`Protocol`] extension, then the request's fields. The body type does not matter.
+///
+/// Absolute URIs (`https://example.com/x`) and origin-form ones with a `host` field
+/// (`/x`, `host: example.com`) are both accepted; an origin-form URI has no scheme, so
+/// `:scheme` is `https` (see the [module docs](self); on an h2c connection use
+/// [`fields_from_request_with_scheme`] with `http`).
+///
+/// ```
+/// use h2_conn::http_compat::fields_from_request;
+/// use h2_conn::http_compat::http::Request;
+///
+/// let request = Request::get("/x").header("host", "example.com").body(()).unwrap();
+/// let fields = fields_from_request(&request).unwrap();
+/// let pairs: Vec<(&[u8], &[u8])> = fields.iter().map(|f| (&f.name[..], &f.value[..])).collect();
+/// assert_eq!(
+///     pairs,
+///     [
+///         (&b":method"[..], &b"GET"[..]),
+///         (b":scheme", b"https"),
+///         (b":authority", b"example.com"),
+///         (b":path", b"/x"),
+///     ]
+/// );
+/// ```
 pub fn fields_from_request<B>(request: &Request<B>) -> Result<Vec<HeaderField>, ConvertError> {
     request_fields(
         request.method(),
         request.uri(),
         request.headers(),
         request.extensions().get::<Protocol>(),
+        None,
     )
 }
 
@@ -169,6 +204,38 @@ pub fn fields_from_request_parts(
         &parts.uri,
         &parts.headers,
         parts.extensions.get::<Protocol>(),
+        None,
+    )
+}
+
+/// [`fields_from_request`] on a connection whose scheme is `scheme` (`http` for h2c,
+/// `https` over TLS): an origin-form URI (`/x` with a `host` field) is sent with this
+/// `:scheme`, and an absolute URI must name the same scheme
+/// ([`ConvertError::SchemeMismatch`] otherwise).
+pub fn fields_from_request_with_scheme<B>(
+    request: &Request<B>,
+    scheme: &Scheme,
+) -> Result<Vec<HeaderField>, ConvertError> {
+    request_fields(
+        request.method(),
+        request.uri(),
+        request.headers(),
+        request.extensions().get::<Protocol>(),
+        Some(scheme),
+    )
+}
+
+/// [`fields_from_request_with_scheme`] for the parts of a request.
+pub fn fields_from_request_parts_with_scheme(
+    parts: &http::request::Parts,
+    scheme: &Scheme,
+) -> Result<Vec<HeaderField>, ConvertError> {
+    request_fields(
+        &parts.method,
+        &parts.uri,
+        &parts.headers,
+        parts.extensions.get::<Protocol>(),
+        Some(scheme),
     )
 }
 
@@ -177,6 +244,7 @@ fn request_fields(
     uri: &Uri,
     headers: &HeaderMap,
     protocol: Option<&Protocol>,
+    connection_scheme: Option<&Scheme>,
 ) -> Result<Vec<HeaderField>, ConvertError> {
     let is_connect = method == Method::CONNECT;
     if protocol.is_some() && !is_connect {
@@ -209,8 +277,16 @@ fn request_fields(
         if let Some(protocol) = protocol {
             fields.push(HeaderField::new(":protocol", protocol.0.clone()));
         }
-        let scheme = uri.scheme().ok_or(ConvertError::MissingUriPart("scheme"))?;
-        fields.push(HeaderField::new(":scheme", scheme_bytes(scheme)));
+        let scheme = match (uri.scheme(), connection_scheme) {
+            (Some(ours), Some(theirs)) if ours != theirs => {
+                return Err(ConvertError::SchemeMismatch)
+            }
+            (Some(scheme), _) => scheme_bytes(scheme),
+            // Origin-form (`/x` + `host`): the connection's scheme, or https by default.
+            (None, Some(scheme)) => scheme_bytes(scheme),
+            (None, None) => Bytes::from_static(b"https"),
+        };
+        fields.push(HeaderField::new(":scheme", scheme));
         if let Some(authority) = authority {
             fields.push(HeaderField::new(":authority", authority));
         }
@@ -534,12 +610,22 @@ mod tests {
 
     #[test]
     fn rfc9113_8_3_1_host_becomes_authority() {
+        // Origin-form, as HTTP/1.1 sends it: host is :authority, the scheme the default.
         let request = Request::get("/index.html")
             .header("host", "example.org")
+            .header("accept", "*/*")
             .body(())
             .unwrap();
-        let err = fields_from_request(&request).unwrap_err();
-        assert_eq!(err, ConvertError::MissingUriPart("scheme"));
+        assert_eq!(
+            fields_from_request(&request).unwrap(),
+            list(&[
+                (":method", "GET"),
+                (":scheme", "https"),
+                (":authority", "example.org"),
+                (":path", "/index.html"),
+                ("accept", "*/*"),
+            ])
+        );
         let request = Request::get("http://example.org/index.html")
             .header("host", "example.org")
             .body(())

@@ -235,12 +235,12 @@ pub mod http_compat;
 pub use body::{BodySource, Pull};
 pub use bytes::Bytes;
 pub use config::{
-    Config, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_HEADER_LIST_SIZE, DEFAULT_MAX_SEND_BUFFER,
-    DEFAULT_MAX_STREAM_SEND_BUFFER,
+    Config, DEFAULT_INITIAL_MAX_SEND_STREAMS, DEFAULT_MAX_CONCURRENT_STREAMS,
+    DEFAULT_MAX_HEADER_LIST_SIZE, DEFAULT_MAX_SEND_BUFFER, DEFAULT_MAX_STREAM_SEND_BUFFER,
 };
 pub use connection::Connection;
 pub use flow::{HalfConsumed, Manual, WindowPolicy};
-pub use h2_events::{ChangedSetting, Event, Priority, UserError};
+pub use h2_events::{ChangedSetting, Event, FlowWindow, Priority, UserError};
 pub use h2_frame::{ErrorCode, H2Error, SettingId, Settings, StreamId};
 pub use h2_hpack_glue::HeaderField;
 pub use h2_stream::{Role, StreamState, ValidationConfig, Window};

@@ -1,5 +1,6 @@
 //! Hardening limits: bounds on what a peer can make us hold or do, and the flood guard
-//! that counts abusive frame patterns over a sliding budget of received frames.
+//! that counts abusive frame patterns over a sliding budget of received frames, and the
+//! Rapid Reset count of requests reset before they were answered.
 
 /// What a peer can make a connection hold or do, each with the response when exceeded.
 /// Defaults are chosen so that browsers, curl, nghttp and h2load never come near them.
@@ -22,7 +23,27 @@ pub struct Limits {
     /// Received frames per flood-accounting window. Default 1,000.
     pub flood_window_frames: u32,
     /// Streams the peer resets, per window (Rapid Reset, CVE-2023-44487). Default 100.
+    /// A peer can dilute this one by sending other frames between its resets; see
+    /// [`max_early_resets`](Limits::max_early_resets) for the count it cannot dilute.
     pub max_remote_resets_per_window: u32,
+    /// Rapid Reset (CVE-2023-44487) accounting that other frames cannot dilute: how many
+    /// requests the peer may have reset *before we answered them* (before we sent any
+    /// HEADERS on the stream), net of the requests that completed normally. Each such
+    /// early reset adds one; each stream the peer opened that closes cleanly (END_STREAM
+    /// both ways) takes one off, down to zero. Going over it ends the connection with
+    /// GOAWAY ENHANCE_YOUR_CALM. Server side only: it counts requests, the streams a
+    /// client opens.
+    ///
+    /// Default 200. The count moves only with streams, never with PINGs, unknown
+    /// frames or time, so padding between HEADERS + RST_STREAM pairs does not help the
+    /// attacker: the 201st unanswered reset in excess of completed requests ends the
+    /// connection. A browser cancels a request before its response only now and then
+    /// (navigating away, aborted prefetches), at most a page's worth of streams at once
+    /// (bounded by SETTINGS_MAX_CONCURRENT_STREAMS, 128 by default), and its other
+    /// requests complete and pay the count back; 200 leaves room for such a burst on top
+    /// of a full set of concurrent streams. hyperium `h2`'s similar
+    /// `max_pending_accept_reset_streams` is 20.
+    pub max_early_resets: u32,
     /// Streams we reset because of peer faults or refusals, per window (reset flood,
     /// CVE-2019-9514). Default 100.
     pub max_local_resets_per_window: u32,
@@ -56,6 +77,7 @@ impl Default for Limits {
             max_pending_control_frames: 10_000,
             flood_window_frames: 1000,
             max_remote_resets_per_window: 100,
+            max_early_resets: 200,
             max_local_resets_per_window: 100,
             max_pings_per_window: 100,
             max_settings_per_window: 100,
@@ -110,6 +132,34 @@ impl Flood {
             Flood::Priority => "too many PRIORITY frames",
             Flood::WindowUpdate => "too many WINDOW_UPDATE frames",
         }
+    }
+}
+
+/// Rapid Reset accounting by streams rather than by frames: requests the peer reset
+/// before we answered them, minus requests that completed normally (never below zero).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct EarlyResets {
+    outstanding: u32,
+}
+
+impl EarlyResets {
+    /// Why the connection ends when [`Limits::max_early_resets`] is exceeded.
+    pub(crate) const WHY: &'static str =
+        "too many requests reset before they were answered (rapid reset)";
+
+    /// The peer reset a request we had not answered; `Err` when that is one too many.
+    pub(crate) fn on_early_reset(&mut self, limits: &Limits) -> Result<(), &'static str> {
+        self.outstanding = self.outstanding.saturating_add(1);
+        if self.outstanding > limits.max_early_resets {
+            Err(Self::WHY)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A request completed normally (END_STREAM both ways).
+    pub(crate) fn on_completed(&mut self) {
+        self.outstanding = self.outstanding.saturating_sub(1);
     }
 }
 

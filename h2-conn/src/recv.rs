@@ -569,13 +569,26 @@ impl Connection {
     fn on_rst_stream(&mut self, frame: RstStream, events: &mut Events) -> Result<(), H2Error> {
         self.count_flood(Flood::RemoteReset)?;
         let id = frame.stream_id;
-        match self
+        // Rapid Reset (CVE-2023-44487): a request reset before we sent any HEADERS on it
+        // is counted by stream, not by frame, so padding between resets does not dilute
+        // it (Limits::max_early_resets).
+        let early = self.role == Role::Server
+            && !self.streams.is_local(id)
+            && self.streams.get(id).is_some_and(|e| !e.answered);
+        let result = match self
             .streams
             .with(id, |e| e.stream.recv_rst_stream(frame.code, events))
         {
             Some(result) => result,
             None => self.on_absent_stream(id, RecvInput::RstStream(frame.code)),
+        };
+        if early && result.is_ok() {
+            self.streams
+                .early_resets
+                .on_early_reset(&self.config.limits)
+                .map_err(|why| H2Error::conn(ErrorCode::ENHANCE_YOUR_CALM, why))?;
         }
+        result
     }
 
     fn on_window_update(
@@ -622,6 +635,7 @@ impl Connection {
         if frame.ack {
             return self.on_settings_ack(events);
         }
+        self.remote_settings_received = true;
         let settings = &frame.settings;
         // RFC 9113 6.5.2: "A client MUST treat receipt of a SETTINGS frame with
         // SETTINGS_ENABLE_PUSH set to 1 as a connection error of type PROTOCOL_ERROR."

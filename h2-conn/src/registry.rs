@@ -1,6 +1,7 @@
 //! The stream registry: every stream the connection knows, the id rules (RFC 9113 5.1.1),
 //! concurrency counts (5.1.2) and bounded bookkeeping of closed streams.
 
+use crate::limits::EarlyResets;
 use crate::priority::ExtensiblePriority;
 use crate::send_queue::{Scheduler, SendQueue};
 use h2_events::UserError;
@@ -15,6 +16,9 @@ pub(crate) struct Entry {
     pub(crate) stream: Stream,
     /// Received bytes the application acknowledged but we have not returned yet.
     pub(crate) pending_ack: u32,
+    /// We sent a header block (response, 1xx, request) on this stream. A request the
+    /// peer resets before this is an early reset (Rapid Reset, [`EarlyResets`]).
+    pub(crate) answered: bool,
     /// Output queued with the buffered send API; `None` while nothing is queued.
     pub(crate) queue: Option<Box<SendQueue>>,
     /// How the scheduler orders this stream's DATA (RFC 9218).
@@ -74,6 +78,8 @@ pub(crate) struct Registry {
     pub(crate) highest_outbound: StreamId,
     open_inbound: u32,
     open_outbound: u32,
+    /// Requests the peer reset before we answered them, net of completed requests.
+    pub(crate) early_resets: EarlyResets,
     /// Streams with queued output, in the order they are served.
     pub(crate) scheduler: Scheduler,
     /// Octets queued on all streams.
@@ -101,6 +107,7 @@ impl Registry {
             highest_outbound: StreamId::ZERO,
             open_inbound: 0,
             open_outbound: 0,
+            early_resets: EarlyResets::default(),
             scheduler: Scheduler::default(),
             queued: 0,
             blocked: Vec::new(),
@@ -185,6 +192,7 @@ impl Registry {
             Entry {
                 stream,
                 pending_ack: 0,
+                answered: false,
                 queue: None,
                 priority: ExtensiblePriority::default(),
                 priority_pinned: false,
@@ -217,6 +225,11 @@ impl Registry {
         };
         *counter = (i64::from(*counter) + delta) as u32;
         if let StreamState::Closed(cause) = after {
+            // A stream the peer opened that ended cleanly both ways pays back one early
+            // reset (Rapid Reset accounting).
+            if cause == CloseCause::EndStream && !self.is_local(id) {
+                self.early_resets.on_completed();
+            }
             // Keep only the cause, in a table that forgets the oldest ids first. Output
             // still queued (a reset stream) is dropped here and its memory returned.
             if let Some(entry) = self.streams.remove(&id) {

@@ -2,7 +2,7 @@
 
 use crate::connection::{Connection, Phase};
 use bytes::Bytes;
-use h2_events::{HeaderField, UserError};
+use h2_events::{FlowWindow, HeaderField, UserError};
 use h2_frame::{
     AltSvc, Data, ErrorCode, Frame, FrameType, GoAway, Origin, Ping, PriorityUpdate, RstStream,
     Settings, SettingsFrame, StreamId, Unknown, WindowUpdate, MAX_WINDOW_SIZE, PREFACE,
@@ -52,6 +52,8 @@ impl Connection {
     /// (server), or trailers (`end_stream` must then be true).
     ///
     /// Headers are validated and normalized as [`Config::validation`](crate::Config) says.
+    /// A list over the peer's SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 6.5.2) is refused
+    /// with [`UserError::HeaderListTooLarge`] before anything is written.
     pub fn send_headers(
         &mut self,
         stream_id: StreamId,
@@ -66,9 +68,11 @@ impl Connection {
             true => self.hpack_out.encoder().known_valid(headers),
             false => KnownValid::NONE,
         };
+        let limit = self.remote.max_header_list_size();
         if self.streams.get(stream_id).is_none() {
             let mut stream = self.new_outbound_stream(stream_id)?;
             let list = stream.send_headers(headers, known, end_stream, &cfg)?;
+            check_list_size(stream_id, &list, limit)?;
             crate::trace::sent_headers(self.role, stream_id, &list, end_stream);
             let encoder = &mut self.hpack_out;
             self.output
@@ -84,9 +88,15 @@ impl Connection {
         let missing = self.streams.missing(stream_id);
         self.streams
             .with(stream_id, |e| {
+                let before = e.stream.clone();
                 let list = e.stream.send_headers(headers, known, end_stream, &cfg)?;
+                if let Err(err) = check_list_size(stream_id, &list, limit) {
+                    e.stream = before;
+                    return Err(err);
+                }
                 crate::trace::sent_headers(role, stream_id, &list, end_stream);
                 output.write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
+                e.answered = true;
                 Ok(())
             })
             .unwrap_or(Err(missing))
@@ -117,7 +127,9 @@ impl Connection {
             });
         }
         let mut probe = entry.stream.clone();
-        probe.send_headers(headers, KnownValid::NONE, true, &cfg)?;
+        let list = probe.send_headers(headers, KnownValid::NONE, true, &cfg)?;
+        check_list_size(stream_id, &list, self.remote.max_header_list_size())?;
+        drop(list);
         self.queue_end(stream_id, Some(headers));
         Ok(())
     }
@@ -136,8 +148,13 @@ impl Connection {
         if self.goaway_received.is_some() || self.goaway_sent.is_some() {
             return Err(UserError::ConnectionClosed);
         }
-        // RFC 9113 5.1.2: the peer's SETTINGS_MAX_CONCURRENT_STREAMS.
-        let limit = self.remote.max_concurrent_streams();
+        // RFC 9113 5.1.2: the peer's SETTINGS_MAX_CONCURRENT_STREAMS. It starts
+        // unlimited (6.5.2); until the peer's SETTINGS arrive we hold ourselves to the
+        // configured initial limit rather than risk streams it would refuse.
+        let mut limit = self.remote.max_concurrent_streams();
+        if !self.remote_settings_received {
+            limit = limit.min(self.config.initial_max_send_streams);
+        }
         if self.streams.open_outbound() >= limit {
             return Err(UserError::TooManyStreams(limit));
         }
@@ -168,14 +185,16 @@ impl Connection {
         self.check_usable()?;
         let mut data: Bytes = data.into();
         let len = u32::try_from(data.len()).map_err(|_| UserError::FlowControlBlocked {
-            stream_id: StreamId::ZERO,
+            stream_id,
+            window: FlowWindow::Connection,
             available: i64::from(self.send_window.available()),
         })?;
         // RFC 9113 6.9.1: "A sender MUST NOT send a flow-controlled frame with a length
         // that exceeds the space available in either of the flow-control windows".
         if i64::from(len) > i64::from(self.send_window.available()) {
             return Err(UserError::FlowControlBlocked {
-                stream_id: StreamId::ZERO,
+                stream_id,
+                window: FlowWindow::Connection,
                 available: i64::from(self.send_window.available()),
             });
         }
@@ -238,7 +257,9 @@ impl Connection {
     /// Server push (RFC 9113 8.4): promises `promised_stream_id` (take it from
     /// [`next_stream_id`](Connection::next_stream_id)) on the client's stream
     /// `stream_id`, with the request `headers` the pushed response answers. Then send the
-    /// response on the promised stream with `send_headers`/`send_data`.
+    /// response on the promised stream with `send_headers`/`send_data`. Like
+    /// `send_headers`, a list over the peer's SETTINGS_MAX_HEADER_LIST_SIZE is refused
+    /// ([`UserError::HeaderListTooLarge`]).
     pub fn push_stream(
         &mut self,
         stream_id: StreamId,
@@ -269,6 +290,11 @@ impl Connection {
         let cfg = self.config.validation;
         let mut stream = self.new_stream(promised_stream_id);
         let list = stream.send_push_promise(headers, &cfg)?;
+        check_list_size(
+            promised_stream_id,
+            &list,
+            self.remote.max_header_list_size(),
+        )?;
         crate::trace::sent_push_promise(self.role, stream_id, promised_stream_id, &list);
         let max = self.remote.max_frame_size();
         let encoder = &mut self.hpack_out;
@@ -529,4 +555,26 @@ impl Connection {
             .write(|buf| frame.encode(buf, max))
             .map_err(UserError::Encode)
     }
+}
+
+/// RFC 9113 6.5.2 SETTINGS_MAX_HEADER_LIST_SIZE: "The value is based on the uncompressed
+/// size of field lines, including the length of the name and value in octets plus an
+/// overhead of 32 octets for each field line." We hold what we send to the peer's value,
+/// counted on the list as it will be encoded (normalized, cookies split).
+fn check_list_size(stream_id: StreamId, list: &[HeaderField], limit: u32) -> Result<(), UserError> {
+    if limit == u32::MAX {
+        // No limit advertised (the initial value is unlimited).
+        return Ok(());
+    }
+    let size = list
+        .iter()
+        .fold(0u64, |sum, f| sum.saturating_add(f.size() as u64));
+    if size > u64::from(limit) {
+        return Err(UserError::HeaderListTooLarge {
+            stream_id,
+            size,
+            limit,
+        });
+    }
+    Ok(())
 }

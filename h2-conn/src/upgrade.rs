@@ -70,6 +70,7 @@ impl Connection {
                 // RFC 7540 3.2.1: the header acts as a SETTINGS frame; the 101 response
                 // is its acknowledgement.
                 let _ = self.remote.apply(&settings);
+                self.remote_settings_received = true;
                 if let Some(size) = settings.get(SettingId::HEADER_TABLE_SIZE) {
                     self.hpack_out.set_peer_table_size(size);
                 }

@@ -539,13 +539,10 @@ fn getters_report_the_connection_state() {
 #[test]
 fn commands_before_initiate_connection_are_refused() {
     let mut conn = Connection::new(Config::client());
-    assert!(matches!(
+    assert_eq!(
         conn.send_headers(sid(1), &support::request_fields("GET", "/"), true),
-        Err(UserError::InvalidState { .. })
-    ));
-    assert!(matches!(
-        conn.ping(*b"12345678"),
-        Err(UserError::InvalidState { .. })
-    ));
+        Err(UserError::NotInitiated)
+    );
+    assert_eq!(conn.ping(*b"12345678"), Err(UserError::NotInitiated));
     assert_eq!(conn.pending_output_len(), 0);
 }

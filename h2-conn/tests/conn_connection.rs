@@ -6,9 +6,12 @@
 mod support;
 
 use h2_conn::frame::{FrameType, SettingId, PREFACE};
-use h2_conn::{ChangedSetting, Config, Connection, ErrorCode, Event, StreamId};
+use h2_conn::{
+    ChangedSetting, Config, Connection, ErrorCode, Event, HeaderField, StreamId, StreamState,
+    UserError,
+};
 use support::frames::{self, sid};
-use support::{client, server, server_with, terminated, Peer};
+use support::{client, server, server_with, terminated, Got, Peer};
 
 fn changed(setting: SettingId, from: u32, to: u32) -> ChangedSetting {
     ChangedSetting {
@@ -479,6 +482,125 @@ fn rfc9113_6_5_2_header_table_size_change_is_applied_by_our_encoder() {
         panic!("{frames:?}")
     };
     assert_eq!(h.block[0], 0x20, "dynamic table size update to 0 first");
+}
+
+/// RFC 9113 6.5.2 SETTINGS_MAX_HEADER_LIST_SIZE on what we send: name + value + 32 per
+/// field, counted after normalization (with `split_outbound_cookies` the cookie is split
+/// into two crumbs, 258 octets, where the unsplit list would be 222); over the limit
+/// nothing is written and no stream opens; a list of exactly the limit goes out.
+#[test]
+fn rfc9113_6_5_2_max_header_list_size_holds_requests_we_send() {
+    let mut config = Config::client();
+    config.validation.split_outbound_cookies = true;
+    let mut conn = Connection::new(config);
+    let mut peer = Peer::connect_with(&mut conn, frames::settings().max_header_list_size(240));
+    // :method GET 42, :scheme http 43, :authority example.com 53, :path / 38 = 176.
+    let mut request = frames::request_fields("GET", "/");
+    request.push(HeaderField::new("cookie", "a=1; b=2"));
+    assert_eq!(
+        conn.send_headers(sid(1), &request, true),
+        Err(UserError::HeaderListTooLarge {
+            stream_id: sid(1),
+            size: 258,
+            limit: 240
+        })
+    );
+    assert_eq!(conn.pending_output_len(), 0);
+    assert_eq!(conn.stream_state(sid(1)), None);
+    assert_eq!(conn.open_outbound_streams(), 0);
+    assert_eq!(conn.next_stream_id(), Ok(sid(1)));
+    // 176 + x-pad (5 + 27 + 32 = 64) = 240: exactly the limit.
+    let mut at_limit = frames::request_fields("GET", "/");
+    at_limit.push(HeaderField::new("x-pad", "p".repeat(27)));
+    conn.send_headers(sid(1), &at_limit, true).unwrap();
+    assert_eq!(
+        peer.recv(&mut conn),
+        vec![Got::Headers {
+            stream_id: sid(1),
+            fields: at_limit,
+            end_stream: true
+        }]
+    );
+}
+
+/// RFC 9113 6.5.2 on a server: a response and a PUSH_PROMISE over the client's
+/// SETTINGS_MAX_HEADER_LIST_SIZE are refused before anything is written; the stream is
+/// as it was, so a smaller response still goes out.
+#[test]
+fn rfc9113_6_5_2_max_header_list_size_holds_responses_and_promises_we_send() {
+    let mut conn = Connection::new(Config::server());
+    let mut peer = Peer::connect_with(&mut conn, frames::settings().max_header_list_size(100));
+    peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+    // :status 200 (7 + 3 + 32 = 42) + x-big (5 + 40 + 32 = 77) = 119.
+    let big = vec![
+        HeaderField::new(":status", "200"),
+        HeaderField::new("x-big", "v".repeat(40)),
+    ];
+    assert_eq!(
+        conn.send_headers(sid(1), &big, true),
+        Err(UserError::HeaderListTooLarge {
+            stream_id: sid(1),
+            size: 119,
+            limit: 100
+        })
+    );
+    assert_eq!(conn.pending_output_len(), 0);
+    assert_eq!(
+        conn.stream_state(sid(1)),
+        Some(StreamState::HalfClosedRemote)
+    );
+    // 176 - 38 + :path /app.js (5 + 7 + 32 = 44) = 182.
+    assert_eq!(
+        conn.push_stream(sid(1), sid(2), &frames::request_fields("GET", "/app.js")),
+        Err(UserError::HeaderListTooLarge {
+            stream_id: sid(2),
+            size: 182,
+            limit: 100
+        })
+    );
+    assert_eq!(conn.pending_output_len(), 0);
+    assert_eq!(conn.stream_state(sid(2)), None);
+    assert_eq!(conn.next_stream_id(), Ok(sid(2)));
+    conn.send_headers(sid(1), &support::fields(&[(":status", "200")]), true)
+        .unwrap();
+    assert_eq!(
+        peer.recv(&mut conn),
+        vec![Got::headers(1, &[(":status", "200")], true)]
+    );
+}
+
+/// RFC 9113 6.5.2 for trailers queued behind buffered body data: checked when they are
+/// queued, so a list over the peer's limit is refused then and nothing is queued.
+#[test]
+fn rfc9113_6_5_2_max_header_list_size_holds_queued_trailers() {
+    let mut conn = Connection::new(Config::server());
+    let mut peer = Peer::connect_with(&mut conn, frames::settings().max_header_list_size(100));
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    conn.send_headers(sid(1), &support::fields(&[(":status", "200")]), false)
+        .unwrap();
+    conn.queue_data(sid(1), "body", false).unwrap();
+    let queued = conn.queued_len(sid(1));
+    // x-big: 5 + 80 + 32 = 117.
+    let big = vec![HeaderField::new("x-big", "v".repeat(80))];
+    assert_eq!(
+        conn.send_headers(sid(1), &big, true),
+        Err(UserError::HeaderListTooLarge {
+            stream_id: sid(1),
+            size: 117,
+            limit: 100
+        })
+    );
+    assert_eq!(conn.queued_len(sid(1)), queued);
+    conn.send_headers(sid(1), &support::fields(&[("grpc-status", "0")]), true)
+        .unwrap();
+    assert_eq!(
+        peer.recv(&mut conn),
+        vec![
+            Got::headers(1, &[(":status", "200")], false),
+            Got::Frame(frames::data(1, "body").frame()),
+            Got::headers(1, &[("grpc-status", "0")], true),
+        ]
+    );
 }
 
 // ---------------------------------------------------------------- 6.7 PING

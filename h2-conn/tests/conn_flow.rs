@@ -4,7 +4,7 @@
 mod support;
 
 use h2_conn::frame::{FrameType, SettingId};
-use h2_conn::{Config, Connection, ErrorCode, Event, Manual, Settings, UserError};
+use h2_conn::{Config, Connection, ErrorCode, Event, FlowWindow, Manual, Settings, UserError};
 use std::sync::Arc;
 use support::frames::{self, sid};
 use support::{assert_reset_by_us, client, reset_by_us, server, server_with, terminated, Peer};
@@ -27,6 +27,7 @@ fn rfc9113_6_9_1_sender_never_exceeds_the_window() {
         conn.send_data(sid(1), "01234567890", false),
         Err(UserError::FlowControlBlocked {
             stream_id: sid(1),
+            window: FlowWindow::Stream,
             available: 10
         })
     );
@@ -56,13 +57,14 @@ fn rfc9113_6_9_1_connection_window_limits_every_stream() {
     peer.recv_frames(&mut conn);
     conn.send_data(sid(1), vec![0u8; 60_000], false).unwrap();
     assert_eq!(conn.local_flow_control_window(sid(3)), Ok(5_535));
-    assert!(matches!(
+    assert_eq!(
         conn.send_data(sid(3), vec![0u8; 5_536], false),
         Err(UserError::FlowControlBlocked {
+            stream_id: sid(3),
+            window: FlowWindow::Connection,
             available: 5_535,
-            ..
         })
-    ));
+    );
     peer.send(&mut conn, frames::window_update(0, 10_000));
     assert_eq!(conn.local_flow_control_window(sid(3)), Ok(15_535));
 }

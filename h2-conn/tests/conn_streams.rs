@@ -5,7 +5,7 @@
 mod support;
 
 use h2_conn::frame::{FrameType, SettingId};
-use h2_conn::{Bytes, Config, ErrorCode, Event, StreamState};
+use h2_conn::{Bytes, Config, Connection, ErrorCode, Event, StreamState};
 use support::frames::{self, sid};
 use support::{
     assert_reset_by_us, client, client_with, data_received, ended, request_received, reset_by_us,
@@ -256,6 +256,99 @@ fn rfc9113_5_1_2_client_respects_peer_limit() {
     peer.send(&mut conn, frames::headers(1).response(200).end_stream());
     conn.send_headers(sid(3), &support::request_fields("GET", "/"), true)
         .unwrap();
+}
+
+/// A client that has sent its preface but not yet heard the server's SETTINGS opens
+/// `n` GET streams (ids 1, 3, ...) and returns how the next one fares.
+fn open_before_settings(conn: &mut Connection, n: u32) -> Result<(), h2_conn::UserError> {
+    for i in 0..n {
+        conn.send_headers(sid(2 * i + 1), &support::request_fields("GET", "/"), true)
+            .unwrap();
+    }
+    conn.send_headers(sid(2 * n + 1), &support::request_fields("GET", "/"), true)
+}
+
+/// RFC 9113 5.1.2 / 6.5.2: SETTINGS_MAX_CONCURRENT_STREAMS starts unlimited, but until
+/// the peer's SETTINGS arrive we open at most `Config::initial_max_send_streams` (100):
+/// the 101st request is refused with nothing written; the server's SETTINGS then set the
+/// real limit.
+#[test]
+fn rfc9113_5_1_2_streams_before_peer_settings_are_held_to_initial_max_send_streams() {
+    let mut conn = Connection::new(Config::client());
+    assert_eq!(conn.config().initial_max_send_streams, 100);
+    conn.initiate_connection();
+    let mut peer = support::Peer::new(&conn);
+    peer.recv_frames(&mut conn);
+    assert!(!conn.remote_settings_received());
+    let before = conn.pending_output_len();
+    assert_eq!(
+        open_before_settings(&mut conn, 100),
+        Err(h2_conn::UserError::TooManyStreams(100))
+    );
+    assert_eq!(conn.open_outbound_streams(), 100);
+    assert_eq!(conn.stream_state(sid(201)), None);
+    assert_eq!(conn.next_stream_id(), Ok(sid(201)));
+    assert!(conn.pending_output_len() > before);
+    let written = peer.recv(&mut conn);
+    assert_eq!(written.len(), 100, "one HEADERS per stream, no more");
+    // The server's SETTINGS allow 128: the 101st opens, up to the 128th.
+    let events = peer.send(&mut conn, frames::settings().max_concurrent_streams(128));
+    assert!(matches!(&events[..], [Event::RemoteSettingsChanged { .. }]));
+    assert!(conn.remote_settings_received());
+    for id in (201..=255).step_by(2) {
+        conn.send_headers(sid(id), &support::request_fields("GET", "/"), true)
+            .unwrap();
+    }
+    assert_eq!(
+        conn.send_headers(sid(257), &support::request_fields("GET", "/"), true),
+        Err(h2_conn::UserError::TooManyStreams(128))
+    );
+}
+
+/// The initial limit gives way to whatever the peer's SETTINGS say, including no
+/// SETTINGS_MAX_CONCURRENT_STREAMS at all (no limit, RFC 9113 6.5.2), and it can be
+/// configured.
+#[test]
+fn rfc9113_6_5_2_peer_settings_without_max_concurrent_streams_lift_the_initial_limit() {
+    let mut config = Config::client();
+    config.initial_max_send_streams = 2;
+    let mut conn = Connection::new(config);
+    conn.initiate_connection();
+    let mut peer = support::Peer::new(&conn);
+    peer.recv_frames(&mut conn);
+    assert_eq!(
+        open_before_settings(&mut conn, 2),
+        Err(h2_conn::UserError::TooManyStreams(2))
+    );
+    peer.send(&mut conn, frames::settings());
+    assert!(conn.remote_settings_received());
+    for id in (5..=403).step_by(2) {
+        conn.send_headers(sid(id), &support::request_fields("GET", "/"), true)
+            .unwrap();
+    }
+    assert_eq!(conn.open_outbound_streams(), 202);
+}
+
+/// A server learns the client's settings from the first frame after the preface; an
+/// h2c server from the HTTP2-Settings header, before any frame.
+#[test]
+fn rfc9113_3_4_remote_settings_received_after_the_first_settings_frame() {
+    let mut conn = Connection::new(Config::server());
+    conn.initiate_connection();
+    let mut peer = support::Peer::new(&conn);
+    peer.send_raw(&mut conn, h2_conn::frame::PREFACE);
+    assert!(!conn.remote_settings_received());
+    peer.send(&mut conn, frames::settings());
+    assert!(conn.remote_settings_received());
+
+    let mut client = Connection::new(Config::client());
+    let header = client.initiate_upgrade_connection(None).unwrap().unwrap();
+    assert!(!client.remote_settings_received());
+    let mut server = Connection::new(Config::server());
+    server
+        .initiate_upgrade_connection(Some(header.as_bytes()))
+        .unwrap();
+    assert!(server.remote_settings_received());
 }
 
 // ---------------------------------------------------------------- 5.3 priority

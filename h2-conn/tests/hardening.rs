@@ -119,6 +119,232 @@ fn rapid_reset_default_leaves_cancelling_clients_alone() {
     assert!(!conn.is_closed());
 }
 
+/// One HEADERS + RST_STREAM pair on `id` followed by `padding`: the diluted Rapid Reset.
+fn reset_pair_with(id: u32, padding: &[Bytes]) -> Bytes {
+    let mut wire = BytesMut::from(&raw_headers(id, STATIC_GET, true, true)[..]);
+    wire.extend_from_slice(&rst(id, ErrorCode::CANCEL));
+    for frame in padding {
+        wire.extend_from_slice(frame);
+    }
+    wire.freeze()
+}
+
+/// Runs the Rapid Reset loop with `padding` after every pair until the connection closes
+/// (at most 100,000 pairs); returns the pairs fed, the last stream id used, the frames
+/// we wrote, the events of the last step and the peak heap.
+fn diluted_rapid_reset(padding: &[Bytes]) -> (u32, u32, Vec<Rx>, Vec<Event>, isize) {
+    let (mut conn, mut peer) = server();
+    let rx = legit_stream(&mut conn, &mut peer, 1);
+    assert!(completed_before_goaway(&rx, 1), "{rx:?}");
+    let meter = Meter::start();
+    let (mut pairs, mut id, mut last_events, mut last_rx) = (0u32, 1u32, Vec::new(), Vec::new());
+    while !conn.is_closed() && pairs < 100_000 {
+        id += 2;
+        last_events = feed(&mut conn, reset_pair_with(id, padding));
+        pairs += 1;
+        // A reading peer: our output (PING ACKs) never piles up.
+        last_rx = peer.read(&mut conn);
+    }
+    let peak = meter.peak();
+    (pairs, id, last_rx, last_events, peak)
+}
+
+/// CVE-2023-44487 diluted: HEADERS + RST_STREAM, then nine ignored extension frames, in a
+/// loop. The per-window counter sees 91 resets per 1,000 frames and never trips (issue
+/// 14: 100,000 such pairs went through); the early-reset count is per stream, so the
+/// 201st request reset before it was answered (max_early_resets = 200) ends the
+/// connection. Bound: 256 KiB.
+#[test]
+fn cve_2023_44487_rapid_reset_diluted_by_unknown_frames_is_enhance_your_calm() {
+    let padding = vec![unknown_frame(); 9];
+    let (pairs, id, rx, events, peak) = diluted_rapid_reset(&padding);
+    assert_eq!(pairs, 201);
+    let last = assert_goaway(&rx, ErrorCode::ENHANCE_YOUR_CALM);
+    assert_eq!(last, id, "last stream id is the last stream we saw");
+    assert_eq!(
+        local_termination(&events),
+        Some(ErrorCode::ENHANCE_YOUR_CALM)
+    );
+    // Nothing was refused or reset by us on the way: the attacker's streams closed by
+    // its own resets.
+    assert_eq!(resets(&rx), []);
+    assert!(peak < 256 * KIB, "peak {peak} bytes");
+    eprintln!("diluted rapid reset: peak {peak} bytes");
+}
+
+/// PINGs, unknown frames, PRIORITY and WINDOW_UPDATEs between the pairs, in any amount
+/// that stays under their own per-window limits, change nothing: the connection ends at
+/// the same 201st early reset.
+#[test]
+fn cve_2023_44487_rapid_reset_padding_does_not_help() {
+    let paddings: Vec<Vec<Bytes>> = vec![
+        vec![
+            ping(7),
+            unknown_frame(),
+            unknown_frame(),
+            unknown_frame(),
+            unknown_frame(),
+            unknown_frame(),
+            unknown_frame(),
+            unknown_frame(),
+            unknown_frame(),
+        ],
+        vec![unknown_frame(); 50],
+        vec![
+            priority(1, 0),
+            window_update(0, 1 << 16),
+            unknown_frame(),
+            unknown_frame(),
+            unknown_frame(),
+            unknown_frame(),
+            unknown_frame(),
+            unknown_frame(),
+            unknown_frame(),
+        ],
+        vec![unknown_frame(); 1000],
+    ];
+    for padding in paddings {
+        let (pairs, _, rx, events, _) = diluted_rapid_reset(&padding);
+        assert_eq!(pairs, 201, "padding of {} frames", padding.len());
+        assert_goaway(&rx, ErrorCode::ENHANCE_YOUR_CALM);
+        assert_eq!(
+            local_termination(&events),
+            Some(ErrorCode::ENHANCE_YOUR_CALM)
+        );
+    }
+}
+
+/// Why max_early_resets exists: with it out of the way, the per-window counter alone
+/// lets 10,000 padded pairs through (issue 14), while the undiluted loop still trips it.
+#[test]
+fn rapid_reset_per_window_count_alone_is_diluted_by_padding() {
+    let limits = Limits {
+        max_early_resets: u32::MAX,
+        ..Limits::default()
+    };
+    let (mut conn, mut peer) = server_with(server_config(limits));
+    let padding = vec![unknown_frame(); 9];
+    let mut id = 1;
+    for _ in 0..10_000 {
+        drop(feed(&mut conn, reset_pair_with(id, &padding)));
+        id += 2;
+    }
+    assert!(!conn.is_closed());
+    assert_eq!(goaway(&peer.read(&mut conn)), None);
+    let fed = feed_until_closed(&mut conn, 1000, |n| reset_pair_with(id + 2 * n as u32, &[]));
+    // At the latest the 101st reset of a window trips it (fewer when the window already
+    // held some of the padded ones).
+    assert!((1..=101).contains(&fed), "{fed}");
+    assert_goaway(&peer.read(&mut conn), ErrorCode::ENHANCE_YOUR_CALM);
+}
+
+/// max_early_resets is configurable, and answered requests pay early resets back: with
+/// a limit of 10, ten early resets, then any number of completed requests, then ten more
+/// are fine; the eleventh outstanding one ends the connection.
+#[test]
+fn cve_2023_44487_early_resets_decay_with_completed_requests() {
+    let limits = Limits {
+        max_early_resets: 10,
+        ..Limits::default()
+    };
+    let (mut conn, mut peer) = server_with(server_config(limits));
+    let padding = [unknown_frame()];
+    let mut id = 1;
+    for _ in 0..10 {
+        drop(feed(&mut conn, reset_pair_with(id, &padding)));
+        id += 2;
+    }
+    assert_eq!(goaway(&peer.read(&mut conn)), None);
+    // Ten requests answered and completed: the count is back to zero.
+    for _ in 0..10 {
+        let rx = legit_stream(&mut conn, &mut peer, id);
+        assert!(completed_before_goaway(&rx, id), "{rx:?}");
+        id += 2;
+    }
+    for _ in 0..10 {
+        drop(feed(&mut conn, reset_pair_with(id, &padding)));
+        id += 2;
+    }
+    assert_eq!(goaway(&peer.read(&mut conn)), None);
+    let events = feed(&mut conn, reset_pair_with(id, &padding));
+    assert_eq!(
+        local_termination(&events),
+        Some(ErrorCode::ENHANCE_YOUR_CALM)
+    );
+    assert_eq!(
+        goaway(&peer.read(&mut conn)),
+        Some((id, ErrorCode::ENHANCE_YOUR_CALM))
+    );
+}
+
+/// A reset after we answered (a client cancelling a download in progress) is not an
+/// early reset: 1,000 of them in a row, padded so the per-window counter stays under its
+/// limit, never trip max_early_resets.
+#[test]
+fn early_resets_ignore_requests_cancelled_after_the_answer() {
+    let (mut conn, mut peer) = server();
+    let mut id = 1;
+    for _ in 0..1000 {
+        let events = serve(&mut conn, peer.headers(id, &get_request("/"), false));
+        assert!(!events.is_empty());
+        // Answered with HEADERS; the body is still to come when the client cancels.
+        let status = [HeaderField::new(":status", "200")];
+        conn.send_headers(sid(id), &status, false).unwrap();
+        let mut wire = BytesMut::from(&rst(id, ErrorCode::CANCEL)[..]);
+        for _ in 0..10 {
+            wire.extend_from_slice(&unknown_frame());
+        }
+        drop(feed(&mut conn, wire.freeze()));
+        assert_eq!(goaway(&peer.read(&mut conn)), None, "stream {id}");
+        id += 2;
+    }
+    assert!(!conn.is_closed());
+}
+
+/// Normal traffic: 5,000 requests answered, one in ten cancelled by the client before
+/// the answer (a browser navigating away), with PINGs and unknown frames between them,
+/// plus bursts of 100 cancels in a row (a page closed with a full set of requests in
+/// flight) each followed by 100 answered requests. max_early_resets never trips.
+#[test]
+fn rapid_reset_default_leaves_browser_traffic_alone() {
+    let (mut conn, mut peer) = server();
+    let mut id = 1u32;
+    for n in 0..5000u32 {
+        let mut wire = BytesMut::from(&peer.headers(id, &get_request("/"), true)[..]);
+        if n % 10 == 0 {
+            wire.extend_from_slice(&rst(id, ErrorCode::CANCEL));
+        }
+        if n % 50 == 0 {
+            wire.extend_from_slice(&ping(u64::from(n)));
+            wire.extend_from_slice(&unknown_frame());
+        }
+        serve(&mut conn, wire.freeze());
+        assert_eq!(goaway(&peer.read(&mut conn)), None, "request {n}");
+        id += 2;
+    }
+    for burst in 0..20 {
+        // Requests that were in flight when the page closed (padded so the per-window
+        // counter, 100 per 1,000 frames, is not what this measures).
+        let mut wire = BytesMut::new();
+        for _ in 0..100 {
+            wire.extend_from_slice(&peer.headers(id, &get_request("/"), true));
+            wire.extend_from_slice(&rst(id, ErrorCode::CANCEL));
+            for _ in 0..8 {
+                wire.extend_from_slice(&unknown_frame());
+            }
+            id += 2;
+        }
+        serve(&mut conn, wire.freeze());
+        assert_eq!(goaway(&peer.read(&mut conn)), None, "burst {burst}");
+        for _ in 0..100 {
+            serve(&mut conn, peer.headers(id, &get_request("/"), true));
+            assert!(completed_before_goaway(&peer.read(&mut conn), id));
+            id += 2;
+        }
+    }
+    assert!(!conn.is_closed());
+}
+
 // =================================================================== CONTINUATION flood
 
 /// HEADERS without END_HEADERS then 16 KiB CONTINUATIONs that never end the block: the

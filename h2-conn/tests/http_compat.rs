@@ -3,11 +3,14 @@
 //! `http::Response`s and trailers from a `HeaderMap`.
 #![cfg(feature = "http")]
 
+use h2_conn::http_compat::http::uri::Scheme;
 use h2_conn::http_compat::http::{self, HeaderMap, HeaderValue, Method, Request, Response};
 use h2_conn::http_compat::{
-    fields_from_header_map, fields_from_request, fields_from_response, header_map_from_fields,
-    request_from_fields, response_from_fields, Protocol,
+    fields_from_header_map, fields_from_request, fields_from_request_parts,
+    fields_from_request_parts_with_scheme, fields_from_request_with_scheme, fields_from_response,
+    header_map_from_fields, request_from_fields, response_from_fields, ConvertError, Protocol,
 };
+use h2_conn::HeaderField;
 use h2_conn::{Config, Connection, Event, SettingId, StreamId};
 
 /// Hands each side's output to the other until both are quiet; returns the events.
@@ -172,4 +175,98 @@ fn connection_specific_fields_are_left_to_validation() {
         matches!(err, h2_conn::UserError::InvalidHeaders(_)),
         "{err:?}"
     );
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<HeaderField> {
+    list.iter()
+        .map(|&(n, v)| HeaderField::new(n.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// RFC 9113 8.3.1: "Clients that generate HTTP/2 requests directly MUST use the
+/// :authority pseudo-header field to convey authority information". An origin-form
+/// request (`GET /x` with `host`, the HTTP/1.1 shape) becomes `:authority` from `host`,
+/// `host` is not sent, and `:scheme` is `https` unless the caller names the connection's
+/// scheme.
+#[test]
+fn rfc9113_8_3_1_origin_form_request_takes_authority_from_host() {
+    let request = Request::post("/items?page=2")
+        .header("host", "api.example.com:8080")
+        .header("content-type", "application/json")
+        .body(())
+        .unwrap();
+    let expected = |scheme| {
+        pairs(&[
+            (":method", "POST"),
+            (":scheme", scheme),
+            (":authority", "api.example.com:8080"),
+            (":path", "/items?page=2"),
+            ("content-type", "application/json"),
+        ])
+    };
+    assert_eq!(fields_from_request(&request).unwrap(), expected("https"));
+    assert_eq!(
+        fields_from_request_with_scheme(&request, &Scheme::HTTP).unwrap(),
+        expected("http")
+    );
+    let (parts, ()) = request.into_parts();
+    assert_eq!(
+        fields_from_request_parts(&parts).unwrap(),
+        expected("https")
+    );
+    assert_eq!(
+        fields_from_request_parts_with_scheme(&parts, &Scheme::HTTP).unwrap(),
+        expected("http")
+    );
+    // Without host there is no authority to convey: no :authority at all.
+    let bare = Request::get("/x").body(()).unwrap();
+    assert_eq!(
+        fields_from_request(&bare).unwrap(),
+        pairs(&[(":method", "GET"), (":scheme", "https"), (":path", "/x")])
+    );
+}
+
+/// An absolute URI keeps its own scheme; given the connection's scheme, a URI that names
+/// another one is refused rather than sent with a `:scheme` the URI contradicts.
+#[test]
+fn rfc9113_8_3_1_connection_scheme_must_match_an_absolute_uri() {
+    let request = Request::get("https://example.com/").body(()).unwrap();
+    assert_eq!(
+        fields_from_request_with_scheme(&request, &Scheme::HTTP),
+        Err(ConvertError::SchemeMismatch)
+    );
+    let fields = fields_from_request_with_scheme(&request, &Scheme::HTTPS).unwrap();
+    assert_eq!(&fields[1].value[..], b"https");
+}
+
+/// An origin-form request through an h2c connection: the server rebuilds the absolute
+/// URI from `:scheme`, `:authority` and `:path`, and sees no `host` field.
+#[test]
+fn origin_form_request_through_a_connection() {
+    let (mut client, mut server) = pair(Config::server());
+    let request = Request::get("/index.html")
+        .header("host", "example.org")
+        .header("accept", "text/html")
+        .body(())
+        .unwrap();
+    let id = client.next_stream_id().unwrap();
+    client
+        .send_headers(
+            id,
+            &fields_from_request_with_scheme(&request, &Scheme::HTTP).unwrap(),
+            true,
+        )
+        .unwrap();
+    let (_, events) = exchange(&mut client, &mut server);
+    let received = events
+        .iter()
+        .find_map(|e| match e {
+            Event::RequestReceived { headers, .. } => Some(request_from_fields(headers).unwrap()),
+            _ => None,
+        })
+        .expect("request arrives");
+    assert_eq!(received.method(), Method::GET);
+    assert_eq!(received.uri(), "http://example.org/index.html");
+    assert_eq!(received.headers().get("host"), None);
+    assert_eq!(received.headers()["accept"], "text/html");
 }

@@ -1,5 +1,6 @@
 //! Caller mistakes. Peer faults are [`h2_frame::H2Error`].
 
+use core::fmt;
 use h2_frame::{EncodeError, ErrorCode, StreamId};
 
 /// A caller mistake: the action was refused and nothing was changed or sent.
@@ -15,10 +16,15 @@ pub enum UserError {
     /// The stream is closed for sending.
     #[error("stream {0} is closed")]
     StreamClosed(StreamId),
-    /// The action is not allowed in the stream's current state.
-    #[error("stream {stream_id}: {why}")]
+    /// `initiate_connection` (or `initiate_upgrade_connection`) has not been called: the
+    /// connection sends nothing before its preface.
+    #[error("the connection is not initiated: call initiate_connection first")]
+    NotInitiated,
+    /// The action is not allowed in the stream's current state (stream 0: in the
+    /// connection's state, or with these arguments).
+    #[error("{}: {why}", Scope(*.stream_id))]
     InvalidState {
-        /// The stream.
+        /// The stream (0: the connection as a whole).
         stream_id: StreamId,
         /// What is not allowed.
         why: &'static str,
@@ -31,18 +37,47 @@ pub enum UserError {
     #[error("invalid header list: {0}")]
     InvalidHeaders(&'static str),
     /// Not enough flow-control window for this much data; wait for
-    /// [`Event::WindowUpdated`](crate::Event::WindowUpdated).
-    #[error("stream {stream_id}: flow-control window has {available} bytes, not enough")]
+    /// [`Event::WindowUpdated`](crate::Event::WindowUpdated) on the window named.
+    #[error(
+        "stream {stream_id}: the {window} flow-control window has {available} bytes, not enough"
+    )]
     FlowControlBlocked {
-        /// The stream (0: the connection window is the limit).
+        /// The stream the data was for.
         stream_id: StreamId,
-        /// Bytes that may be sent now.
+        /// Which window is too small: the connection's or the stream's.
+        window: FlowWindow,
+        /// Bytes that window lets us send now (a stream window may be negative after
+        /// a SETTINGS_INITIAL_WINDOW_SIZE decrease, RFC 9113 6.9.2).
         available: i64,
+    },
+    /// The header list is larger than the peer's SETTINGS_MAX_HEADER_LIST_SIZE, counted
+    /// as RFC 9113 6.5.2 says (name + value + 32 octets per field, after normalization
+    /// and cookie splitting). Nothing was sent and the stream did not change; a request
+    /// this large would likely be refused (431) by the peer.
+    #[error(
+        "stream {stream_id}: header list of {size} octets exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of {limit}"
+    )]
+    HeaderListTooLarge {
+        /// The stream the header list was for (for a PUSH_PROMISE, the promised stream).
+        stream_id: StreamId,
+        /// The list's size as RFC 9113 6.5.2 counts it.
+        size: u64,
+        /// The peer's SETTINGS_MAX_HEADER_LIST_SIZE.
+        limit: u32,
     },
     /// A flow-control window would pass 2^31-1.
     #[error("flow-control window would exceed 2^31-1")]
     WindowOverflow,
-    /// Opening a stream would exceed the peer's SETTINGS_MAX_CONCURRENT_STREAMS.
+    /// Opening a stream would exceed the peer's SETTINGS_MAX_CONCURRENT_STREAMS (the
+    /// value carried is the limit in force; until the peer's SETTINGS arrive, the
+    /// connection's configured initial limit). Nothing was sent: open the stream once
+    /// one of ours closes ([`Event::StreamEnded`](crate::Event::StreamEnded) both ways or
+    /// [`Event::StreamReset`](crate::Event::StreamReset)) or the peer raises its limit
+    /// ([`Event::RemoteSettingsChanged`](crate::Event::RemoteSettingsChanged)).
+    ///
+    /// This is our own check; a peer that refuses a stream it counts over its limit resets
+    /// it with `REFUSED_STREAM` instead, and such a request may be retried as-is (RFC 9113
+    /// 8.7, see [`Event::StreamReset`](crate::Event::StreamReset)).
     #[error("the peer allows at most {0} concurrent streams")]
     TooManyStreams(u32),
     /// The peer disabled server push (SETTINGS_ENABLE_PUSH = 0), or we are a client.
@@ -67,7 +102,8 @@ pub enum UserError {
     /// `Config::max_send_buffer`): take output first, or wait until the stream is
     /// reported writable again.
     #[error(
-        "stream {stream_id}: send buffer holds {held} of {limit} bytes, no room for {len} more"
+        "{}: send buffer holds {held} of {limit} bytes, no room for {len} more",
+        Scope(*.stream_id)
     )]
     SendBufferFull {
         /// The stream (0: the connection's buffer is the limit).
@@ -84,6 +120,37 @@ pub enum UserError {
     WrongRole(&'static str),
 }
 
+/// Which flow-control window (RFC 9113 6.9) blocks a send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FlowWindow {
+    /// The connection window (stream 0), shared by every stream.
+    Connection,
+    /// The stream's own window.
+    Stream,
+}
+
+impl fmt::Display for FlowWindow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FlowWindow::Connection => "connection",
+            FlowWindow::Stream => "stream",
+        })
+    }
+}
+
+/// Names what an error is about: "stream N", or "connection" for stream 0.
+struct Scope(StreamId);
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_zero() {
+            f.write_str("connection")
+        } else {
+            write!(f, "stream {}", self.0)
+        }
+    }
+}
+
 impl UserError {
     /// The HTTP/2 error code closest to this mistake, for callers that map it onto the
     /// wire themselves.
@@ -97,5 +164,60 @@ impl UserError {
             UserError::Encode(EncodeError::PayloadTooLarge { .. }) => ErrorCode::FRAME_SIZE_ERROR,
             _ => ErrorCode::PROTOCOL_ERROR,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_name_the_stream_or_the_connection_and_the_window() {
+        let blocked = |window| UserError::FlowControlBlocked {
+            stream_id: StreamId::new(3),
+            window,
+            available: 10,
+        };
+        assert_eq!(
+            blocked(FlowWindow::Connection).to_string(),
+            "stream 3: the connection flow-control window has 10 bytes, not enough"
+        );
+        assert_eq!(
+            blocked(FlowWindow::Stream).to_string(),
+            "stream 3: the stream flow-control window has 10 bytes, not enough"
+        );
+        assert_eq!(
+            UserError::NotInitiated.to_string(),
+            "the connection is not initiated: call initiate_connection first"
+        );
+        let invalid = |id| UserError::InvalidState {
+            stream_id: StreamId::new(id),
+            why: "not now",
+        };
+        assert_eq!(invalid(0).to_string(), "connection: not now");
+        assert_eq!(invalid(5).to_string(), "stream 5: not now");
+        let full = |id| UserError::SendBufferFull {
+            stream_id: StreamId::new(id),
+            held: 10,
+            limit: 20,
+            len: 15,
+        };
+        assert_eq!(
+            full(0).to_string(),
+            "connection: send buffer holds 10 of 20 bytes, no room for 15 more"
+        );
+        assert_eq!(
+            full(7).to_string(),
+            "stream 7: send buffer holds 10 of 20 bytes, no room for 15 more"
+        );
+        assert_eq!(
+            UserError::HeaderListTooLarge {
+                stream_id: StreamId::new(1),
+                size: 300,
+                limit: 200
+            }
+            .to_string(),
+            "stream 1: header list of 300 octets exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of 200"
+        );
     }
 }

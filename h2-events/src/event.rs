@@ -87,6 +87,14 @@ pub enum Event {
     },
     /// The stream was reset, by the peer (`remote_reset`) or by us because of a peer
     /// fault (the RST_STREAM is already queued).
+    ///
+    /// Retrying (RFC 9113 8.7): a request on a stream the peer reset with
+    /// `REFUSED_STREAM` was not processed and "can be safely retried", even with a
+    /// non-idempotent method. The connection also reports `REFUSED_STREAM` (with
+    /// `remote_reset: true`) for our streams above the last stream id of a GOAWAY the
+    /// peer sent: those were not processed either. Retry them on a new stream, on this
+    /// connection if it still accepts new streams, otherwise on a new connection. Any
+    /// other code gives no such guarantee.
     StreamReset {
         /// The stream.
         stream_id: StreamId,

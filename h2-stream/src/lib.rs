@@ -100,7 +100,7 @@ pub use stream::Stream;
 pub use window::{Window, WindowOverflow, WindowUnderflow};
 
 #[doc(no_inline)]
-pub use h2_events::{Event, Priority, UserError};
+pub use h2_events::{Event, FlowWindow, Priority, UserError};
 #[doc(no_inline)]
 pub use h2_frame::{ErrorCode, H2Error, PrioritySpec, StreamId};
 #[doc(no_inline)]

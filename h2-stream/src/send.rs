@@ -4,7 +4,7 @@ use crate::state::{send_transition, SendInput, StreamState};
 use crate::stream::Phase;
 use crate::validate::{self, Block, Method};
 use crate::{Role, Stream, ValidationConfig};
-use h2_events::UserError;
+use h2_events::{FlowWindow, UserError};
 use h2_frame::ErrorCode;
 use h2_hpack_glue::syntax::KnownValid;
 use h2_hpack_glue::HeaderField;
@@ -182,6 +182,7 @@ impl Stream {
     fn window_blocked(&self) -> UserError {
         UserError::FlowControlBlocked {
             stream_id: self.id,
+            window: FlowWindow::Stream,
             available: i64::from(self.send_window.available()),
         }
     }

@@ -5,7 +5,7 @@ mod support;
 use h2_stream::events::Event;
 use h2_stream::frame::{ErrorCode, H2Error, StreamId, MAX_WINDOW_SIZE};
 use h2_stream::KnownValid;
-use h2_stream::{Role, Stream, StreamState, UserError, ValidationConfig};
+use h2_stream::{FlowWindow, Role, Stream, StreamState, UserError, ValidationConfig};
 use support::*;
 
 fn malformed(r: Result<(), H2Error>) {
@@ -320,6 +320,7 @@ fn rfc9113_6_9_1_send_beyond_window_is_blocked() {
         s.send_data(6, false),
         Err(UserError::FlowControlBlocked {
             stream_id: client_id(),
+            window: FlowWindow::Stream,
             available: 5
         })
     );
