@@ -221,7 +221,7 @@ struct Tools {
 
 /// Where cargo puts build output: `CARGO_TARGET_DIR` (relative to the workspace root) or
 /// `target/`.
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => workspace_root().join(dir),
         None => workspace_root().join("target"),
@@ -241,7 +241,7 @@ fn pseudo_random(len: usize) -> Vec<u8> {
         .collect()
 }
 
-fn free_port() -> Result<u16, String> {
+pub(crate) fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
     Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
 }

@@ -3,10 +3,11 @@
 //! * `ci`: everything CI checks (fmt, clippy, tests, docs, no_std build, bench compile).
 //! * `fuzz TARGET [--seconds N]`: runs one cargo-fuzz target (stable toolchain with
 //!   `RUSTC_BOOTSTRAP=1`).
-//! * `interop`, `bench`: see their modules.
+//! * `interop`, `bench`, `attack`: see their modules.
 
 use std::process::{Command, ExitCode};
 
+mod attack;
 mod bench;
 mod fuzz;
 mod interop;
@@ -18,8 +19,11 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run_cli(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("interop") => interop::run(&args[1..]),
+        Some("attack") => attack::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci | fuzz TARGET [--seconds N]>");
+            eprintln!(
+                "usage: cargo xtask <ci | fuzz TARGET [--seconds N] | interop | bench | attack>"
+            );
             return ExitCode::from(2);
         }
     };
