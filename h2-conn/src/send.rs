@@ -79,6 +79,11 @@ impl Connection {
                 .write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
             drop(list);
             self.streams.insert(stream);
+            // RFC 9218 5: a request's `priority` field also orders our own upload.
+            if let Some(field) = headers.iter().find(|f| f.name.as_ref() == b"priority") {
+                let priority = crate::ExtensiblePriority::parse(&field.value);
+                self.streams.set_priority(stream_id, priority);
+            }
             return Ok(());
         }
         if self.has_queue(stream_id) {

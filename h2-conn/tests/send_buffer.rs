@@ -159,6 +159,55 @@ fn rfc9218_7_1_priority_update_takes_effect_mid_transfer() {
     assert_eq!(data_frames(&mut peer, &mut conn), [(3, 10_000, false)]);
 }
 
+/// Client side (RFC 9218 5, 7.1): the `priority` request field orders our own uploads,
+/// and `set_priority` sends PRIORITY_UPDATE and reorders them.
+#[test]
+fn rfc9218_7_1_client_signals_priority_and_schedules_its_uploads_by_it() {
+    let (mut conn, mut peer) = support::client();
+    let post = |priority: Option<&str>| {
+        let mut list = support::request_fields("POST", "/");
+        if let Some(value) = priority {
+            list.push(HeaderField::new("priority", value.to_owned()));
+        }
+        list
+    };
+    conn.send_headers(sid(1), &post(Some("u=5")), false)
+        .unwrap();
+    conn.send_headers(sid(3), &post(None), false).unwrap();
+    assert_eq!(
+        conn.priority(sid(1)),
+        Some(ExtensiblePriority {
+            urgency: 5,
+            incremental: false
+        })
+    );
+    peer.recv_frames(&mut conn);
+    conn.queue_data(sid(1), vec![1u8; 100], true).unwrap();
+    conn.queue_data(sid(3), vec![3u8; 100], true).unwrap();
+    conn.set_priority(
+        sid(3),
+        ExtensiblePriority {
+            urgency: 6,
+            incremental: true,
+        },
+    )
+    .unwrap();
+    let out = peer.recv_frames(&mut conn);
+    let update = h2_conn::frame::PriorityUpdate {
+        prioritized_stream_id: sid(3),
+        field_value: Bytes::from_static(b"u=6, i"),
+    };
+    assert_eq!(out[0], Frame::PriorityUpdate(update));
+    let order: Vec<u32> = out[1..]
+        .iter()
+        .filter_map(|f| match f {
+            Frame::Data(d) => Some(d.stream_id.value()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(order, [1, 3], "u=5 goes before u=6");
+}
+
 /// Control frames made while DATA waits go out ahead of it.
 #[test]
 fn control_frames_go_ahead_of_queued_data() {

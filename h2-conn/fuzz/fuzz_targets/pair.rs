@@ -1,5 +1,6 @@
 //! Our client and our server talking through two in-memory pipes, driven by an
-//! `Arbitrary` list of actions: open streams, send and answer data, reset, ping, change
+//! `Arbitrary` list of actions: open streams, send and answer data (strict and buffered),
+//! reprioritize, reset, ping, change
 //! settings, shut down gracefully, move some or all bytes, and corrupt the bytes in a
 //! pipe (flip, insert or delete an octet).
 //!
@@ -42,6 +43,19 @@ enum Action {
         stream: u8,
         len: u16,
         end: bool,
+    },
+    /// `side` queues DATA (buffered send, whatever the windows) on its n-th stream.
+    Queue {
+        side: Side,
+        stream: u8,
+        len: u16,
+        end: bool,
+    },
+    /// The client reprioritizes its n-th stream (PRIORITY_UPDATE; the server reschedules).
+    Prioritize {
+        stream: u8,
+        urgency: u8,
+        incremental: bool,
     },
     Reset {
         side: Side,
@@ -111,9 +125,16 @@ impl End {
         }
     }
 
+    /// Takes all output, queued DATA included (as far as the windows allow).
     fn collect(&mut self) {
-        let out = self.conn.data_to_send();
-        self.pipe.extend_from_slice(&out);
+        loop {
+            let out = self.conn.data_to_send();
+            if out.is_empty() {
+                break;
+            }
+            self.pipe.extend_from_slice(&out);
+        }
+        assert!(!self.conn.wants_write(), "output left behind");
     }
 
     fn stream(&self, n: u8) -> Option<StreamId> {
@@ -139,6 +160,21 @@ impl End {
             .collect();
         if self.conn.send_data(id, body, end).is_ok() {
             flow.sent += len;
+        }
+    }
+}
+
+impl End {
+    fn queue(&mut self, id: StreamId, len: u16, end: bool) {
+        if self.conn.role() == h2_conn::Role::Server && !self.headers_sent.contains(&id) {
+            return self.send(id, 0, false);
+        }
+        let flow = self.flows.entry(id).or_default();
+        let body: Vec<u8> = (0..u64::from(len))
+            .map(|i| pattern(self.tag, id.value(), flow.sent + i))
+            .collect();
+        if self.conn.queue_data(id, body, end).is_ok() {
+            flow.sent += u64::from(len);
         }
     }
 }
@@ -249,6 +285,33 @@ fuzz_target!(|input: Input| {
                 };
                 if let Some(id) = end_.stream(stream) {
                     end_.send(id, len, end);
+                }
+            }
+            Action::Queue {
+                side,
+                stream,
+                len,
+                end,
+            } => {
+                let end_ = match side {
+                    Side::Client => &mut client,
+                    Side::Server => &mut server,
+                };
+                if let Some(id) = end_.stream(stream) {
+                    end_.queue(id, len, end);
+                }
+            }
+            Action::Prioritize {
+                stream,
+                urgency,
+                incremental,
+            } => {
+                if let Some(id) = client.stream(stream) {
+                    let priority = h2_conn::ExtensiblePriority {
+                        urgency: urgency % 8,
+                        incremental,
+                    };
+                    let _ = client.conn.set_priority(id, priority);
                 }
             }
             Action::Reset { side, stream, code } => {
