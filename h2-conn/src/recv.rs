@@ -695,7 +695,13 @@ impl Connection {
                 }
                 SettingId::MAX_FRAME_SIZE => self.decoder.set_max_frame_size(change.new_value),
                 SettingId::INITIAL_WINDOW_SIZE => {
-                    self.adjust_stream_windows(old, change.new_value, |s| s.recv_window_mut())?
+                    self.adjust_stream_windows(old, change.new_value, |s| s.recv_window_mut())?;
+                    // The policy's target moved: data acknowledged but held back under the
+                    // old target may be due now, and nothing else would send it (the peer
+                    // may be stalled on exactly that window).
+                    for id in self.streams.active_ids() {
+                        self.maybe_return_window(id);
+                    }
                 }
                 _ => {}
             }

@@ -323,3 +323,43 @@ fn rfc9113_5_2_1_only_data_is_flow_controlled() {
         ]
     );
 }
+
+/// RFC 9113 6.9.2: when our smaller SETTINGS_INITIAL_WINDOW_SIZE takes effect, window the
+/// application acknowledged but the policy held back under the old target is returned
+/// then; otherwise a peer stalled on that window would wait for ever (found by the `pair`
+/// fuzz target once it queued data behind a shrinking window).
+#[test]
+fn rfc9113_6_9_2_shrinking_our_initial_window_returns_acknowledged_window() {
+    let (mut conn, mut peer) = server();
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    for _ in 0..3 {
+        for event in peer.send(&mut conn, frames::data(1, vec![0u8; 16_384])) {
+            if let Event::DataReceived {
+                flow_controlled_length,
+                ..
+            } = event
+            {
+                conn.acknowledge_received_data(flow_controlled_length, sid(1))
+                    .unwrap();
+            }
+        }
+    }
+    // Half the window came back after the second frame; the third is held back.
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![
+            frames::window_update(1, 32_768),
+            frames::window_update(0, 32_768)
+        ]
+    );
+    let mut smaller = Settings::new();
+    smaller.set(SettingId::INITIAL_WINDOW_SIZE, 2_730);
+    conn.update_settings(smaller).unwrap();
+    peer.recv_frames(&mut conn);
+    peer.send(&mut conn, frames::settings_ack());
+    // The stream window is now 49,151 - 62,805 < 0: the held 16,384 go back at once.
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::window_update(1, 16_384)]
+    );
+}
