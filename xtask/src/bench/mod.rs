@@ -23,8 +23,23 @@
 //! payload once through a buffer of the frame size. Under the table: the ratios of
 //! matching paths, and our plain path's allocations per API call in W2.
 //!
+//! W4 (issue 18), "W4-100x1M": 100 downloads of 1 MiB at once on one connection through
+//! each stack's buffered / pulled body path: "ours (plain API)" registers a `BodySource`
+//! per stream with `queue_source`, "ours (plain API, queue_data)" queues each whole body
+//! with `queue_data`, "nghttp2 (default)" answers with `nghttp2_submit_response2` and a
+//! read callback. The receive_into and zero-copy rows of ours run it too (same bodies,
+//! their output/input calls). 16 MiB windows, 16 KiB frames; the server hands over at
+//! most 512 KiB per round (ours: one `data_to_send()`, nghttp2: whole frames up to that
+//! much). hyperium-h2 does not run W4/TTFB (n/a).
+//!
+//! TTFB (issue 18): 99 such downloads, and once the client has received 1/8 of their bytes
+//! it sends one more GET with `priority: u=0` (RFC 9218) for 16 KiB. Measured: the
+//! background payload bytes the client received between submitting it and the first byte
+//! of its body (deterministic), and the wall time between the same two points. Printed in
+//! a table of its own under the main one.
+//!
 //! Options: `--runs N` (default 5), `--quick` (every workload 10x smaller, for smoke
-//! runs), `--only W1,W2-1M` (workloads; `W2` selects both W2 variants), `--stacks
+//! runs), `--only W1,W2-1M,W4,TTFB` (workloads; `W2` selects both W2 variants), `--stacks
 //! nghttp2,hyper` (stack name prefixes).
 
 mod alloc_count;
@@ -37,8 +52,8 @@ use std::process::Command;
 
 use workload::{Bulk, Failure, Requests, Sample, Stack};
 
-const USAGE: &str = "usage: cargo xtask bench [--runs N] [--quick] [--only W1,W2,W2-16K,W2-1M,W3] \
-                     [--stacks ours,nghttp2,hyperium-h2]";
+const USAGE: &str = "usage: cargo xtask bench [--runs N] [--quick] \
+                     [--only W1,W2,W2-16K,W2-1M,W3,W4,TTFB] [--stacks ours,nghttp2,hyperium-h2]";
 
 /// The workload columns.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -47,10 +62,14 @@ enum Id {
     W2Small,
     W2Large,
     W3,
+    /// 100 concurrent 1 MiB downloads.
+    W4,
+    /// An urgent request behind 99 downloads; not a column of the main table.
+    Ttfb,
 }
 
 impl Id {
-    const ALL: [Id; 4] = [Id::W1, Id::W2Small, Id::W2Large, Id::W3];
+    const ALL: [Id; 6] = [Id::W1, Id::W2Small, Id::W2Large, Id::W3, Id::W4, Id::Ttfb];
 
     fn name(self) -> &'static str {
         match self {
@@ -58,18 +77,31 @@ impl Id {
             Id::W2Small => "W2-16K",
             Id::W2Large => "W2-1M",
             Id::W3 => "W3",
+            Id::W4 => "W4-100x1M",
+            Id::Ttfb => "TTFB",
         }
     }
 
     fn unit(self) -> &'static str {
         match self {
             Id::W1 | Id::W3 => "req/s",
-            Id::W2Small | Id::W2Large => "GB/s",
+            Id::W2Small | Id::W2Large | Id::W4 | Id::Ttfb => "GB/s",
         }
     }
 
+    /// W2: one stream (with the memcpy row).
     fn is_bulk(self) -> bool {
         matches!(self, Id::W2Small | Id::W2Large)
+    }
+
+    /// W4 and TTFB: many streams on the buffered send path.
+    fn is_many(self) -> bool {
+        matches!(self, Id::W4 | Id::Ttfb)
+    }
+
+    /// Rates in payload bytes per second.
+    fn in_bytes(self) -> bool {
+        self.is_bulk() || self.is_many()
     }
 
     fn selected_by(self, token: &str) -> bool {
@@ -152,6 +184,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         Box::new(ours::Ours(ours::Api::PlainInto)),
         Box::new(ours::Ours(ours::Api::PlainBytes)),
         Box::new(ours::Ours(ours::Api::ZeroCopy)),
+        Box::new(ours::OursQueueData),
         Box::new(nghttp2::Nghttp2(nghttp2::DataMode::Copy)),
         Box::new(nghttp2::Nghttp2(nghttp2::DataMode::NoCopyBuffered)),
         Box::new(nghttp2::Nghttp2(nghttp2::DataMode::NoCopyVectored)),
@@ -246,9 +279,33 @@ impl Bench {
         }
     }
 
+    /// W4: 100 x 1 MiB; TTFB: 99 x 1 MiB and the urgent 16 KiB, sent after 1/8 of the
+    /// background bytes arrived. `--quick` makes the bodies 10x smaller.
+    fn many(&self, id: Id) -> workload::Many {
+        let body = (1u64 << 20) / self.scale();
+        let streams = workload::SERVER_MAX_CONCURRENT_STREAMS as usize;
+        let mut w = workload::Many {
+            streams,
+            body,
+            max_frame_size: 16 << 10,
+            window: 16 << 20,
+            urgent: None,
+        };
+        if id == Id::Ttfb {
+            w.streams = streams - 1;
+            w.urgent = Some(workload::Urgent {
+                body: 16 << 10,
+                after: w.streams as u64 * body / 8,
+            });
+        }
+        w
+    }
+
     fn run_one(&self, stack: &dyn Stack, id: Id) -> Result<Sample, Failure> {
         if id.is_bulk() {
             stack.bulk(&self.bulk(id))
+        } else if id.is_many() {
+            stack.many(&self.many(id))
         } else {
             stack.requests(&self.requests(id))
         }
@@ -311,7 +368,7 @@ impl Bench {
         let mut idle = Vec::new();
         let mut open = Vec::new();
         for stack in &self.stacks {
-            if stack.bulk_only() {
+            if stack.bulk_only() || stack.many_only() {
                 // A variant row: the same connections as its stack's main row.
                 idle.push(Err(NOT_RUN.into()));
                 open.push(Err(NOT_RUN.into()));
@@ -344,9 +401,17 @@ impl Bench {
         Ok(())
     }
 
-    /// Whether stack `s` runs workload `id` (variant rows run W2 only).
+    /// Whether stack `s` runs workload `id` (variant rows run W2 only, W2 and W4, or W4
+    /// only).
     fn runs(&self, s: usize, id: Id) -> bool {
-        id.is_bulk() || !self.stacks[s].bulk_only()
+        let stack = &self.stacks[s];
+        if stack.many_only() {
+            id == Id::W4
+        } else if stack.bulk_only() {
+            id.is_bulk() || (id == Id::W4 && stack.many_variant())
+        } else {
+            true
+        }
     }
 
     /// The stack named `name`, if selected.
@@ -406,6 +471,73 @@ impl Bench {
                 );
             }
         }
+    }
+
+    /// The TTFB case, as a table: per stack the median of the runs.
+    fn print_ttfb(&self) {
+        let Some(col) = self.opts.only.iter().position(|&id| id == Id::Ttfb) else {
+            return;
+        };
+        let w = self.many(Id::Ttfb);
+        let Some(urgent) = w.urgent else {
+            return;
+        };
+        let mut rows = vec![[
+            "TTFB",
+            "background bytes before urgent 1st byte",
+            "wall time to urgent 1st byte",
+            "background bytes received before submit",
+            "whole run GB/s",
+        ]
+        .map(String::from)
+        .to_vec()];
+        for (s, stack) in self.stacks.iter().enumerate() {
+            if !self.runs(s, Id::Ttfb) {
+                continue;
+            }
+            let samples: Vec<workload::Ttfb> = match &self.cells[s][col] {
+                Ok(samples) => samples.iter().filter_map(|x| x.ttfb).collect(),
+                Err(_) => Vec::new(),
+            };
+            if samples.is_empty() {
+                let mut row = vec!["n/a".to_string(); 5];
+                row[0] = stack.name().to_string();
+                rows.push(row);
+                continue;
+            }
+            let octets = median(samples.iter().map(|t| t.background as f64));
+            let wall = median(samples.iter().map(|t| t.wall.as_secs_f64()));
+            let before = median(samples.iter().map(|t| t.before_submit as f64));
+            rows.push(vec![
+                stack.name().to_string(),
+                format!(
+                    "{} ({})",
+                    group_thousands(octets as u64),
+                    format_bytes(octets)
+                ),
+                format!("{:.1} us", wall * 1e6),
+                format_bytes(before),
+                self.median_rate(s, col)
+                    .map_or("n/a".into(), |r| format_rate(Id::Ttfb, r)),
+            ]);
+        }
+        println!();
+        println!(
+            "TTFB: {} downloads of {} KiB in flight (default priority); once the client has \
+             received {} of them it sends one more GET with `priority: {}` for {} KiB. \
+             Background bytes: payload of the other streams the client received between \
+             submitting that GET and the first byte of its body (deterministic; 0 = the urgent \
+             body came first). Wall time: the same interval, which includes one round of the \
+             harness (ours: the client's data_to_send(), the server's receive, a data_to_send() \
+             of up to 512 KiB and the client's receive_data() of all of it before events are \
+             seen; nghttp2: its callbacks fire frame by frame inside mem_recv2):",
+            w.streams,
+            w.body >> 10,
+            format_bytes(urgent.after as f64),
+            workload::URGENT_PRIORITY,
+            urgent.body >> 10
+        );
+        print_table(&rows);
     }
 
     /// Allocations per output/input API call of our rows in W2 (steady state), as a table.
@@ -494,10 +626,23 @@ impl Bench {
             workload::EXTRA_HEADERS.len(),
             w2.total >> 20
         );
+        let w4 = self.many(Id::W4);
+        println!(
+            "W4: {} downloads of {} KiB at once on one connection, 16 MiB windows, 16 KiB frames; \
+             TTFB: {} such downloads, then one u=0 GET of 16 KiB",
+            w4.streams,
+            w4.body >> 10,
+            w4.streams - 1
+        );
         println!();
 
         let mut header = vec!["stack".to_string()];
-        header.extend(ids.iter().map(|id| format!("{} {}", id.name(), id.unit())));
+        // TTFB has a table of its own.
+        header.extend(
+            ids.iter()
+                .filter(|&&id| id != Id::Ttfb)
+                .map(|id| format!("{} {}", id.name(), id.unit())),
+        );
         let has_w1_w3 = ids.contains(&Id::W1) && ids.contains(&Id::W3);
         if has_w1_w3 {
             header.push("W3/W1 time".into());
@@ -506,13 +651,16 @@ impl Bench {
         for (s, stack) in self.stacks.iter().enumerate() {
             let mut row = vec![stack.name().to_string()];
             for (col, &id) in ids.iter().enumerate() {
+                if id == Id::Ttfb {
+                    continue;
+                }
                 row.push(match self.median_rate(s, col) {
                     Some(rate) => format_rate(id, rate),
                     None if !self.runs(s, id) => "-".into(),
                     None => "n/a".into(),
                 });
             }
-            if has_w1_w3 && stack.bulk_only() {
+            if has_w1_w3 && (stack.bulk_only() || stack.many_only()) {
                 row.push("-".into());
             } else if has_w1_w3 {
                 let ratio = self.median_of(s, Id::W1, Sample::rate).zip(self.median_of(
@@ -527,6 +675,9 @@ impl Bench {
         if self.memcpy.iter().any(|m| !m.is_empty()) {
             let mut row = vec!["memcpy (1 copy, frame-size buffer)".to_string()];
             for (col, &id) in ids.iter().enumerate() {
+                if id == Id::Ttfb {
+                    continue;
+                }
                 row.push(match self.memcpy_rate(col) {
                     Some(rate) => format_rate(id, rate),
                     None => "-".into(),
@@ -557,6 +708,11 @@ impl Bench {
                 "1-copy plain / nghttp2 default",
             ),
             (
+                "ours (plain API, queue_data)",
+                "nghttp2 (default)",
+                "plain queue_data / nghttp2 default",
+            ),
+            (
                 "ours (zero-copy API)",
                 "nghttp2 (NO_COPY, writev)",
                 "zero-copy / nghttp2 NO_COPY writev",
@@ -573,6 +729,9 @@ impl Bench {
             };
             let mut row = vec![label.to_string()];
             for (col, &id) in ids.iter().enumerate() {
+                if id == Id::Ttfb {
+                    continue;
+                }
                 row.push(
                     match self.median_rate(a, col).zip(self.median_rate(b, col)) {
                         Some((x, y)) => format!("{:.2}x", x / y),
@@ -601,6 +760,21 @@ impl Bench {
                  per-frame work."
             );
         }
+        if ids.contains(&Id::W4) {
+            println!(
+                "W4 copies of each DATA payload byte: ours (plain API) and ours (plain API, \
+                 queue_data) 2 (data_to_send() frames the pulled/queued Bytes into its output \
+                 buffer, receive_data() copies its input); ours (plain API, receive_into) 1; \
+                 ours (zero-copy API) 0; nghttp2 (default) 1 (read callback into its frame \
+                 buffer). Per round the server hands over at most 512 KiB (ours' \
+                 default max_send_buffer; nghttp2: whole frames up to that much), except ours \
+                 (plain API, queue_data), whose raised send buffer lets one data_to_send() \
+                 frame what the windows allow. Bodies are checked as in W2 (the first and last \
+                 8 bytes of every DATA chunk against the pattern, each stream at its own \
+                 offset, and exact byte counts)."
+            );
+        }
+        self.print_ttfb();
         self.print_memcpy_check();
         self.print_call_allocs();
         let spreads: Vec<String> = self
@@ -609,6 +783,9 @@ impl Bench {
             .enumerate()
             .flat_map(|(s, stack)| {
                 ids.iter().enumerate().filter_map(move |(col, id)| {
+                    if *id == Id::Ttfb {
+                        return None;
+                    }
                     let samples = self.cells[s][col].as_ref().ok()?;
                     let rates: Vec<f64> = samples.iter().map(Sample::rate).collect();
                     // One run has no spread; a variant row's W1/W3 cell has no runs.
@@ -664,6 +841,10 @@ impl Bench {
                 cols.push((id, "bulk"));
             }
         }
+        if ids.contains(&Id::W4) {
+            header.push("W4 peak".into());
+            cols.push((Id::W4, "peak"));
+        }
         let mut rows = vec![header];
         for (s, stack) in self.stacks.iter().enumerate() {
             let mut row = vec![stack.name().to_string()];
@@ -676,7 +857,11 @@ impl Bench {
             }
             for &(id, kind) in &cols {
                 if !self.runs(s, id) {
-                    let n = if kind == "mem" { 3 } else { 2 };
+                    let n = match kind {
+                        "mem" => 3,
+                        "peak" => 1,
+                        _ => 2,
+                    };
                     row.extend(std::iter::repeat_n("-".to_string(), n));
                     continue;
                 }
@@ -696,6 +881,7 @@ impl Bench {
                             self.median_of(s, id, |x| x.allocs as f64 / x.work as f64)
                         ));
                     }
+                    "peak" => row.push(fmt_bytes(peak)),
                     _ => {
                         let frame = self.bulk(id).max_frame_size as f64;
                         row.push(fmt_bytes(peak));
@@ -761,7 +947,7 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
 }
 
 fn format_rate(id: Id, rate: f64) -> String {
-    if id.is_bulk() {
+    if id.in_bytes() {
         format!("{:.2}", rate / 1e9)
     } else {
         group_thousands(rate.round() as u64)

@@ -28,6 +28,12 @@
 //! bytes are queued (a full socket send buffer), so at most about that much is in flight,
 //! as in our harness; `mem_send2` then returns and [`transfer`] delivers the queue before
 //! anything `mem_send2` returns later, keeping the wire order.
+//! W4 and TTFB (issue 18, [`run_many`]) run on the default data provider only. The
+//! server sends SETTINGS_NO_RFC7540_PRIORITIES = 1, as an RFC 9218 server does; libnghttp2
+//! 1.68 needs nothing else to honour the `priority` request header (it has no RFC 7540
+//! priority tree any more and no `nghttp2_option_set_no_rfc7540_priorities`: with HTTP
+//! messaging on, the default, a server session parses the header and schedules DATA by
+//! urgency). Tried while writing this: without the setting the TTFB figures are the same.
 //! The application side is written against the C callbacks API the way an nghttp2 user
 //! writes it: header/data/close callbacks on the client, a request-complete callback that
 //! submits the response with a data provider on the server.
@@ -47,13 +53,15 @@
 use std::alloc::{self, Layout};
 use std::os::raw::{c_int, c_void};
 use std::ptr;
+use std::time::Instant;
 
 use libnghttp2_sys as ng;
 
 use super::alloc_count;
 use super::workload::{
-    self, Bulk, Failure, Meter, Requests, Sample, Stack, AUTHORITY, BODY, BODY_LEN_STR, BULK_PATH,
-    CONTENT_TYPE, PATH_PREFIX, SERVER_MAX_CONCURRENT_STREAMS,
+    self, Bulk, Failure, Many, Meter, Requests, Sample, Stack, Ttfb, AUTHORITY, BODY, BODY_LEN_STR,
+    BULK_PATH, CONTENT_TYPE, MANY_PATH, PATH_PREFIX, REQUEST_HEADERS,
+    SERVER_MAX_CONCURRENT_STREAMS, URGENT_PATH, URGENT_PRIORITY,
 };
 
 /// How the server's data provider hands DATA payloads to nghttp2 (see the module docs).
@@ -89,6 +97,10 @@ impl Stack for Nghttp2 {
 
     fn bulk_only(&self) -> bool {
         self.0 != DataMode::Copy
+    }
+
+    fn many(&self, w: &Many) -> Result<Sample, Failure> {
+        run_many(w)
     }
 
     fn idle_pair_bytes(&self) -> Result<usize, Failure> {
@@ -351,6 +363,27 @@ fn transfer(from: &Session, to: &Session, wire: *mut Wire) -> Result<bool, Failu
     }
 }
 
+/// Moves `from`'s output to `to` frame by frame, as [`transfer`] does, until at least
+/// `budget` bytes moved or nothing is left: a write loop that stops when the socket
+/// buffer is full. Returns whether anything moved.
+fn transfer_up_to(from: &Session, to: &Session, budget: usize) -> Result<bool, Failure> {
+    let mut moved = 0;
+    while moved < budget {
+        let mut data = ptr::null();
+        // SAFETY: as in transfer.
+        let n = unsafe { ng::nghttp2_session_mem_send2(from.0, &mut data) };
+        if n < 0 {
+            return Err(Failure::Failed(format!("nghttp2 mem_send2: error {n}")));
+        }
+        if n == 0 {
+            break;
+        }
+        recv(to, data, n as usize)?;
+        moved += n as usize;
+    }
+    Ok(moved > 0)
+}
+
 /// Hands `len` bytes at `data` to `to`'s `mem_recv2`, which must consume them all.
 fn recv(to: &Session, data: *const u8, len: usize) -> Result<(), Failure> {
     // SAFETY: the callers pass pointers valid for `len` bytes for the duration of the call.
@@ -443,7 +476,14 @@ impl Wire {
 #[derive(Clone, Copy)]
 enum Mode {
     Requests,
-    Bulk { total: u64 },
+    Bulk {
+        total: u64,
+    },
+    /// W4 / TTFB: `body` bytes per download, `urgent_body` for the urgent request.
+    Many {
+        body: u64,
+        urgent_body: u64,
+    },
 }
 
 /// Slots for streams in flight: client stream ids are consecutive odd numbers and at most
@@ -465,6 +505,14 @@ struct ClientCtx {
     slots: [ClientSlot; SLOTS],
     in_flight: usize,
     completed: usize,
+    /// TTFB: the urgent stream (0 until submitted), when it was submitted and the
+    /// background bytes received by then.
+    urgent: i32,
+    submitted: Option<(Instant, u64)>,
+    /// W4 / TTFB: background payload bytes received so far.
+    background: u64,
+    /// TTFB: set at the urgent stream's first DATA byte.
+    ttfb: Option<Ttfb>,
     error: Option<String>,
 }
 
@@ -475,6 +523,10 @@ impl ClientCtx {
             slots: [ClientSlot::default(); SLOTS],
             in_flight: 0,
             completed: 0,
+            urgent: 0,
+            submitted: None,
+            background: 0,
+            ttfb: None,
             error: None,
         }
     }
@@ -501,6 +553,8 @@ struct ServerSlot {
     sent: u64,
     /// NO_COPY: payload bytes the send_data_callback has written.
     wired: u64,
+    /// TTFB: this is the urgent request (its `:path`).
+    urgent: bool,
 }
 
 struct ServerCtx {
@@ -510,6 +564,8 @@ struct ServerCtx {
     slots: [ServerSlot; SLOTS],
     /// `content-length` value of the responses.
     content_length: String,
+    /// TTFB: `content-length` of the urgent response.
+    urgent_content_length: String,
     /// Whether complete requests are answered; off for [`open_streams`], which keeps them
     /// open.
     respond: bool,
@@ -524,15 +580,17 @@ struct ServerCtx {
 
 impl ServerCtx {
     fn new(mode: Mode, expected_headers: usize) -> Self {
-        let content_length = match mode {
-            Mode::Requests => BODY_LEN_STR.to_string(),
-            Mode::Bulk { total } => total.to_string(),
+        let (content_length, urgent_content_length) = match mode {
+            Mode::Requests => (BODY_LEN_STR.to_string(), String::new()),
+            Mode::Bulk { total } => (total.to_string(), String::new()),
+            Mode::Many { body, urgent_body } => (body.to_string(), urgent_body.to_string()),
         };
         ServerCtx {
             mode,
             expected_headers,
             slots: [ServerSlot::default(); SLOTS],
             content_length,
+            urgent_content_length,
             respond: true,
             requests: 0,
             data_mode: DataMode::Copy,
@@ -631,9 +689,23 @@ unsafe extern "C" fn client_on_data(
     let ok = match mode {
         Mode::Requests => BODY.get(at as usize..slot.received as usize) == Some(data),
         Mode::Bulk { .. } => workload::check_payload(at, data),
+        Mode::Many { .. } => {
+            workload::check_payload(workload::body_start(stream_id as u32) + at, data)
+        }
     };
     if !ok {
         return ctx.fail(format!("stream {stream_id}: wrong body bytes at {at}"));
+    }
+    if let Mode::Many { .. } = mode {
+        if stream_id != ctx.urgent {
+            ctx.background += len as u64;
+        } else if let (None, Some((at, before))) = (ctx.ttfb, ctx.submitted) {
+            ctx.ttfb = Some(Ttfb {
+                before_submit: before,
+                background: ctx.background - before,
+                wall: at.elapsed(),
+            });
+        }
     }
     0
 }
@@ -649,6 +721,8 @@ unsafe extern "C" fn client_on_close(
     let expected = match ctx.mode {
         Mode::Requests => BODY.len() as u64,
         Mode::Bulk { total } => total,
+        Mode::Many { urgent_body, .. } if stream_id == ctx.urgent => urgent_body,
+        Mode::Many { body, .. } => body,
     };
     let slot = std::mem::take(&mut ctx.slots[slot_of(stream_id)]);
     if error_code != 0 || !slot.status_ok || slot.received != expected {
@@ -701,6 +775,10 @@ unsafe extern "C" fn server_on_header(
             slot.path_ok = match mode {
                 Mode::Requests => value.starts_with(PATH_PREFIX.as_bytes()),
                 Mode::Bulk { .. } => value == BULK_PATH.as_bytes(),
+                Mode::Many { .. } => {
+                    slot.urgent = value == URGENT_PATH.as_bytes();
+                    slot.urgent || value == MANY_PATH.as_bytes()
+                }
             }
         }
         b":method" => slot.method_ok = value == b"GET",
@@ -725,7 +803,9 @@ unsafe extern "C" fn server_on_frame_recv(
     let slot = ctx.slots[slot_of(hd.stream_id)];
     let expected_headers = match ctx.mode {
         Mode::Requests => ctx.expected_headers,
-        Mode::Bulk { .. } => super::workload::REQUEST_HEADERS.len(),
+        Mode::Bulk { .. } => REQUEST_HEADERS.len(),
+        // The urgent request also carries `priority`.
+        Mode::Many { .. } => REQUEST_HEADERS.len() + usize::from(slot.urgent),
     };
     if !slot.path_ok || !slot.method_ok || slot.headers != expected_headers {
         return ctx.fail(format!(
@@ -737,10 +817,15 @@ unsafe extern "C" fn server_on_frame_recv(
     if !ctx.respond {
         return 0;
     }
+    let content_length = if slot.urgent {
+        &ctx.urgent_content_length
+    } else {
+        &ctx.content_length
+    };
     let headers = [
         nv(":status", "200"),
         nv("content-type", CONTENT_TYPE),
-        nv("content-length", &ctx.content_length),
+        nv("content-length", content_length),
     ];
     let provider = ng::nghttp2_data_provider2 {
         source: ng::nghttp2_data_source {
@@ -786,6 +871,8 @@ unsafe extern "C" fn server_read(
     let total = match mode {
         Mode::Requests => BODY.len() as u64,
         Mode::Bulk { total } => total,
+        Mode::Many { urgent_body, .. } if slot.urgent => urgent_body,
+        Mode::Many { body, .. } => body,
     };
     let n = (total - slot.sent).min(length as u64) as usize;
     let no_copy = matches!(mode, Mode::Bulk { .. }) && ctx.data_mode != DataMode::Copy;
@@ -800,6 +887,10 @@ unsafe extern "C" fn server_read(
             buf[..n].copy_from_slice(&BODY[at..at + n]);
         }
         Mode::Bulk { .. } => workload::fill_payload(slot.sent, &mut buf[..n]),
+        Mode::Many { .. } => workload::fill_payload(
+            workload::body_start(stream_id as u32) + slot.sent,
+            &mut buf[..n],
+        ),
     }
     slot.sent += n as u64;
     if slot.sent == total {
@@ -1070,4 +1161,117 @@ fn open_streams(streams: usize) -> Result<usize, Failure> {
     let held = workload::held_since(&base);
     drop((client, server));
     Ok(held / streams)
+}
+
+/// The server output W4/TTFB moves per round (then the client's output goes the other
+/// way): ours' default `max_send_buffer` (512 KiB), the most one `data_to_send()` of
+/// ours frames, so both stacks hand over about the same amount between two reads of the
+/// client's requests and WINDOW_UPDATEs.
+const ROUND_BUDGET: usize = h2_conn::DEFAULT_MAX_SEND_BUFFER;
+
+/// A W4/TTFB request header list for `path`.
+fn many_nv(path: &'static str) -> Vec<ng::nghttp2_nv> {
+    let mut headers: Vec<ng::nghttp2_nv> = vec![
+        nv(":method", "GET"),
+        nv(":scheme", "https"),
+        nv(":authority", AUTHORITY),
+        nv(":path", path),
+    ];
+    headers.extend(REQUEST_HEADERS.iter().map(|&(n, v)| nv(n, v)));
+    headers
+}
+
+/// Submits a GET with `headers`, END_STREAM on HEADERS; returns its stream id.
+fn submit_nv(client: &Session, headers: &[ng::nghttp2_nv]) -> Result<i32, Failure> {
+    // SAFETY: as in run_requests.
+    let id = unsafe {
+        ng::nghttp2_submit_request2(
+            client.0,
+            ptr::null(),
+            headers.as_ptr(),
+            headers.len(),
+            ptr::null(),
+            ptr::null_mut(),
+        )
+    };
+    if id < 0 {
+        return Err(Failure::Failed(format!("submit_request2: error {id}")));
+    }
+    Ok(id)
+}
+
+/// W4 and TTFB on the default (copying) data provider: `w.streams` GETs submitted at
+/// once, each answered with `nghttp2_submit_response2` and a read callback. Per round the
+/// client's output goes to the server, then at most [`ROUND_BUDGET`] bytes (whole frames)
+/// of the server's come back. The server sends SETTINGS_NO_RFC7540_PRIORITIES = 1; with
+/// `w.urgent` the client adds a `priority: u=0` GET once it has received `after`
+/// background bytes.
+fn run_many(w: &Many) -> Result<Sample, Failure> {
+    let meter = Meter::start();
+    let mode = Mode::Many {
+        body: w.body,
+        urgent_body: w.urgent.map_or(0, |u| u.body),
+    };
+    let mut cctx = ClientCtx::new(mode);
+    let mut sctx = ServerCtx::new(mode, REQUEST_HEADERS.len());
+    let client = Session::client(&mut cctx)?;
+    let server = Session::server(&mut sctx)?;
+    client.submit_settings(&[
+        (ng::NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, w.window),
+        (ng::NGHTTP2_SETTINGS_MAX_FRAME_SIZE, w.max_frame_size),
+    ])?;
+    // SAFETY: plain call on a live session (see run_bulk).
+    let rv = unsafe {
+        ng::nghttp2_session_set_local_window_size(
+            client.0,
+            ng::NGHTTP2_FLAG_NONE as u8,
+            0,
+            w.window as i32,
+        )
+    };
+    check(rv, "set_local_window_size")?;
+    server.submit_settings(&[
+        (
+            ng::NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS,
+            SERVER_MAX_CONCURRENT_STREAMS,
+        ),
+        (ng::NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, w.window),
+        (ng::NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1),
+    ])?;
+
+    let headers = many_nv(MANY_PATH);
+    for _ in 0..w.streams {
+        submit_nv(&client, &headers)?;
+        cctx.in_flight += 1;
+    }
+    let mut urgent_headers = many_nv(URGENT_PATH);
+    urgent_headers.push(nv("priority", URGENT_PRIORITY));
+    while cctx.completed < w.responses() {
+        if let Some(urgent) = w.urgent {
+            if cctx.urgent == 0 && cctx.background >= urgent.after {
+                cctx.urgent = submit_nv(&client, &urgent_headers)?;
+                cctx.submitted = Some((Instant::now(), cctx.background));
+                cctx.in_flight += 1;
+            }
+        }
+        let moved = transfer(&client, &server, ptr::null_mut())
+            .and_then(|up| Ok(transfer_up_to(&server, &client, ROUND_BUDGET)? | up));
+        cctx.take_error()?;
+        sctx.take_error()?;
+        if !moved? {
+            return Err(Failure::Failed(format!(
+                "nghttp2 W4 stalled after {} of {} responses",
+                cctx.completed,
+                w.responses()
+            )));
+        }
+    }
+    let mut sample = meter.stop(w.total());
+    if w.urgent.is_some() {
+        sample.ttfb = Some(cctx.ttfb.ok_or_else(|| {
+            Failure::Failed("nghttp2 TTFB: the urgent response carried no DATA".into())
+        })?);
+    }
+    drop((client, server));
+    Ok(sample)
 }

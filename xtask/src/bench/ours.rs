@@ -23,20 +23,29 @@
 //!   them) into `receive_into(Bytes, &mut Vec<Event>)` (DATA events are views of the
 //!   input): no payload byte is ever copied. This was the only path before.
 //!
+//! W4 and TTFB (issue 18) run on the buffered send path: the server answers each request
+//! with `send_headers` and a [`PatternSource`] registered with `queue_source` (row
+//! [`OursQueueData`], "ours (plain API, queue_data)", queues the whole body with
+//! `queue_data` instead), and the connection frames the bodies in RFC 9218 order when
+//! output is taken; see [`run_many`]. W4 runs on the plain, receive_into and zero-copy
+//! paths.
+//!
 //! The client sends requests with `send_headers` and reads `ResponseReceived` /
 //! `DataReceived` / `StreamEnded`, returning window with `acknowledge_received_data` (the
 //! default `HalfConsumed` policy decides when WINDOW_UPDATE goes out); the server answers
 //! `RequestReceived` with `send_headers` + `send_data`, in W2 as the flow-control window
 //! allows.
 
+use std::time::Instant;
+
 use bytes::Bytes;
-use h2_conn::{Config, Connection, Event, HeaderField, SettingId, StreamId};
+use h2_conn::{BodySource, Config, Connection, Event, HeaderField, Pull, SettingId, StreamId};
 
 use super::alloc_count;
 use super::workload::{
-    self, Bulk, CallAllocs, Failure, Meter, Requests, Sample, Stack, AUTHORITY, BODY, BODY_LEN_STR,
-    BULK_PATH, CONTENT_TYPE, PATH_PREFIX, PATTERN_LEN, REQUEST_HEADERS,
-    SERVER_MAX_CONCURRENT_STREAMS,
+    self, Bulk, CallAllocs, Failure, Many, Meter, Requests, Sample, Stack, Ttfb, AUTHORITY, BODY,
+    BODY_LEN_STR, BULK_PATH, CONTENT_TYPE, MANY_PATH, PATH_PREFIX, PATTERN_LEN, REQUEST_HEADERS,
+    SERVER_MAX_CONCURRENT_STREAMS, URGENT_PATH, URGENT_PRIORITY,
 };
 
 /// How bytes leave one connection and enter the other.
@@ -98,6 +107,52 @@ impl Stack for Ours {
 
     fn bulk_only(&self) -> bool {
         self.0 != Api::Plain
+    }
+
+    fn many(&self, w: &Many) -> Result<Sample, Failure> {
+        run_many(w, self.0, BodyMode::Source)
+    }
+
+    /// W4 runs on every path but [`Api::PlainInto`], whose [`deliver`] drains all the
+    /// output the windows allow (16 MiB) in one exchange, before the client sees any
+    /// event: a harness shape, not the API's.
+    fn many_variant(&self) -> bool {
+        self.0 != Api::PlainInto
+    }
+}
+
+/// Row "ours (plain API, queue_data)", W4 only: as "ours (plain API)", but the server
+/// queues each whole response body with `queue_data` when the request arrives instead of
+/// registering a [`BodySource`].
+pub(crate) struct OursQueueData;
+
+impl Stack for OursQueueData {
+    fn name(&self) -> &'static str {
+        "ours (plain API, queue_data)"
+    }
+
+    fn requests(&self, _: &Requests) -> Result<Sample, Failure> {
+        Err(Failure::Unavailable("a W4-only row".into()))
+    }
+
+    fn bulk(&self, _: &Bulk) -> Result<Sample, Failure> {
+        Err(Failure::Unavailable("a W4-only row".into()))
+    }
+
+    fn idle_pair_bytes(&self) -> Result<usize, Failure> {
+        Err(Failure::Unavailable("a W4-only row".into()))
+    }
+
+    fn open_stream_bytes(&self, _: usize) -> Result<usize, Failure> {
+        Err(Failure::Unavailable("a W4-only row".into()))
+    }
+
+    fn many(&self, w: &Many) -> Result<Sample, Failure> {
+        run_many(w, Api::Plain, BodyMode::QueueData)
+    }
+
+    fn many_only(&self) -> bool {
+        true
     }
 }
 
@@ -647,4 +702,238 @@ fn open_streams(streams: usize, api: Api) -> Result<usize, Failure> {
     let held = workload::held_since(&base);
     drop((client, server, events, headers));
     Ok(held / streams)
+}
+
+/// How the W4/TTFB server hands a response body to the connection.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum BodyMode {
+    /// `queue_source` with a [`PatternSource`]: pulled frame by frame as the windows and
+    /// the scheduler allow (nghttp2's data provider model).
+    Source,
+    /// `queue_data` of the whole body up front (two slices of the pattern when it wraps).
+    /// The server's send buffers are raised to hold every body at once.
+    QueueData,
+}
+
+/// A response body pulled as slices of the payload pattern: no copy, no allocation
+/// (the pattern is a static `Bytes`).
+struct PatternSource {
+    pattern: Bytes,
+    /// Payload offset of the next byte.
+    offset: u64,
+    /// Bytes still to hand over.
+    left: u64,
+}
+
+impl BodySource for PatternSource {
+    fn pull(&mut self, max: usize) -> Pull {
+        let at = (self.offset % PATTERN_LEN as u64) as usize;
+        let n = self.left.min(max as u64).min((PATTERN_LEN - at) as u64) as usize;
+        let chunk = self.pattern.slice(at..at + n);
+        self.offset += n as u64;
+        self.left -= n as u64;
+        if self.left == 0 {
+            Pull::Last(chunk)
+        } else {
+            Pull::Data(chunk)
+        }
+    }
+}
+
+/// The TTFB client's bookkeeping.
+#[derive(Default)]
+struct UrgentProbe {
+    /// The urgent stream, once submitted, with the submission time and the background
+    /// bytes received by then.
+    submitted: Option<(StreamId, Instant, u64)>,
+    /// Background payload bytes received so far.
+    background: u64,
+    /// Set at the urgent stream's first DATA byte.
+    result: Option<Ttfb>,
+}
+
+/// W4 and TTFB: `w.streams` GETs sent at once, each answered with a `w.body`-byte body
+/// through the buffered path (`queue_source` or `queue_data`), moved by [`exchange`] on
+/// `api` (one `data_to_send()` per side and exchange: the server frames at most its
+/// `max_send_buffer`, 512 KiB by default, per call). With `w.urgent`, the client adds one
+/// `priority: u=0` GET once it has received `after` background bytes, and records what
+/// arrived before that response's first DATA byte.
+fn run_many(w: &Many, api: Api, mode: BodyMode) -> Result<Sample, Failure> {
+    let pattern = Bytes::from_static(workload::pattern());
+    let meter = Meter::start();
+    let mut client_config = Config::client();
+    client_config
+        .set_local_setting(SettingId::INITIAL_WINDOW_SIZE, w.window)
+        .set_local_setting(SettingId::MAX_FRAME_SIZE, w.max_frame_size);
+    client_config.initial_connection_window = Some(w.window);
+    let mut server_config = server_config();
+    server_config
+        .set_local_setting(SettingId::INITIAL_WINDOW_SIZE, w.window)
+        .set_local_setting(SettingId::NO_RFC7540_PRIORITIES, 1);
+    if mode == BodyMode::QueueData {
+        // Every body queued at once must fit (the default bounds are 512 KiB / 256 KiB).
+        // data_to_send() then frames up to what the windows allow per call.
+        server_config.max_send_buffer = w.total() as usize + (1 << 20);
+        server_config.max_stream_send_buffer = w.body as usize;
+    }
+    let (mut client, mut server) = pair(client_config, server_config)?;
+    let mut events = Pipe::new(api);
+
+    let mut headers = request_headers(&Requests {
+        total: 1,
+        in_flight: 1,
+        extra_headers: false,
+    });
+    headers[3].value = Bytes::from_static(MANY_PATH.as_bytes());
+    for _ in 0..w.streams {
+        let id = client.next_stream_id()?;
+        client.send_headers(id, &headers, true)?;
+    }
+    let response = response_headers(Bytes::from(w.body.to_string()));
+    let urgent_body = w.urgent.map_or(0, |u| u.body);
+    let urgent_response = response_headers(Bytes::from(urgent_body.to_string()));
+
+    let mut slots = [Slot::default(); SLOTS];
+    let mut probe = UrgentProbe::default();
+    let mut completed = 0;
+    while completed < w.responses() {
+        if let Some(urgent) = w.urgent {
+            if probe.submitted.is_none() && probe.background >= urgent.after {
+                headers[3].value = Bytes::from_static(URGENT_PATH.as_bytes());
+                headers.push(HeaderField::new("priority", URGENT_PRIORITY));
+                let id = client.next_stream_id()?;
+                client.send_headers(id, &headers, true)?;
+                probe.submitted = Some((id, Instant::now(), probe.background));
+            }
+        }
+        let moved = exchange(
+            &mut client,
+            &mut server,
+            &mut events,
+            |server, event| {
+                let Event::RequestReceived {
+                    stream_id, headers, ..
+                } = event
+                else {
+                    return Ok(());
+                };
+                let many = check_request(
+                    &headers,
+                    |p| p == MANY_PATH.as_bytes(),
+                    REQUEST_HEADERS.len(),
+                );
+                let urgent = w.urgent.is_some()
+                    && check_request(
+                        &headers,
+                        |p| p == URGENT_PATH.as_bytes(),
+                        REQUEST_HEADERS.len() + 1,
+                    );
+                if !many && !urgent {
+                    return Err(Failure::Failed(format!(
+                        "ours server: bad request on {stream_id:?}: {headers:?}"
+                    )));
+                }
+                let (len, response) = if urgent {
+                    (urgent_body, &urgent_response)
+                } else {
+                    (w.body, &response)
+                };
+                server.send_headers(stream_id, response, false)?;
+                let start = workload::body_start(stream_id.value());
+                match mode {
+                    BodyMode::Source => server.queue_source(
+                        stream_id,
+                        Box::new(PatternSource {
+                            pattern: pattern.clone(),
+                            offset: start,
+                            left: len,
+                        }),
+                    )?,
+                    BodyMode::QueueData => {
+                        let mut slices = workload::payload_slices(start, len as usize).peekable();
+                        while let Some(slice) = slices.next() {
+                            let end = slices.peek().is_none();
+                            server.queue_data(stream_id, Bytes::from_static(slice), end)?;
+                        }
+                    }
+                }
+                Ok(())
+            },
+            |client, event| {
+                let urgent_id = probe.submitted.map(|(id, ..)| id);
+                match event {
+                    Event::ResponseReceived {
+                        stream_id, headers, ..
+                    } => {
+                        if !status_ok(&headers) {
+                            return Err(Failure::Failed(format!(
+                                "ours client: {stream_id:?}: {headers:?}"
+                            )));
+                        }
+                        slots[slot_of(stream_id)].status_ok = true;
+                    }
+                    Event::DataReceived {
+                        stream_id,
+                        data,
+                        flow_controlled_length,
+                        ..
+                    } => {
+                        let slot = &mut slots[slot_of(stream_id)];
+                        let at = workload::body_start(stream_id.value()) + slot.received;
+                        if !workload::check_payload(at, &data) {
+                            return Err(Failure::Failed(format!(
+                                "ours client: {stream_id:?}: wrong body bytes at {}",
+                                slot.received
+                            )));
+                        }
+                        slot.received += data.len() as u64;
+                        if urgent_id == Some(stream_id) {
+                            if let (None, Some((_, at, before))) = (probe.result, probe.submitted) {
+                                probe.result = Some(Ttfb {
+                                    before_submit: before,
+                                    background: probe.background - before,
+                                    wall: at.elapsed(),
+                                });
+                            }
+                        } else {
+                            probe.background += data.len() as u64;
+                        }
+                        client.acknowledge_received_data(flow_controlled_length, stream_id)?;
+                    }
+                    Event::StreamEnded { stream_id } => {
+                        let slot = std::mem::take(&mut slots[slot_of(stream_id)]);
+                        let expected = if urgent_id == Some(stream_id) {
+                            urgent_body
+                        } else {
+                            w.body
+                        };
+                        if !slot.status_ok || slot.received != expected {
+                            return Err(Failure::Failed(format!(
+                                "ours client: {stream_id:?} ended with status ok {}, {} of \
+                                 {expected} body bytes",
+                                slot.status_ok, slot.received
+                            )));
+                        }
+                        completed += 1;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
+        if !moved {
+            return Err(Failure::Failed(format!(
+                "ours W4 stalled after {completed} of {} responses",
+                w.responses()
+            )));
+        }
+    }
+    let mut sample = meter.stop(w.total());
+    if w.urgent.is_some() {
+        sample.ttfb = Some(probe.result.ok_or_else(|| {
+            Failure::Failed("ours TTFB: the urgent response carried no DATA".into())
+        })?);
+    }
+    drop((client, server));
+    Ok(sample)
 }

@@ -116,6 +116,71 @@ pub(crate) struct Bulk {
     pub(crate) window: u32,
 }
 
+/// `:path` of the W4 and TTFB downloads.
+pub(crate) const MANY_PATH: &str = "/download";
+/// `:path` of the TTFB urgent request.
+pub(crate) const URGENT_PATH: &str = "/urgent";
+/// The `priority` header (RFC 9218) of the TTFB urgent request.
+pub(crate) const URGENT_PRIORITY: &str = "u=0";
+
+/// W4 and TTFB (issue 18): `streams` concurrent GETs on one connection, all sent at once,
+/// each answered with a `body`-byte response through the stack's buffered / pulled body
+/// path.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Many {
+    /// Downloads (all sent at once; at most [`SERVER_MAX_CONCURRENT_STREAMS`], counting
+    /// the urgent one).
+    pub(crate) streams: usize,
+    /// Payload bytes of each download.
+    pub(crate) body: u64,
+    /// SETTINGS_MAX_FRAME_SIZE the client advertises.
+    pub(crate) max_frame_size: u32,
+    /// Connection and stream receive windows of the client, as in W2.
+    pub(crate) window: u32,
+    /// TTFB: one more GET, `priority: u=0`, once the downloads are under way.
+    pub(crate) urgent: Option<Urgent>,
+}
+
+impl Many {
+    /// Payload bytes of every response together.
+    pub(crate) fn total(&self) -> u64 {
+        self.streams as u64 * self.body + self.urgent.map_or(0, |u| u.body)
+    }
+
+    /// Responses to complete.
+    pub(crate) fn responses(&self) -> usize {
+        self.streams + usize::from(self.urgent.is_some())
+    }
+}
+
+/// The TTFB case's urgent request.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Urgent {
+    /// Payload bytes of its response.
+    pub(crate) body: u64,
+    /// The client sends it at the first point where it has received at least this many
+    /// background payload bytes.
+    pub(crate) after: u64,
+}
+
+/// Where the body of stream `stream_id` starts in the payload pattern (W4, TTFB): each
+/// stream starts elsewhere, so a frame delivered on the wrong stream fails the check.
+pub(crate) fn body_start(stream_id: u32) -> u64 {
+    u64::from(stream_id / 2) * 4_099
+}
+
+/// What the TTFB client saw of its urgent request.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ttfb {
+    /// Background payload bytes received before the urgent request was submitted.
+    pub(crate) before_submit: u64,
+    /// Background payload bytes received between submitting the urgent request and
+    /// receiving the first byte of its body.
+    pub(crate) background: u64,
+    /// Wall time between the same two points.
+    pub(crate) wall: Duration,
+}
+
 /// Length of the bulk payload pattern; payload byte at offset `o` is
 /// `pattern()[o % PATTERN_LEN]`.
 pub(crate) const PATTERN_LEN: usize = 1 << 20;
@@ -258,6 +323,8 @@ pub(crate) struct Sample {
     pub(crate) held_bytes: usize,
     /// Per-call allocation counts, where a stack measures them (ours in W2).
     pub(crate) calls: Option<CallAllocs>,
+    /// The TTFB case's figures.
+    pub(crate) ttfb: Option<Ttfb>,
 }
 
 impl Sample {
@@ -296,6 +363,7 @@ impl Meter {
             peak_bytes: alloc_count::peak().saturating_sub(self.base.current),
             held_bytes: now.current.saturating_sub(self.base.current),
             calls: None,
+            ttfb: None,
         }
     }
 }
@@ -309,10 +377,6 @@ pub(crate) fn held_since(base: &alloc_count::Snapshot) -> usize {
 #[derive(Debug)]
 pub(crate) enum Failure {
     /// The stack or workload cannot run (yet); shown as "n/a", not an error.
-    #[allow(
-        dead_code,
-        reason = "constructed only while a stack is not wired up yet"
-    )]
     Unavailable(String),
     /// A run failed or a correctness check did not hold: the benchmark aborts.
     Failed(String),
@@ -340,9 +404,23 @@ pub(crate) trait Stack {
     /// received but not answered, so every stream is open (half-closed) on both sides;
     /// (held bytes then - held bytes after the handshake) / `streams`.
     fn open_stream_bytes(&self, streams: usize) -> Result<usize, Failure>;
+    /// Runs W4 or, with [`Many::urgent`], the TTFB case.
+    fn many(&self, _w: &Many) -> Result<Sample, Failure> {
+        Err(Failure::Unavailable(
+            "W4 and TTFB are not implemented for this stack".into(),
+        ))
+    }
     /// A variant row that runs W2 only (another API path of a stack whose main row runs
     /// everything): W1/W3 and the idle/open-stream memory are not measured for it.
     fn bulk_only(&self) -> bool {
+        false
+    }
+    /// A variant row that runs W4 only (another body path of a stack).
+    fn many_only(&self) -> bool {
+        false
+    }
+    /// A [`bulk_only`](Stack::bulk_only) variant row that runs W4 as well.
+    fn many_variant(&self) -> bool {
         false
     }
 }
