@@ -93,7 +93,7 @@ pub struct Connection {
     /// delivered with the next input.
     pub(crate) deferred: Vec<h2_events::Event>,
     /// Where `receive_data` copies its input; reused once the events' views are dropped.
-    pub(crate) recv_buf: bytes::BytesMut,
+    pub(crate) recv_buf: crate::output::Recycled,
     /// How many events the last `receive_data` call returned: the next one's capacity.
     pub(crate) events_hint: usize,
 }
@@ -145,7 +145,7 @@ impl Connection {
             goaway_received: None,
             shutdown_ping: None,
             deferred: Vec::new(),
-            recv_buf: bytes::BytesMut::new(),
+            recv_buf: crate::output::Recycled::default(),
             events_hint: 0,
             config,
         }
@@ -246,9 +246,13 @@ impl Connection {
         next.ok_or(UserError::StreamIdsExhausted)
     }
 
-    /// Approximate heap bytes held by the connection: streams, buffers, queued output.
+    /// Approximate heap bytes held by the connection: streams, queued and framed output,
+    /// and the input and output buffers kept for reuse.
     pub fn memory_usage(&self) -> usize {
-        self.streams.memory_usage() + self.decoder.buffered_len() + self.output.len()
+        self.streams.memory_usage()
+            + self.decoder.buffered_len()
+            + self.output.len().max(self.output.capacity())
+            + self.recv_buf.capacity()
     }
 
     // ---------------------------------------------------------------- output
@@ -262,14 +266,14 @@ impl Connection {
     }
 
     /// Takes the octets waiting to be written, as one buffer, after framing queued body
-    /// data up to [`Config::max_send_buffer`](crate::Config) octets. Loop while
+    /// data up to [`WRITE_BATCH`](crate::WRITE_BATCH) octets. Loop while
     /// [`wants_write`](Connection::wants_write) to take everything.
     ///
     /// Cost: one copy of each DATA payload into the output buffer, and no allocation per
     /// call once warm, as long as the previous buffer was dropped before the call (the
     /// same allocation is then reused).
     pub fn data_to_send(&mut self) -> Bytes {
-        self.fill_output(self.config.max_send_buffer, false);
+        self.fill_output(crate::WRITE_BATCH, false);
         self.output.take_all()
     }
 
@@ -286,7 +290,7 @@ impl Connection {
     /// payloads of 1 KiB or more come back as the same `Bytes` that were handed to
     /// `send_data`/`queue_data` or pulled from a source, never copied.
     pub fn data_to_send_vectored(&mut self, out: &mut Vec<Bytes>) {
-        self.fill_output(self.config.max_send_buffer, true);
+        self.fill_output(crate::WRITE_BATCH, true);
         self.output.take_vectored(out)
     }
 

@@ -233,6 +233,7 @@ pub mod guide;
 pub mod http_compat;
 
 pub use body::{BodySource, Pull};
+pub use buffered::WRITE_BATCH;
 pub use bytes::Bytes;
 pub use config::{
     Config, DEFAULT_INITIAL_MAX_SEND_STREAMS, DEFAULT_MAX_CONCURRENT_STREAMS,

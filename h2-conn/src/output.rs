@@ -11,15 +11,55 @@ const ZERO_COPY_MIN: usize = 1024;
 /// Room reserved at a time in the serialization buffer.
 const TAIL_CHUNK: usize = 4096;
 
+/// A buffer handed out with `split().freeze()` and used again once the caller dropped
+/// what it took, with a spare for callers that still hold the previous one when they ask
+/// for the next: no allocation per call in steady state either way.
+#[derive(Debug, Default)]
+pub(crate) struct Recycled {
+    live: BytesMut,
+    spare: BytesMut,
+}
+
+impl Recycled {
+    /// The buffer, with room for `want` more octets.
+    pub(crate) fn room(&mut self, want: usize) -> &mut BytesMut {
+        if self.live.capacity() - self.live.len() >= want {
+            return &mut self.live;
+        }
+        if self.live.is_empty() && !self.live.try_reclaim(want) {
+            if self.spare.try_reclaim(want) {
+                std::mem::swap(&mut self.live, &mut self.spare);
+            } else {
+                // Both are still held by the caller: a new buffer; the older handle goes,
+                // the newer is kept to be reclaimed later.
+                let fresh = BytesMut::with_capacity(want.max(TAIL_CHUNK));
+                self.spare = std::mem::replace(&mut self.live, fresh);
+            }
+            return &mut self.live;
+        }
+        self.live.reserve(want);
+        &mut self.live
+    }
+
+    /// The buffer as it is.
+    pub(crate) fn get(&mut self) -> &mut BytesMut {
+        &mut self.live
+    }
+
+    /// Octets of buffer held (both halves).
+    pub(crate) fn capacity(&self) -> usize {
+        self.live.capacity() + self.spare.capacity()
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Output {
     /// Finished chunks, in order, before `tail`.
     chunks: VecDeque<Bytes>,
-    /// Where frames are serialized. Taken with `split`, so once the caller drops what it
-    /// took, `reserve` reclaims the same allocation: no allocation per take.
-    tail: BytesMut,
-    /// Where `take_all` joins chunks queued by reference, reused the same way.
-    flat: BytesMut,
+    /// Where frames are serialized, taken with `split`.
+    tail: Recycled,
+    /// Where `take_all` joins chunks queued by reference.
+    flat: Recycled,
     /// Total octets queued.
     len: usize,
     /// Control frames queued since the application last took output.
@@ -31,28 +71,39 @@ impl Output {
     pub(crate) fn write<R>(&mut self, f: impl FnOnce(&mut BytesMut) -> R) -> R {
         // Frame headers are split off this buffer one by one when payloads are queued by
         // reference; keep room for many so that is not an allocation each.
-        if self.tail.capacity() - self.tail.len() < 64 {
-            self.tail.reserve(TAIL_CHUNK);
-        }
-        let before = self.tail.len();
-        let result = f(&mut self.tail);
-        self.len += self.tail.len() - before;
+        let tail = self.tail.room(64);
+        let before = tail.len();
+        let result = f(tail);
+        self.len += tail.len() - before;
         result
     }
 
     /// Appends a payload, by reference when it is large and `by_ref`, else copied.
     pub(crate) fn push_payload(&mut self, payload: Bytes, by_ref: bool) {
         if by_ref && payload.len() >= ZERO_COPY_MIN {
-            if !self.tail.is_empty() {
-                self.chunks.push_back(self.tail.split().freeze());
+            let tail = self.tail.get();
+            if !tail.is_empty() {
+                self.chunks.push_back(tail.split().freeze());
             }
             self.len += payload.len();
             self.chunks.push_back(payload);
         } else {
             self.len += payload.len();
-            self.tail.reserve(payload.len());
-            self.tail.extend_from_slice(&payload);
+            self.tail.room(payload.len()).extend_from_slice(&payload);
         }
+    }
+
+    /// Makes room for `want` octets of output at once, so a batch of copied DATA grows
+    /// the buffer once rather than by doubling.
+    pub(crate) fn reserve(&mut self, want: usize) {
+        self.tail.room(want);
+    }
+
+    /// Octets of buffer held, used or not.
+    pub(crate) fn capacity(&self) -> usize {
+        self.tail.capacity()
+            + self.flat.capacity()
+            + self.chunks.capacity() * std::mem::size_of::<Bytes>()
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -64,16 +115,17 @@ impl Output {
     pub(crate) fn take_all(&mut self) -> Bytes {
         self.control_frames = 0;
         let len = std::mem::take(&mut self.len);
+        let tail = self.tail.get();
         if self.chunks.is_empty() {
-            return self.tail.split().freeze();
+            return tail.split().freeze();
         }
-        self.flat.reserve(len);
+        let flat = self.flat.room(len);
         for chunk in self.chunks.drain(..) {
-            self.flat.extend_from_slice(&chunk);
+            flat.extend_from_slice(&chunk);
         }
-        self.flat.extend_from_slice(&self.tail);
-        self.tail.clear();
-        self.flat.split().freeze()
+        flat.extend_from_slice(tail);
+        tail.clear();
+        flat.split().freeze()
     }
 
     /// Everything queued, as chunks in order (no copy).
@@ -81,8 +133,9 @@ impl Output {
         self.control_frames = 0;
         self.len = 0;
         out.extend(self.chunks.drain(..));
-        if !self.tail.is_empty() {
-            out.push(self.tail.split().freeze());
+        let tail = self.tail.get();
+        if !tail.is_empty() {
+            out.push(tail.split().freeze());
         }
     }
 
@@ -92,7 +145,7 @@ impl Output {
         while written < dst.len() {
             let src: &mut dyn bytes::Buf = match self.chunks.front_mut() {
                 Some(chunk) => chunk,
-                None if !self.tail.is_empty() => &mut self.tail,
+                None if !self.tail.get().is_empty() => self.tail.get(),
                 None => break,
             };
             let n = src.remaining().min(dst.len() - written);

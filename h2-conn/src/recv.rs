@@ -46,9 +46,9 @@ impl Connection {
         if self.phase == Phase::Closed {
             return Err(UserError::ConnectionClosed);
         }
-        self.recv_buf.reserve(data.len());
-        self.recv_buf.extend_from_slice(data);
-        let bytes = self.recv_buf.split().freeze();
+        let buf = self.recv_buf.room(data.len());
+        buf.extend_from_slice(data);
+        let bytes = buf.split().freeze();
         self.receive_into(bytes, events)
     }
 

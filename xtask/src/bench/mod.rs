@@ -29,8 +29,8 @@
 //! with `queue_data`, "nghttp2 (default)" answers with `nghttp2_submit_response2` and a
 //! read callback. The receive_into and zero-copy rows of ours run it too (same bodies,
 //! their output/input calls). 16 MiB windows, 16 KiB frames; the server hands over at
-//! most 512 KiB per round (ours: one `data_to_send()`, nghttp2: whole frames up to that
-//! much). hyperium-h2 does not run W4/TTFB (n/a).
+//! most 64 KiB per round (ours: one `data_to_send()`, which frames `WRITE_BATCH` of queued
+//! DATA; nghttp2: whole frames up to that much). hyperium-h2 does not run W4/TTFB (n/a).
 //!
 //! TTFB (issue 18): 99 such downloads, and once the client has received 1/8 of their bytes
 //! it sends one more GET with `priority: u=0` (RFC 9218) for 16 KiB. Measured: the
@@ -529,7 +529,7 @@ impl Bench {
              submitting that GET and the first byte of its body (deterministic; 0 = the urgent \
              body came first). Wall time: the same interval, which includes one round of the \
              harness (ours: the client's data_to_send(), the server's receive, a data_to_send() \
-             of up to 512 KiB and the client's receive_data() of all of it before events are \
+             of up to 64 KiB and the client's receive_data() of all of it before events are \
              seen; nghttp2: its callbacks fire frame by frame inside mem_recv2):",
             w.streams,
             w.body >> 10,
@@ -766,8 +766,8 @@ impl Bench {
                  queue_data) 2 (data_to_send() frames the pulled/queued Bytes into its output \
                  buffer, receive_data() copies its input); ours (plain API, receive_into) 1; \
                  ours (zero-copy API) 0; nghttp2 (default) 1 (read callback into its frame \
-                 buffer). Per round the server hands over at most 512 KiB (ours' \
-                 default max_send_buffer; nghttp2: whole frames up to that much), except ours \
+                 buffer). Per round the server hands over at most 64 KiB (ours' \
+                 WRITE_BATCH; nghttp2: whole frames up to that much), except ours \
                  (plain API, queue_data), whose raised send buffer lets one data_to_send() \
                  frame what the windows allow. Bodies are checked as in W2 (the first and last \
                  8 bytes of every DATA chunk against the pattern, each stream at its own \

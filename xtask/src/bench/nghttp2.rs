@@ -1164,10 +1164,10 @@ fn open_streams(streams: usize) -> Result<usize, Failure> {
 }
 
 /// The server output W4/TTFB moves per round (then the client's output goes the other
-/// way): ours' default `max_send_buffer` (512 KiB), the most one `data_to_send()` of
-/// ours frames, so both stacks hand over about the same amount between two reads of the
+/// way): ours' `WRITE_BATCH` (64 KiB), the most queued DATA one `data_to_send()` of ours
+/// frames, so both stacks hand over about the same amount between two reads of the
 /// client's requests and WINDOW_UPDATEs.
-const ROUND_BUDGET: usize = h2_conn::DEFAULT_MAX_SEND_BUFFER;
+const ROUND_BUDGET: usize = h2_conn::WRITE_BATCH;
 
 /// A W4/TTFB request header list for `path`.
 fn many_nv(path: &'static str) -> Vec<ng::nghttp2_nv> {

@@ -754,8 +754,8 @@ struct UrgentProbe {
 
 /// W4 and TTFB: `w.streams` GETs sent at once, each answered with a `w.body`-byte body
 /// through the buffered path (`queue_source` or `queue_data`), moved by [`exchange`] on
-/// `api` (one `data_to_send()` per side and exchange: the server frames at most its
-/// `max_send_buffer`, 512 KiB by default, per call). With `w.urgent`, the client adds one
+/// `api` (one `data_to_send()` per side and exchange: the server frames at most
+/// `WRITE_BATCH`, 64 KiB, of queued DATA per call). With `w.urgent`, the client adds one
 /// `priority: u=0` GET once it has received `after` background bytes, and records what
 /// arrived before that response's first DATA byte.
 fn run_many(w: &Many, api: Api, mode: BodyMode) -> Result<Sample, Failure> {
