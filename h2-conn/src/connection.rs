@@ -92,6 +92,8 @@ pub struct Connection {
     pub(crate) deferred: Vec<h2_events::Event>,
     /// Where `receive_data` copies its input; reused once the events' views are dropped.
     pub(crate) recv_buf: bytes::BytesMut,
+    /// The caller's time and everything that depends on it (timers.rs).
+    pub(crate) clock: crate::timers::Clock,
 }
 
 impl std::fmt::Debug for Connection {
@@ -141,6 +143,7 @@ impl Connection {
             shutdown_ping: None,
             deferred: Vec::new(),
             recv_buf: bytes::BytesMut::new(),
+            clock: crate::timers::Clock::default(),
             config,
         }
     }
@@ -256,6 +259,7 @@ impl Connection {
     /// same allocation is then reused).
     pub fn data_to_send(&mut self) -> Bytes {
         self.fill_output(self.config.max_send_buffer, false);
+        self.sync_timers();
         self.output.take_all()
     }
 
@@ -264,6 +268,7 @@ impl Connection {
     /// room, and copied once, into `dst`.
     pub fn data_to_send_into(&mut self, dst: &mut [u8]) -> usize {
         self.fill_output(dst.len(), true);
+        self.sync_timers();
         self.output.take_into(dst)
     }
 
@@ -273,6 +278,7 @@ impl Connection {
     /// `send_data`/`queue_data` or pulled from a source, never copied.
     pub fn data_to_send_vectored(&mut self, out: &mut Vec<Bytes>) {
         self.fill_output(self.config.max_send_buffer, true);
+        self.sync_timers();
         self.output.take_vectored(out)
     }
 
@@ -340,6 +346,10 @@ impl Connection {
     pub(crate) fn count_flood(&mut self, kind: Flood) -> Result<(), H2Error> {
         self.flood
             .count(kind, &self.config.limits)
+            .and_then(|()| {
+                let now = self.clock.now;
+                self.clock.rates.count(kind, now, &self.config.rate_limits)
+            })
             .map_err(|k| H2Error::conn(ErrorCode::ENHANCE_YOUR_CALM, k.why()))
     }
 

@@ -212,6 +212,7 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
+mod bdp;
 mod body;
 mod buffered;
 mod config;
@@ -220,11 +221,14 @@ mod flow;
 mod limits;
 mod output;
 mod priority;
+mod rate;
 mod recv;
 mod registry;
+mod rtt;
 mod send;
 mod send_queue;
 mod settings_state;
+mod timers;
 pub mod trace;
 mod upgrade;
 
@@ -232,6 +236,7 @@ pub mod guide;
 #[cfg(feature = "http")]
 pub mod http_compat;
 
+pub use bdp::AdaptiveWindow;
 pub use body::{BodySource, Pull};
 pub use bytes::Bytes;
 pub use config::{
@@ -246,7 +251,9 @@ pub use h2_hpack_glue::HeaderField;
 pub use h2_stream::{Role, StreamState, ValidationConfig, Window};
 pub use limits::Limits;
 pub use priority::ExtensiblePriority;
+pub use rate::RateLimits;
 pub use settings_state::SettingValues;
+pub use timers::{KeepAlive, KeepAliveMode, Timeout, Timeouts};
 
 pub use h2_events as events;
 pub use h2_frame as frame;
