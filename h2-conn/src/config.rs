@@ -1,8 +1,8 @@
 //! [`Config`]: the role, header handling, initial settings, flow-control policy and limits
 //! of a connection (hyper-h2's `H2Configuration`, plus what hardening needs).
 
-use crate::flow::{HalfConsumed, WindowPolicy};
 use crate::bdp::AdaptiveWindow;
+use crate::flow::{HalfConsumed, WindowPolicy};
 use crate::limits::Limits;
 use crate::rate::RateLimits;
 use crate::timers::Timeouts;

@@ -102,7 +102,10 @@ mod tests {
         assert!(guard.count(Flood::Settings, Some(t0), &limits).is_ok());
         assert!(guard.count(Flood::Ping, None, &limits).is_ok());
         let almost = t0 + Duration::from_millis(999);
-        assert_eq!(guard.count(Flood::Ping, Some(almost), &limits), Err(Flood::Ping));
+        assert_eq!(
+            guard.count(Flood::Ping, Some(almost), &limits),
+            Err(Flood::Ping)
+        );
         let next = t0 + Duration::from_secs(1);
         assert!(guard.count(Flood::Ping, Some(next), &limits).is_ok());
     }

@@ -147,9 +147,7 @@ impl Timeout {
             Timeout::Preface => ErrorCode::PROTOCOL_ERROR,
             Timeout::SettingsAck => ErrorCode::SETTINGS_TIMEOUT,
             Timeout::HeaderBlock => ErrorCode::ENHANCE_YOUR_CALM,
-            Timeout::KeepAlive | Timeout::Idle | Timeout::GracefulShutdown => {
-                ErrorCode::NO_ERROR
-            }
+            Timeout::KeepAlive | Timeout::Idle | Timeout::GracefulShutdown => ErrorCode::NO_ERROR,
         }
     }
 
@@ -406,7 +404,12 @@ impl Connection {
         clock.arm_while(Timer::Preface, awaiting, t.preface, 0);
         let block = self.hpack_in.in_progress();
         let block_key = block.map_or(0, |id| u64::from(id.value()));
-        clock.arm_while(Timer::HeaderBlock, block.is_some(), t.header_block, block_key);
+        clock.arm_while(
+            Timer::HeaderBlock,
+            block.is_some(),
+            t.header_block,
+            block_key,
+        );
         // Idle: no open stream; any stream opened since re-arms it.
         let open = self.streams.open_inbound() + self.streams.open_outbound();
         let idle_key = (u64::from(self.streams.highest_inbound.value()) << 32)
@@ -420,14 +423,11 @@ impl Connection {
             0,
         );
         // SETTINGS ACK: counted from when the oldest unacknowledged SETTINGS was sent.
-        let oldest = self.local.pending.front().map(|_| {
-            clock
-                .settings_sent
-                .front()
-                .copied()
-                .flatten()
-                .or(clock.now)
-        });
+        let oldest = self
+            .local
+            .pending
+            .front()
+            .map(|_| clock.settings_sent.front().copied().flatten().or(clock.now));
         match (oldest, t.settings_ack) {
             (Some(sent), Some(after)) => {
                 if clock.deadlines[Timer::SettingsAck as usize].is_none() {
