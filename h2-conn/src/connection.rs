@@ -58,6 +58,9 @@ pub(crate) enum BlockStart {
 ///   [`ping`](Connection::ping), ... queue frames;
 /// * **output**: [`data_to_send`](Connection::data_to_send) and its bounded and vectored
 ///   forms hand over the bytes to write. Output changes after any input or command.
+/// * **time** (see [`set_now`](Connection::set_now)): [`set_now`](Connection::set_now)
+///   and [`handle_timeout`](Connection::handle_timeout) pass the caller's clock in,
+///   [`poll_timeout`](Connection::poll_timeout) says when to call back.
 ///
 /// Peer faults never surface as `Err`: the connection queues the GOAWAY or RST_STREAM RFC
 /// 9113 5.4 requires and reports [`Event::ConnectionTerminated`] or [`Event::StreamReset`].

@@ -196,6 +196,17 @@
 //! * **Headers** are validated and normalized both ways as [`ValidationConfig`] says
 //!   (strict by default, like hyper-h2). **Limits** against known attacks are in
 //!   [`Limits`].
+//! * **Time.** The connection never reads a clock: you pass `std::time::Instant`s in,
+//!   as in quinn-proto. Call [`set_now`](Connection::set_now) with the time you read
+//!   bytes, before [`receive_data`](Connection::receive_data) (PING and SETTINGS ACKs,
+//!   header blocks and stream closes are stamped with the last time given; an earlier
+//!   time is ignored), and [`handle_timeout`](Connection::handle_timeout) when
+//!   [`poll_timeout`](Connection::poll_timeout) says; its events report a timer that
+//!   ended the connection ([`Connection::timed_out`] says which). Timers
+//!   ([`Timeouts`]: keep-alive, SETTINGS ACK, idle, graceful-shutdown, preface and
+//!   header-block deadlines), the [`AdaptiveWindow`] and the per-second [`RateLimits`]
+//!   are all off by default; [`rtt`](Connection::rtt) is measured whenever you pass the
+//!   time. A connection never told the time behaves as if none of this existed.
 //!
 //! # Cargo features
 //!
