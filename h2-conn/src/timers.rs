@@ -248,10 +248,22 @@ impl Connection {
 
     /// Tells the connection the time. Call it with the time you read bytes, before
     /// [`receive_data`](Connection::receive_data), when anything time-based is on
-    /// ([`Config::timeouts`](crate::Config), the adaptive window, rate limits, RTT): what
-    /// the next calls do is stamped with this time. An `Instant` earlier than one given
-    /// before is ignored. Cheap; never sends anything by itself (timers fire only in
-    /// [`handle_timeout`](Connection::handle_timeout)).
+    /// ([`Config::timeouts`](crate::Config), the adaptive window, rate limits, RTT).
+    ///
+    /// The connection never reads a clock: its "now" is the latest time given here or
+    /// to [`handle_timeout`](Connection::handle_timeout), and whatever happens in the
+    /// calls that follow is stamped with it: a received PING or SETTINGS ACK (the RTT
+    /// sample ends there), a header block left incomplete, the last stream closing, a
+    /// SETTINGS or PING sent. An `Instant` earlier than one given before is ignored (time
+    /// never goes backwards). Timers whose condition began before any time was given
+    /// start at the first time given. A timer never fires early: its deadline counts
+    /// from the first time the connection sees its condition (after an input, output or
+    /// time call), so it may fire late by the time between that and the event.
+    ///
+    /// Cheap; never sends anything by itself (timers fire only in
+    /// [`handle_timeout`](Connection::handle_timeout)). Our own PINGs (keep-alive,
+    /// adaptive window, graceful shutdown) are answered by ACKs the caller also sees as
+    /// [`Event::PingAckReceived`].
     pub fn set_now(&mut self, now: Instant) {
         if self.clock.now.is_none_or(|known| now > known) {
             self.clock.now = Some(now);
