@@ -4,16 +4,17 @@
 //! and server when every answer comes within bounds (proptest). Time is always passed in.
 
 mod support;
+mod timers_support;
 
 use h2_conn::frame::{Frame, FrameType, GoAway, Ping, SettingId};
 use h2_conn::{
-    AdaptiveWindow, BodySource, Bytes, Config, Connection, ErrorCode, Event, HeaderField,
-    KeepAlive, KeepAliveMode, Pull, RateLimits, StreamId, Timeout, Timeouts,
+    AdaptiveWindow, Bytes, Config, Connection, ErrorCode, Event, HeaderField, KeepAlive,
+    KeepAliveMode, RateLimits, StreamId, Timeout, Timeouts,
 };
 use proptest::prelude::*;
-use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 use support::{frames, sid, Peer};
+use timers_support::{get, Sim, Zeros};
 
 const NS: Duration = Duration::from_nanos(1);
 
@@ -563,148 +564,6 @@ fn per_second_reset_cap_allows_the_rate_and_stops_a_burst() {
 }
 
 // ------------------------------------------------------------------ simulated link
-
-/// One direction of a link: octets leave at `rate` octets per second (serialized one
-/// after the other) and arrive `delay` later.
-struct Link {
-    rate: f64,
-    delay: Duration,
-    free_at: Option<Instant>,
-    in_flight: VecDeque<(Instant, Bytes)>,
-}
-
-impl Link {
-    fn new(rate: f64, delay: Duration) -> Link {
-        Link {
-            rate,
-            delay,
-            free_at: None,
-            in_flight: VecDeque::new(),
-        }
-    }
-
-    fn send(&mut self, now: Instant, mut bytes: Bytes) {
-        while !bytes.is_empty() {
-            let chunk = bytes.split_to(bytes.len().min(16 * 1024));
-            let start = self.free_at.map_or(now, |f| f.max(now));
-            let done = start + Duration::from_secs_f64(chunk.len() as f64 / self.rate);
-            self.free_at = Some(done);
-            self.in_flight.push_back((done + self.delay, chunk));
-        }
-    }
-
-    fn next_arrival(&self) -> Option<Instant> {
-        self.in_flight.front().map(|(at, _)| *at)
-    }
-}
-
-/// Our client and server over two simulated links, on a simulated clock.
-struct Sim {
-    now: Instant,
-    client: Connection,
-    server: Connection,
-    up: Link,
-    down: Link,
-    client_events: Vec<Event>,
-    server_events: Vec<Event>,
-}
-
-impl Sim {
-    fn new(client: Config, server: Config, rate: f64, one_way: Duration) -> Sim {
-        let now = Instant::now();
-        let mut sim = Sim {
-            now,
-            client: Connection::new(client),
-            server: Connection::new(server),
-            up: Link::new(rate, one_way),
-            down: Link::new(rate, one_way),
-            client_events: Vec::new(),
-            server_events: Vec::new(),
-        };
-        sim.client.set_now(now);
-        sim.server.set_now(now);
-        sim.client.initiate_connection();
-        sim.server.initiate_connection();
-        sim
-    }
-
-    /// Hands each side's output to its link.
-    fn flush(&mut self) {
-        let out = self.client.data_to_send();
-        if !out.is_empty() {
-            self.up.send(self.now, out);
-        }
-        let out = self.server.data_to_send();
-        if !out.is_empty() {
-            self.down.send(self.now, out);
-        }
-    }
-
-    /// Advances to the next arrival or timer, at most to `limit`; false when nothing is
-    /// left to happen before it.
-    fn step(&mut self, limit: Instant) -> bool {
-        self.flush();
-        let next = [
-            self.up.next_arrival(),
-            self.down.next_arrival(),
-            self.client.poll_timeout(),
-            self.server.poll_timeout(),
-        ]
-        .into_iter()
-        .flatten()
-        .min();
-        let Some(next) = next.filter(|&t| t <= limit) else {
-            return false;
-        };
-        self.now = self.now.max(next);
-        let now = self.now;
-        while self.up.next_arrival().is_some_and(|t| t <= now) {
-            let (_, bytes) = self.up.in_flight.pop_front().unwrap();
-            self.server.set_now(now);
-            if let Ok(events) = self.server.receive_bytes(bytes) {
-                self.server_events.extend(events);
-            }
-        }
-        while self.down.next_arrival().is_some_and(|t| t <= now) {
-            let (_, bytes) = self.down.in_flight.pop_front().unwrap();
-            self.client.set_now(now);
-            if let Ok(events) = self.client.receive_bytes(bytes) {
-                self.client_events.extend(events);
-            }
-        }
-        self.client_events.extend(self.client.handle_timeout(now));
-        self.server_events.extend(self.server.handle_timeout(now));
-        true
-    }
-}
-
-/// `left` zero octets.
-struct Zeros {
-    left: usize,
-}
-
-impl BodySource for Zeros {
-    fn pull(&mut self, max: usize) -> Pull {
-        static ZEROS: [u8; 16_384] = [0; 16_384];
-        let n = self.left.min(max).min(ZEROS.len());
-        self.left -= n;
-        let chunk = Bytes::from_static(&ZEROS[..n]);
-        if self.left == 0 {
-            Pull::Last(chunk)
-        } else {
-            Pull::Data(chunk)
-        }
-    }
-}
-
-fn get(path: &str) -> Vec<HeaderField> {
-    vec![
-        HeaderField::new(":method", "GET"),
-        HeaderField::new(":scheme", "http"),
-        HeaderField::new(":authority", "sim"),
-        HeaderField::new(":path", path.to_owned()),
-    ]
-}
 
 /// Downloads `size` octets over a `rate` octets/s link with round trip `rtt`; returns
 /// the throughput in octets per second, from the request to the last octet.
