@@ -1,8 +1,11 @@
 //! [`Config`]: the role, header handling, initial settings, flow-control policy and limits
 //! of a connection (hyper-h2's `H2Configuration`, plus what hardening needs).
 
+use crate::bdp::AdaptiveWindow;
 use crate::flow::{HalfConsumed, WindowPolicy};
 use crate::limits::Limits;
+use crate::rate::RateLimits;
+use crate::timers::Timeouts;
 use h2_frame::{SettingId, Settings, DEFAULT_INITIAL_WINDOW_SIZE, DEFAULT_MAX_FRAME_SIZE};
 use h2_stream::{Role, ValidationConfig};
 use std::fmt;
@@ -69,6 +72,17 @@ pub struct Config {
     /// [`queue_data`](crate::Connection::queue_data), so one stream cannot take the whole
     /// connection's buffer. Default [`DEFAULT_MAX_STREAM_SEND_BUFFER`] (256 KiB).
     pub max_stream_send_buffer: usize,
+    /// Timers: keep-alive, SETTINGS acknowledgement, idle, graceful-shutdown deadline,
+    /// preface and header-block deadlines. All off by default; they run only on the
+    /// time the caller passes in ([`Connection::handle_timeout`](crate::Connection)).
+    pub timeouts: Timeouts,
+    /// Grow the receive windows from a bandwidth-delay-product estimate. Default `None`
+    /// (off, as in hyperium `h2`): the windows stay as configured, so memory per
+    /// connection stays what you set; turn it on for bulk downloads over long fat links.
+    pub adaptive_window: Option<AdaptiveWindow>,
+    /// Per-second flood caps next to the frame-count windows of [`Limits`]. All off by
+    /// default.
+    pub rate_limits: RateLimits,
 }
 
 /// Default [`Config::max_send_buffer`]: 512 KiB, in the range of nghttp2's and hyperium
@@ -124,6 +138,9 @@ impl Config {
             initial_max_send_streams: DEFAULT_INITIAL_MAX_SEND_STREAMS,
             max_send_buffer: DEFAULT_MAX_SEND_BUFFER,
             max_stream_send_buffer: DEFAULT_MAX_STREAM_SEND_BUFFER,
+            timeouts: Timeouts::default(),
+            adaptive_window: None,
+            rate_limits: RateLimits::default(),
         }
     }
 
@@ -165,6 +182,9 @@ impl fmt::Debug for Config {
             .field("initial_max_send_streams", &self.initial_max_send_streams)
             .field("max_send_buffer", &self.max_send_buffer)
             .field("max_stream_send_buffer", &self.max_stream_send_buffer)
+            .field("timeouts", &self.timeouts)
+            .field("adaptive_window", &self.adaptive_window)
+            .field("rate_limits", &self.rate_limits)
             .finish_non_exhaustive()
     }
 }

@@ -58,6 +58,9 @@ pub(crate) enum BlockStart {
 ///   [`ping`](Connection::ping), ... queue frames;
 /// * **output**: [`data_to_send`](Connection::data_to_send) and its bounded and vectored
 ///   forms hand over the bytes to write. Output changes after any input or command.
+/// * **time** (see [`set_now`](Connection::set_now)): [`set_now`](Connection::set_now)
+///   and [`handle_timeout`](Connection::handle_timeout) pass the caller's clock in,
+///   [`poll_timeout`](Connection::poll_timeout) says when to call back.
 ///
 /// Peer faults never surface as `Err`: the connection queues the GOAWAY or RST_STREAM RFC
 /// 9113 5.4 requires and reports [`Event::ConnectionTerminated`] or [`Event::StreamReset`].
@@ -96,6 +99,8 @@ pub struct Connection {
     pub(crate) recv_buf: crate::output::Recycled,
     /// How many events the last `receive_data` call returned: the next one's capacity.
     pub(crate) events_hint: usize,
+    /// The caller's time and everything that depends on it (timers.rs).
+    pub(crate) clock: crate::timers::Clock,
 }
 
 impl std::fmt::Debug for Connection {
@@ -147,6 +152,7 @@ impl Connection {
             deferred: Vec::new(),
             recv_buf: crate::output::Recycled::default(),
             events_hint: 0,
+            clock: crate::timers::Clock::default(),
             config,
         }
     }
@@ -274,6 +280,7 @@ impl Connection {
     /// same allocation is then reused).
     pub fn data_to_send(&mut self) -> Bytes {
         self.fill_output(crate::WRITE_BATCH, false);
+        self.sync_timers();
         self.output.take_all()
     }
 
@@ -282,6 +289,7 @@ impl Connection {
     /// room, and copied once, into `dst`.
     pub fn data_to_send_into(&mut self, dst: &mut [u8]) -> usize {
         self.fill_output(dst.len(), true);
+        self.sync_timers();
         self.output.take_into(dst)
     }
 
@@ -291,6 +299,7 @@ impl Connection {
     /// `send_data`/`queue_data` or pulled from a source, never copied.
     pub fn data_to_send_vectored(&mut self, out: &mut Vec<Bytes>) {
         self.fill_output(crate::WRITE_BATCH, true);
+        self.sync_timers();
         self.output.take_vectored(out)
     }
 
@@ -355,6 +364,10 @@ impl Connection {
     pub(crate) fn count_flood(&mut self, kind: Flood) -> Result<(), H2Error> {
         self.flood
             .count(kind, &self.config.limits)
+            .and_then(|()| {
+                let now = self.clock.now;
+                self.clock.rates.count(kind, now, &self.config.rate_limits)
+            })
             .map_err(|k| H2Error::conn(ErrorCode::ENHANCE_YOUR_CALM, k.why()))
     }
 

@@ -92,7 +92,8 @@
 //! | `close_connection(error_code=0, additional_data=None, last_stream_id=None)` | [`Connection::close_connection`]`(code, last_stream_id, debug_data)` |
 //! | — | [`Connection::begin_graceful_shutdown`]: two-phase GOAWAY of RFC 9113 6.8 |
 //! | `update_settings(new_settings)` (a dict) | [`Connection::update_settings`]`(`[`Settings`](crate::Settings)`)` |
-//! | `ping(opaque_data)` | [`Connection::ping`]`([u8; 8])` |
+//! | `ping(opaque_data)` | [`Connection::ping`]`([u8; 8])`; its ACK also gives [`Connection::rtt`] when you pass the time in |
+//! | — (hyper-h2 has no timers) | time passed in, quinn-proto style: [`Connection::set_now`], [`Connection::handle_timeout`], [`Connection::poll_timeout`]; timers in [`Config::timeouts`](crate::Config::timeouts) |
 //! | `prioritize(stream_id, weight, depends_on, exclusive)` | [`Connection::prioritize`]`(stream_id, urgency, incremental)`: RFC 9218 PRIORITY_UPDATE instead of an RFC 7540 PRIORITY frame |
 //! | `advertise_alternative_service(field_value, origin=None, stream_id=None)` | [`Connection::advertise_alternative_service`] |
 //! | — | [`Connection::send_origin`] (RFC 8336 ORIGIN), [`Connection::send_extension_frame`] |
@@ -130,7 +131,9 @@
 //! | `local_settings` passed to `H2Connection` / `update_settings` before `initiate_connection` | [`Config::initial_settings`](crate::Config::initial_settings), [`Config::set_local_setting`](crate::Config::set_local_setting) |
 //! | `increment_flow_control_window(n)` right after the preface | [`Config::initial_connection_window`](crate::Config::initial_connection_window) |
 //! | `h2.windows.WindowManager` | [`HalfConsumed`](crate::HalfConsumed) (default), [`Manual`](crate::Manual), or your own [`WindowPolicy`](crate::WindowPolicy) |
-//! | — | [`Config::limits`](crate::Config::limits): [`Limits`](crate::Limits) against floods and resource exhaustion |
+//! | — | [`Config::limits`](crate::Config::limits): [`Limits`](crate::Limits) against floods and resource exhaustion; [`Config::rate_limits`](crate::Config::rate_limits): the same per second |
+//! | — | [`Config::timeouts`](crate::Config::timeouts): keep-alive, SETTINGS ACK, idle, graceful-shutdown, preface and header-block timers ([`Timeouts`](crate::Timeouts), all off by default) |
+//! | — | [`Config::adaptive_window`](crate::Config::adaptive_window): receive windows grown from a bandwidth-delay-product estimate ([`AdaptiveWindow`](crate::AdaptiveWindow), off by default) |
 //!
 //! # Events (`h2.events`)
 //!

@@ -196,6 +196,17 @@
 //! * **Headers** are validated and normalized both ways as [`ValidationConfig`] says
 //!   (strict by default, like hyper-h2). **Limits** against known attacks are in
 //!   [`Limits`].
+//! * **Time.** The connection never reads a clock: you pass `std::time::Instant`s in,
+//!   as in quinn-proto. Call [`set_now`](Connection::set_now) with the time you read
+//!   bytes, before [`receive_data`](Connection::receive_data) (PING and SETTINGS ACKs,
+//!   header blocks and stream closes are stamped with the last time given; an earlier
+//!   time is ignored), and [`handle_timeout`](Connection::handle_timeout) when
+//!   [`poll_timeout`](Connection::poll_timeout) says; its events report a timer that
+//!   ended the connection ([`Connection::timed_out`] says which). Timers
+//!   ([`Timeouts`]: keep-alive, SETTINGS ACK, idle, graceful-shutdown, preface and
+//!   header-block deadlines), the [`AdaptiveWindow`] and the per-second [`RateLimits`]
+//!   are all off by default; [`rtt`](Connection::rtt) is measured whenever you pass the
+//!   time. A connection never told the time behaves as if none of this existed.
 //!
 //! # Cargo features
 //!
@@ -212,6 +223,7 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
+mod bdp;
 mod body;
 mod buffered;
 mod config;
@@ -220,11 +232,14 @@ mod flow;
 mod limits;
 mod output;
 mod priority;
+mod rate;
 mod recv;
 mod registry;
+mod rtt;
 mod send;
 mod send_queue;
 mod settings_state;
+mod timers;
 pub mod trace;
 mod upgrade;
 
@@ -232,6 +247,7 @@ pub mod guide;
 #[cfg(feature = "http")]
 pub mod http_compat;
 
+pub use bdp::AdaptiveWindow;
 pub use body::{BodySource, Pull};
 pub use buffered::WRITE_BATCH;
 pub use bytes::Bytes;
@@ -247,7 +263,9 @@ pub use h2_hpack_glue::HeaderField;
 pub use h2_stream::{Role, StreamState, ValidationConfig, Window};
 pub use limits::Limits;
 pub use priority::ExtensiblePriority;
+pub use rate::RateLimits;
 pub use settings_state::SettingValues;
+pub use timers::{KeepAlive, KeepAliveMode, Timeout, Timeouts};
 
 pub use h2_events as events;
 pub use h2_frame as frame;

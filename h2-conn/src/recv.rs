@@ -69,6 +69,7 @@ impl Connection {
         events: &mut Vec<Event>,
     ) -> Result<(), UserError> {
         events.append(&mut self.deferred);
+        let (first, got_bytes) = (events.len(), !data.is_empty());
         match self.phase {
             Phase::Closed => return Err(UserError::ConnectionClosed),
             Phase::NotStarted => self.initiate_connection(),
@@ -105,6 +106,7 @@ impl Connection {
                 self.on_peer_error(err, events);
             }
         }
+        self.after_receive(got_bytes, &events[first..]);
         Ok(())
     }
 
@@ -685,6 +687,7 @@ impl Connection {
             // An ACK for nothing we sent: ignore rather than fail.
             return Ok(());
         };
+        self.on_settings_ack_timed();
         let changed = self.local.current.apply(&settings);
         for change in &changed {
             let old = change.original_value.unwrap_or(change.new_value);
@@ -736,6 +739,7 @@ impl Connection {
 
     fn on_ping(&mut self, frame: Ping, events: &mut Events) -> Result<(), H2Error> {
         if frame.ack {
+            self.on_ping_ack_timed(frame.payload);
             events.push(Event::PingAckReceived {
                 data: frame.payload,
             });

@@ -32,6 +32,7 @@ impl Connection {
         let settings = self.config.initial_settings.clone();
         self.write_frame(&Frame::Settings(SettingsFrame::new(settings.clone())));
         self.local.pending.push_back(settings);
+        self.clock.on_settings_sent();
         if let Some(window) = self.config.initial_connection_window {
             let window = window.min(MAX_WINDOW_SIZE);
             if window > self.recv_target {
@@ -330,6 +331,7 @@ impl Connection {
         // as one unit (RFC 9113 6.5.3).
         self.encode_checked(&Frame::Settings(SettingsFrame::new(settings.clone())))?;
         self.local.pending.push_back(settings);
+        self.clock.on_settings_sent();
         Ok(())
     }
 
@@ -340,6 +342,7 @@ impl Connection {
             ack: false,
             payload: data,
         }));
+        self.clock.on_ping_sent(data);
         Ok(())
     }
 
@@ -381,6 +384,7 @@ impl Connection {
             payload: SHUTDOWN_PING,
         }));
         self.shutdown_ping = Some(SHUTDOWN_PING);
+        self.clock.on_ping_sent(SHUTDOWN_PING);
         Ok(())
     }
 
