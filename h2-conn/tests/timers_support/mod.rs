@@ -73,12 +73,12 @@ impl Sim {
 
     /// Hands each side's output to its link.
     pub fn flush(&mut self) {
-        let out = self.client.data_to_send();
-        if !out.is_empty() {
+        while self.client.wants_write() {
+            let out = self.client.data_to_send();
             self.up.send(self.now, out);
         }
-        let out = self.server.data_to_send();
-        if !out.is_empty() {
+        while self.server.wants_write() {
+            let out = self.server.data_to_send();
             self.down.send(self.now, out);
         }
     }
