@@ -42,6 +42,11 @@ impl Connection {
     /// This is the backpressure that keeps a peer that stops reading from growing our
     /// memory.
     ///
+    /// `data` is taken without a copy (`Bytes`, `Vec<u8>`, `String`, a `'static`
+    /// literal); a borrowed `&[u8]`/`&str` that is not `'static` does not compile
+    /// ("... requires that it is borrowed for `'static`"): pass
+    /// [`Bytes::copy_from_slice`]`(slice)`, one copy.
+    ///
     /// ```
     /// use h2_conn::{Config, Connection, HeaderField};
     /// let mut client = Connection::new(Config::client());

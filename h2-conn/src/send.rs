@@ -176,6 +176,29 @@ impl Connection {
     /// Payloads of 1 KiB or more are queued by reference: with
     /// [`data_to_send_vectored`](Connection::data_to_send_vectored) they reach the socket
     /// without a copy.
+    ///
+    /// **Borrowed data.** `data` is anything that becomes [`Bytes`] without a copy: a
+    /// `Bytes`, `Vec<u8>`, `String`, or a `'static` literal. A borrowed `&[u8]` or `&str`
+    /// that is not `'static` (a slice of your read buffer) does not compile ("borrowed
+    /// value does not live long enough ... requires that it is borrowed for `'static`"):
+    /// copy it once with [`Bytes::copy_from_slice`].
+    ///
+    /// ```
+    /// use h2_conn::{Bytes, Config, Connection, HeaderField};
+    /// let mut client = Connection::new(Config::client());
+    /// client.initiate_connection();
+    /// let id = client.next_stream_id().unwrap();
+    /// let request = [
+    ///     HeaderField::new(":method", "POST"),
+    ///     HeaderField::new(":scheme", "http"),
+    ///     HeaderField::new(":authority", "example.com"),
+    ///     HeaderField::new(":path", "/upload"),
+    /// ];
+    /// client.send_headers(id, &request, false).unwrap();
+    /// let buffer = vec![b'x'; 100];
+    /// let chunk: &[u8] = &buffer[..10]; // borrowed, not 'static
+    /// client.send_data(id, Bytes::copy_from_slice(chunk), true).unwrap();
+    /// ```
     pub fn send_data(
         &mut self,
         stream_id: StreamId,
