@@ -7,7 +7,7 @@ use crate::connection::{Connection, Phase};
 use crate::priority::ExtensiblePriority;
 use crate::send_queue::Item;
 use bytes::Bytes;
-use h2_events::{Event, HeaderField, UserError};
+use h2_events::{Event, HeaderField, SendBuffer, UserError};
 use h2_frame::{Data, ErrorCode, Frame, RstStream, StreamId};
 use h2_hpack_glue::syntax::KnownValid;
 use h2_stream::Role;
@@ -277,7 +277,8 @@ impl Connection {
         let limit = self.config.max_send_buffer;
         if held > 0 && held.saturating_add(len) > limit {
             return Err(UserError::SendBufferFull {
-                stream_id: StreamId::ZERO,
+                stream_id,
+                buffer: SendBuffer::Connection,
                 held,
                 limit,
                 len,
@@ -287,6 +288,7 @@ impl Connection {
         if stream_queued > 0 && stream_queued.saturating_add(len) > limit {
             return Err(UserError::SendBufferFull {
                 stream_id,
+                buffer: SendBuffer::Stream,
                 held: stream_queued,
                 limit,
                 len,

@@ -240,7 +240,7 @@ pub use config::{
 };
 pub use connection::Connection;
 pub use flow::{HalfConsumed, Manual, WindowPolicy};
-pub use h2_events::{ChangedSetting, Event, FlowWindow, Priority, UserError};
+pub use h2_events::{ChangedSetting, Event, FlowWindow, Priority, SendBuffer, UserError};
 pub use h2_frame::{ErrorCode, H2Error, SettingId, Settings, StreamId};
 pub use h2_hpack_glue::HeaderField;
 pub use h2_stream::{Role, StreamState, ValidationConfig, Window};

@@ -99,18 +99,21 @@ pub enum UserError {
     #[error("too many outstanding {0}")]
     TooManyOutstanding(&'static str),
     /// The connection's or the stream's send buffer has no room for this much (see
-    /// `Config::max_send_buffer`): take output first, or wait until the stream is
-    /// reported writable again.
+    /// `Config::max_send_buffer` and `Config::max_stream_send_buffer`): take output
+    /// first, or wait until the stream is reported writable again.
     #[error(
-        "{}: send buffer holds {held} of {limit} bytes, no room for {len} more",
-        Scope(*.stream_id)
+        "stream {stream_id}: the {buffer} send buffer holds {held} of {limit} bytes, no room for {len} more"
     )]
     SendBufferFull {
-        /// The stream (0: the connection's buffer is the limit).
+        /// The stream the refused data was for.
         stream_id: StreamId,
-        /// Octets held now (framed and not taken, plus queued).
+        /// Which buffer is full: the connection's (shared by every stream) or the
+        /// stream's own.
+        buffer: SendBuffer,
+        /// Octets that buffer holds now (connection: framed and not taken, plus queued;
+        /// stream: queued).
         held: usize,
-        /// The configured limit.
+        /// That buffer's configured limit.
         limit: usize,
         /// Octets the refused call wanted to add.
         len: usize,
@@ -134,6 +137,24 @@ impl fmt::Display for FlowWindow {
         f.write_str(match self {
             FlowWindow::Connection => "connection",
             FlowWindow::Stream => "stream",
+        })
+    }
+}
+
+/// Which send buffer refuses data ([`UserError::SendBufferFull`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SendBuffer {
+    /// The connection's buffer (`Config::max_send_buffer`), shared by every stream.
+    Connection,
+    /// The stream's own queue (`Config::max_stream_send_buffer`).
+    Stream,
+}
+
+impl fmt::Display for SendBuffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SendBuffer::Connection => "connection",
+            SendBuffer::Stream => "stream",
         })
     }
 }
@@ -196,19 +217,20 @@ mod tests {
         };
         assert_eq!(invalid(0).to_string(), "connection: not now");
         assert_eq!(invalid(5).to_string(), "stream 5: not now");
-        let full = |id| UserError::SendBufferFull {
-            stream_id: StreamId::new(id),
+        let full = |buffer| UserError::SendBufferFull {
+            stream_id: StreamId::new(7),
+            buffer,
             held: 10,
             limit: 20,
             len: 15,
         };
         assert_eq!(
-            full(0).to_string(),
-            "connection: send buffer holds 10 of 20 bytes, no room for 15 more"
+            full(SendBuffer::Connection).to_string(),
+            "stream 7: the connection send buffer holds 10 of 20 bytes, no room for 15 more"
         );
         assert_eq!(
-            full(7).to_string(),
-            "stream 7: send buffer holds 10 of 20 bytes, no room for 15 more"
+            full(SendBuffer::Stream).to_string(),
+            "stream 7: the stream send buffer holds 10 of 20 bytes, no room for 15 more"
         );
         assert_eq!(
             UserError::HeaderListTooLarge {
