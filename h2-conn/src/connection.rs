@@ -163,7 +163,11 @@ impl Connection {
         &self.config
     }
 
-    /// True once a connection error happened or `close_connection` was called.
+    /// True once a connection error happened or `close_connection` was called: nothing
+    /// more is processed or sent ([`ConnectionState::Closed`](crate::ConnectionState)).
+    /// A GOAWAY alone does not close the connection: streams at or below its last stream
+    /// id carry on ([`state`](Connection::state),
+    /// [`can_open_streams`](Connection::can_open_streams)).
     pub fn is_closed(&self) -> bool {
         self.phase == Phase::Closed
     }

@@ -225,6 +225,7 @@ mod registry;
 mod send;
 mod send_queue;
 mod settings_state;
+mod state;
 pub mod trace;
 mod upgrade;
 
@@ -247,6 +248,7 @@ pub use h2_stream::{Role, StreamState, ValidationConfig, Window};
 pub use limits::Limits;
 pub use priority::ExtensiblePriority;
 pub use settings_state::SettingValues;
+pub use state::ConnectionState;
 
 pub use h2_events as events;
 pub use h2_frame as frame;

@@ -51,6 +51,10 @@ impl Connection {
     /// [`next_stream_id`](Connection::next_stream_id) or above), sends a response or 1xx
     /// (server), or trailers (`end_stream` must then be true).
     ///
+    /// Opening a stream after a GOAWAY was sent or received is refused with
+    /// [`UserError::GoingAway`] (RFC 9113 6.8; see
+    /// [`can_open_streams`](Connection::can_open_streams)); streams already open carry on.
+    ///
     /// Headers are validated and normalized as [`Config::validation`](crate::Config) says.
     /// A list over the peer's SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 6.5.2) is refused
     /// with [`UserError::HeaderListTooLarge`] before anything is written.
@@ -144,10 +148,8 @@ impl Connection {
         if !self.streams.is_local(stream_id) || stream_id <= self.streams.highest_outbound {
             return Err(UserError::InvalidStreamId(stream_id));
         }
-        // RFC 9113 6.8: no new streams after the peer's GOAWAY.
-        if self.goaway_received.is_some() || self.goaway_sent.is_some() {
-            return Err(UserError::ConnectionClosed);
-        }
+        // RFC 9113 6.8: no new streams after a GOAWAY either way.
+        self.check_new_streams()?;
         // RFC 9113 5.1.2: the peer's SETTINGS_MAX_CONCURRENT_STREAMS. It starts
         // unlimited (6.5.2); until the peer's SETTINGS arrive we hold ourselves to the
         // configured initial limit rather than risk streams it would refuse.
@@ -298,9 +300,8 @@ impl Connection {
         if !self.remote.enable_push() {
             return Err(UserError::PushDisabled);
         }
-        if self.goaway_received.is_some() || self.goaway_sent.is_some() {
-            return Err(UserError::ConnectionClosed);
-        }
+        // RFC 9113 6.8: no new streams after a GOAWAY either way.
+        self.check_new_streams()?;
         if !self.streams.is_local(promised_stream_id)
             || promised_stream_id <= self.streams.highest_outbound
         {

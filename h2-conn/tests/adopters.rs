@@ -3,9 +3,12 @@
 
 mod support;
 
-use h2_conn::{Bytes, HeaderField};
+use h2_conn::frame::Frame;
+use h2_conn::{
+    Bytes, Config, Connection, ConnectionState, ErrorCode, Event, HeaderField, UserError,
+};
 use support::frames::{self, sid};
-use support::{client, Got};
+use support::{client, server, Got};
 
 /// Item 3: a header list and a body built from data the caller only borrows (slices of a
 /// buffer that is not `'static`) go out with the copying constructors.
@@ -49,4 +52,163 @@ fn rfc9113_8_3_borrowed_header_values_and_body_are_copied_once() {
             Got::Frame(frames::data(1, "/uploa").end_stream().frame()),
         ]
     );
+}
+
+/// Item 5: after the peer's graceful GOAWAY the connection is going away, not closed: no
+/// new streams (with an error that says why), while streams at or below the last stream
+/// id carry on both ways.
+#[test]
+fn rfc9113_6_8_peer_goaway_stops_new_streams_and_open_ones_carry_on() {
+    let (mut conn, mut peer) = client();
+    assert_eq!(conn.state(), ConnectionState::Open);
+    assert!(conn.can_open_streams());
+    conn.send_headers(sid(1), &frames::request_fields("POST", "/"), false)
+        .unwrap();
+    conn.send_headers(sid(3), &frames::request_fields("GET", "/"), true)
+        .unwrap();
+    peer.recv_frames(&mut conn);
+
+    let events = peer.send(&mut conn, frames::goaway(1, ErrorCode::NO_ERROR));
+    assert_eq!(
+        events,
+        vec![
+            Event::ConnectionTerminated {
+                error_code: ErrorCode::NO_ERROR,
+                last_stream_id: sid(1),
+                additional_data: Bytes::new(),
+                remote: true,
+            },
+            Event::StreamReset {
+                stream_id: sid(3),
+                error_code: ErrorCode::REFUSED_STREAM,
+                remote_reset: true,
+            },
+        ]
+    );
+    assert_eq!(
+        conn.state(),
+        ConnectionState::GoingAway {
+            sent: None,
+            received: Some(sid(1)),
+        }
+    );
+    assert!(!conn.can_open_streams());
+    assert!(!conn.is_closed());
+    let refused = conn
+        .send_headers(sid(5), &frames::request_fields("GET", "/"), true)
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        UserError::GoingAway {
+            remote: true,
+            last_stream_id: sid(1),
+        }
+    );
+    assert_eq!(
+        refused.to_string(),
+        "no new streams: the peer sent GOAWAY (last stream id 1)"
+    );
+    assert_eq!(refused.code(), ErrorCode::REFUSED_STREAM);
+
+    // Stream 1 is below the last stream id: its body and response still flow.
+    conn.send_data(sid(1), "body", true).unwrap();
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::data(1, "body").end_stream().frame()]
+    );
+    let events = peer.send(&mut conn, frames::headers(1).response(200).end_stream());
+    assert_eq!(
+        events,
+        vec![
+            Event::ResponseReceived {
+                stream_id: sid(1),
+                headers: frames::fields(&[(":status", "200")]),
+                end_stream: true,
+            },
+            support::ended(1),
+        ]
+    );
+
+    // Done: closing is what makes it Closed.
+    conn.close_connection(ErrorCode::NO_ERROR, None, None)
+        .unwrap();
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::goaway(0, ErrorCode::NO_ERROR)]
+    );
+    assert_eq!(conn.state(), ConnectionState::Closed);
+    assert!(conn.is_closed());
+    assert_eq!(
+        conn.receive_data(&[]).unwrap_err(),
+        UserError::ConnectionClosed
+    );
+}
+
+/// Item 5, our side: during our graceful shutdown a server may not push (the error names
+/// our GOAWAY), and the state follows both phases.
+#[test]
+fn rfc9113_6_8_our_graceful_shutdown_is_going_away_until_closed() {
+    let (mut conn, mut peer) = server();
+    assert_eq!(
+        Connection::new(Config::server()).state(),
+        ConnectionState::NotInitiated
+    );
+    peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+    conn.begin_graceful_shutdown().unwrap();
+    let out = peer.recv_frames(&mut conn);
+    assert_eq!(out[0], frames::goaway(0x7fff_ffff, ErrorCode::NO_ERROR));
+    let Frame::Ping(ping) = &out[1] else {
+        panic!("{out:?}")
+    };
+    assert_eq!(
+        conn.state(),
+        ConnectionState::GoingAway {
+            sent: Some(sid(0x7fff_ffff)),
+            received: None,
+        }
+    );
+    assert!(!conn.can_open_streams());
+    assert_eq!(
+        conn.push_stream(sid(1), sid(2), &frames::request_fields("GET", "/style.css")),
+        Err(UserError::GoingAway {
+            remote: false,
+            last_stream_id: sid(0x7fff_ffff),
+        })
+    );
+    peer.send(&mut conn, frames::ping_ack(ping.payload));
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::goaway(1, ErrorCode::NO_ERROR)]
+    );
+    assert_eq!(
+        conn.state(),
+        ConnectionState::GoingAway {
+            sent: Some(sid(1)),
+            received: None,
+        }
+    );
+    // The stream it processed is still answered.
+    conn.send_headers(sid(1), &frames::fields(&[(":status", "204")]), true)
+        .unwrap();
+    assert_eq!(
+        peer.recv(&mut conn),
+        vec![Got::Headers {
+            stream_id: sid(1),
+            fields: frames::fields(&[(":status", "204")]),
+            end_stream: true,
+        }]
+    );
+}
+
+/// Item 5: a connection error is the one way (besides `close_connection`) to `Closed`.
+#[test]
+fn rfc9113_5_4_1_connection_error_closes_the_connection() {
+    let (mut conn, mut peer) = server();
+    let events = peer.send(&mut conn, frames::window_update(0, 0x7fff_ffff));
+    assert_eq!(
+        events,
+        vec![support::terminated(ErrorCode::FLOW_CONTROL_ERROR, 0)]
+    );
+    assert_eq!(conn.state(), ConnectionState::Closed);
+    assert!(conn.is_closed() && !conn.can_open_streams());
 }

@@ -693,7 +693,10 @@ fn rfc9113_6_8_goaway_refuses_streams_above_last_id() {
     let next = StreamId::new(7);
     assert_eq!(
         conn.send_headers(next, &support::request_fields("GET", "/"), true),
-        Err(h2_conn::UserError::ConnectionClosed)
+        Err(h2_conn::UserError::GoingAway {
+            remote: true,
+            last_stream_id: sid(3)
+        })
     );
     let events = peer.send(&mut conn, frames::headers(3).response(200).end_stream());
     assert_eq!(

@@ -83,9 +83,25 @@ pub enum UserError {
     /// The peer disabled server push (SETTINGS_ENABLE_PUSH = 0), or we are a client.
     #[error("server push is not allowed on this connection")]
     PushDisabled,
-    /// The connection is closed (GOAWAY sent or received, or a connection error).
+    /// The connection is closed: a connection error happened (GOAWAY sent with its code)
+    /// or `close_connection` was called. Nothing more is processed or sent
+    /// (`Connection::is_closed`).
     #[error("the connection is closed")]
     ConnectionClosed,
+    /// No new streams: a GOAWAY was sent or received (RFC 9113 6.8). Streams already
+    /// open carry on; open this one on a new connection (a request refused this way was
+    /// never sent, so it is safe to retry).
+    #[error(
+        "no new streams: {} sent GOAWAY (last stream id {last_stream_id})",
+        if *.remote { "the peer" } else { "we" }
+    )]
+    GoingAway {
+        /// True when the peer sent the GOAWAY (its last stream id is carried), false when
+        /// we did (our last stream id).
+        remote: bool,
+        /// The GOAWAY's last stream id: the highest stream the sender processes.
+        last_stream_id: StreamId,
+    },
     /// No stream ids are left (RFC 9113 5.1.1): open a new connection.
     #[error("stream ids are exhausted")]
     StreamIdsExhausted,
@@ -181,7 +197,7 @@ impl UserError {
                 ErrorCode::FLOW_CONTROL_ERROR
             }
             UserError::StreamClosed(_) => ErrorCode::STREAM_CLOSED,
-            UserError::TooManyStreams(_) => ErrorCode::REFUSED_STREAM,
+            UserError::TooManyStreams(_) | UserError::GoingAway { .. } => ErrorCode::REFUSED_STREAM,
             UserError::Encode(EncodeError::PayloadTooLarge { .. }) => ErrorCode::FRAME_SIZE_ERROR,
             _ => ErrorCode::PROTOCOL_ERROR,
         }
@@ -231,6 +247,14 @@ mod tests {
         assert_eq!(
             full(SendBuffer::Stream).to_string(),
             "stream 7: the stream send buffer holds 10 of 20 bytes, no room for 15 more"
+        );
+        assert_eq!(
+            UserError::GoingAway {
+                remote: true,
+                last_stream_id: StreamId::new(3)
+            }
+            .to_string(),
+            "no new streams: the peer sent GOAWAY (last stream id 3)"
         );
         assert_eq!(
             UserError::HeaderListTooLarge {
