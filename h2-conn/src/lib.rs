@@ -247,6 +247,7 @@ pub use h2_hpack_glue::HeaderField;
 pub use h2_stream::{Role, StreamState, ValidationConfig, Window};
 pub use limits::Limits;
 pub use priority::ExtensiblePriority;
+pub use send::HeadersOptions;
 pub use settings_state::SettingValues;
 pub use state::ConnectionState;
 

@@ -3,9 +3,11 @@
 
 mod support;
 
-use h2_conn::frame::Frame;
+use h2_conn::frame::{BytesMut, Frame, Headers, PrioritySpec};
+use h2_conn::hpack::Encoder;
 use h2_conn::{
-    Bytes, Config, Connection, ConnectionState, ErrorCode, Event, HeaderField, UserError,
+    Bytes, Config, Connection, ConnectionState, ErrorCode, Event, FlowWindow, HeaderField,
+    HeadersOptions, UserError,
 };
 use support::frames::{self, sid};
 use support::{client, server, Got};
@@ -211,4 +213,132 @@ fn rfc9113_5_4_1_connection_error_closes_the_connection() {
     );
     assert_eq!(conn.state(), ConnectionState::Closed);
     assert!(conn.is_closed() && !conn.can_open_streams());
+}
+
+/// Item 10: padded DATA, as hyper-h2's `send_data(.., pad_length=n)`. Every frame carries
+/// the padding, and flow control counts it (RFC 9113 6.1, 6.9.1).
+#[test]
+fn rfc9113_6_1_send_data_padded_counts_padding_against_flow_control() {
+    let (mut conn, mut peer) = client();
+    conn.send_headers(sid(1), &frames::request_fields("POST", "/"), false)
+        .unwrap();
+    peer.recv_frames(&mut conn);
+    conn.send_data_padded(sid(1), "hello", false, 3).unwrap();
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::data(1, "hello").padded(3).frame()]
+    );
+    assert_eq!(conn.local_flow_control_window(sid(1)), Ok(65_535 - 9));
+
+    // Split at the peer's frame size, padding included in each frame.
+    let body = Bytes::from(vec![5u8; 20_000]);
+    conn.send_data_padded(sid(1), body.clone(), false, 10)
+        .unwrap();
+    let first = 16_384 - 11;
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![
+            frames::data(1, body.slice(..first)).padded(10).frame(),
+            frames::data(1, body.slice(first..)).padded(10).frame(),
+        ]
+    );
+    let left = 65_535 - 9 - 20_000 - 22;
+    assert_eq!(conn.local_flow_control_window(sid(1)), Ok(left));
+
+    // All or nothing: the data alone fits, with its padding it does not.
+    let data = Bytes::from(vec![1u8; left as usize - 5]);
+    assert_eq!(
+        conn.send_data_padded(sid(1), data.clone(), true, 10),
+        Err(UserError::FlowControlBlocked {
+            stream_id: sid(1),
+            window: FlowWindow::Connection,
+            available: i64::from(left),
+        })
+    );
+    assert_eq!(peer.recv_frames(&mut conn), vec![]);
+    conn.send_data(sid(1), data, true).unwrap();
+}
+
+/// Item 10: the HEADERS frame's padding and RFC 7540 priority fields, as hyper-h2's
+/// `send_headers(.., priority_weight, priority_depends_on, priority_exclusive)`.
+#[test]
+fn rfc9113_6_2_send_headers_with_padding_and_priority_fields() {
+    let (mut conn, mut peer) = client();
+    let request = frames::request_fields("GET", "/");
+    let spec = PrioritySpec::from_weight(sid(0), true, 32);
+    let options = HeadersOptions::new().padded(4).priority(spec);
+    assert_eq!(options.pad_length, Some(4));
+    assert_eq!(options.priority, Some(spec));
+    conn.send_headers_with(sid(1), &request, true, options)
+        .unwrap();
+    // Our HPACK context is fresh, so the block is what a fresh encoder makes.
+    let mut block = BytesMut::new();
+    Encoder::default().encode(&request, &mut block);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![Frame::Headers(Headers {
+            stream_id: sid(1),
+            block: block.freeze(),
+            end_stream: true,
+            end_headers: true,
+            priority: Some(PrioritySpec {
+                dependency: sid(0),
+                exclusive: true,
+                weight: 31,
+            }),
+            pad_len: Some(4),
+        })]
+    );
+    // Each option alone; the default is plain `send_headers`.
+    conn.send_headers_with(sid(3), &request, true, HeadersOptions::new().padded(0))
+        .unwrap();
+    conn.send_headers_with(
+        sid(5),
+        &request,
+        true,
+        HeadersOptions::new().priority(PrioritySpec::from_weight(sid(3), false, 1)),
+    )
+    .unwrap();
+    conn.send_headers_with(sid(7), &request, true, HeadersOptions::default())
+        .unwrap();
+    let shapes: Vec<_> = peer
+        .recv_frames(&mut conn)
+        .into_iter()
+        .map(|f| match f {
+            Frame::Headers(h) => (h.stream_id, h.pad_len, h.priority),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        shapes,
+        vec![
+            (sid(3), Some(0), None),
+            (
+                sid(5),
+                None,
+                Some(PrioritySpec {
+                    dependency: sid(3),
+                    exclusive: false,
+                    weight: 0
+                })
+            ),
+            (sid(7), None, None),
+        ]
+    );
+}
+
+/// Item 10: RFC 9113 5.3.1, "A stream cannot depend on itself": refused, nothing sent.
+#[test]
+fn rfc9113_5_3_1_send_headers_with_a_self_dependency_is_refused() {
+    let (mut conn, mut peer) = client();
+    let options = HeadersOptions::new().priority(PrioritySpec::from_weight(sid(1), false, 16));
+    assert_eq!(
+        conn.send_headers_with(sid(1), &frames::request_fields("GET", "/"), true, options),
+        Err(UserError::InvalidState {
+            stream_id: sid(1),
+            why: "a stream cannot depend on itself (RFC 9113 5.3.1)",
+        })
+    );
+    assert_eq!(peer.recv_frames(&mut conn), vec![]);
+    assert_eq!(conn.next_stream_id(), Ok(sid(1)));
 }
