@@ -425,7 +425,11 @@ impl Connection {
         if stream_id.is_zero() {
             let flow = &mut self.recv_flow;
             if let Some(inc) = policy.increment(self.recv_target, flow.window, flow.pending) {
-                let inc = inc.min(flow.pending);
+                // Never above the target (lowered by `set_target_window_size`).
+                let room = i64::from(self.recv_target) - i64::from(flow.window.available());
+                let inc = inc
+                    .min(flow.pending)
+                    .min(room.clamp(0, i64::from(u32::MAX)) as u32);
                 if inc > 0 && flow.window.increase(inc).is_ok() {
                     flow.pending -= inc;
                     self.write_frame(&Frame::WindowUpdate(WindowUpdate {

@@ -228,6 +228,7 @@ mod settings_state;
 mod state;
 pub mod trace;
 mod upgrade;
+mod windows;
 
 pub mod guide;
 #[cfg(feature = "http")]
@@ -236,8 +237,9 @@ pub mod http_compat;
 pub use body::{BodySource, Pull};
 pub use bytes::Bytes;
 pub use config::{
-    Config, DEFAULT_INITIAL_MAX_SEND_STREAMS, DEFAULT_MAX_CONCURRENT_STREAMS,
-    DEFAULT_MAX_HEADER_LIST_SIZE, DEFAULT_MAX_SEND_BUFFER, DEFAULT_MAX_STREAM_SEND_BUFFER,
+    Config, DEFAULT_CLIENT_CONNECTION_WINDOW, DEFAULT_INITIAL_MAX_SEND_STREAMS,
+    DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_HEADER_LIST_SIZE, DEFAULT_MAX_SEND_BUFFER,
+    DEFAULT_MAX_STREAM_SEND_BUFFER, DEFAULT_SERVER_CONNECTION_WINDOW, DEFAULT_STREAM_WINDOW,
 };
 pub use connection::Connection;
 pub use flow::{HalfConsumed, Manual, WindowPolicy};

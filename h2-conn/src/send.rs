@@ -561,6 +561,11 @@ impl Connection {
                 .window
                 .increase(increment)
                 .map_err(|_| UserError::WindowOverflow)?;
+            // The window policy keeps the larger window from now on.
+            self.recv_target = self
+                .recv_target
+                .saturating_add(increment)
+                .min(MAX_WINDOW_SIZE);
         } else {
             let missing = self.streams.missing(stream_id);
             self.streams

@@ -3,14 +3,14 @@
 
 mod support;
 
-use h2_conn::frame::{BytesMut, Frame, Headers, PrioritySpec};
+use h2_conn::frame::{BytesMut, Frame, Headers, PrioritySpec, SettingsFrame};
 use h2_conn::hpack::Encoder;
 use h2_conn::{
     Bytes, Config, Connection, ConnectionState, ErrorCode, Event, FlowWindow, HeaderField,
-    HeadersOptions, UserError,
+    HeadersOptions, SettingId, UserError,
 };
 use support::frames::{self, sid};
-use support::{client, server, Got};
+use support::{client, server, server_with, Got, Peer};
 
 /// Item 3: a header list and a body built from data the caller only borrows (slices of a
 /// buffer that is not `'static`) go out with the copying constructors.
@@ -341,4 +341,83 @@ fn rfc9113_5_3_1_send_headers_with_a_self_dependency_is_refused() {
     );
     assert_eq!(peer.recv_frames(&mut conn), vec![]);
     assert_eq!(conn.next_stream_id(), Ok(sid(1)));
+}
+
+/// Item 7: `Config::client()`/`server()` announce receive windows sized for real links,
+/// the stream one as SETTINGS_INITIAL_WINDOW_SIZE and the connection one with
+/// WINDOW_UPDATE right after SETTINGS (RFC 9113 6.9.2, 6.9).
+#[test]
+fn rfc9113_6_9_2_default_receive_windows_are_announced_in_the_preface() {
+    for (config, connection) in [
+        (Config::client(), h2_conn::DEFAULT_CLIENT_CONNECTION_WINDOW),
+        (Config::server(), h2_conn::DEFAULT_SERVER_CONNECTION_WINDOW),
+    ] {
+        assert_eq!(
+            config.local_setting(SettingId::INITIAL_WINDOW_SIZE),
+            h2_conn::DEFAULT_STREAM_WINDOW
+        );
+        assert_eq!(config.initial_connection_window, Some(connection));
+        let mut conn = Connection::new(config);
+        conn.initiate_connection();
+        let mut peer = Peer::new(&conn);
+        let settings = conn.config().initial_settings.clone();
+        assert_eq!(settings.get(SettingId::INITIAL_WINDOW_SIZE), Some(1 << 20));
+        assert_eq!(
+            peer.recv_frames(&mut conn),
+            vec![
+                Frame::Settings(SettingsFrame::new(settings)),
+                frames::window_update(0, connection - 65_535),
+            ]
+        );
+        assert_eq!(
+            conn.remote_flow_control_window(sid(0)),
+            Ok(connection as i32)
+        );
+    }
+}
+
+/// Item 7: the connection window target at run time. Raising it sends WINDOW_UPDATE for
+/// the difference at once; lowering it returns no window until the peer's is below the
+/// new target, then only up to it.
+#[test]
+fn rfc9113_6_9_set_target_window_size_raises_now_and_lowers_by_withholding() {
+    let mut config = Config::server();
+    config.set_receive_windows(65_535, 100_000);
+    let (mut conn, mut peer) = server_with(config);
+    assert_eq!(conn.target_window_size(), 100_000);
+    conn.set_target_window_size(200_000).unwrap();
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::window_update(0, 100_000)]
+    );
+    assert_eq!(conn.remote_flow_control_window(sid(0)), Ok(200_000));
+
+    conn.set_target_window_size(50_000).unwrap();
+    assert_eq!(peer.recv_frames(&mut conn), vec![]);
+    peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+    let mut connection_window = 200_000;
+    // Three rounds of 60,000 octets, each consumed: the stream window comes back every
+    // time, the connection window only once it is below 50,000, and only up to it.
+    for round in 0..3 {
+        let body = vec![0u8; 60_000];
+        for chunk in body.chunks(16_384) {
+            peer.send(&mut conn, frames::data(1, chunk.to_vec()));
+        }
+        connection_window -= 60_000;
+        conn.acknowledge_received_data(60_000, sid(1)).unwrap();
+        let mut expected = vec![frames::window_update(1, 60_000)];
+        if round == 2 {
+            expected.push(frames::window_update(0, 50_000 - connection_window as u32));
+            connection_window = 50_000;
+        }
+        assert_eq!(peer.recv_frames(&mut conn), expected, "round {round}");
+        assert_eq!(
+            conn.remote_flow_control_window(sid(0)),
+            Ok(connection_window)
+        );
+    }
+    assert_eq!(
+        conn.set_target_window_size(1 << 31),
+        Err(UserError::WindowOverflow)
+    );
 }
