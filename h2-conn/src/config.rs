@@ -39,6 +39,29 @@ pub struct Config {
     pub validation: ValidationConfig,
     /// The SETTINGS sent by `initiate_connection`. Values take effect for us once the
     /// peer acknowledges them (RFC 9113 6.5.3).
+    ///
+    /// Change one value with [`Config::set_local_setting`] (or both windows with
+    /// [`Config::set_receive_windows`]); that keeps the other defaults. **Replacing the
+    /// whole list drops them**: a setting left out is not announced and has its RFC
+    /// 9113 6.5.2 initial value for the peer, e.g. no SETTINGS_MAX_CONCURRENT_STREAMS
+    /// means the peer may open any number of streams, and no
+    /// SETTINGS_INITIAL_WINDOW_SIZE means 65,535-octet stream windows.
+    ///
+    /// What we enforce on received frames, whatever is announced:
+    /// * SETTINGS_MAX_HEADER_LIST_SIZE: the announced value, or
+    ///   [`DEFAULT_MAX_HEADER_LIST_SIZE`] (64 KiB) when none is (so an HPACK bomb is
+    ///   bounded either way); a request over it is answered with 431, other messages
+    ///   are reset. [`Limits::max_header_block_bytes`](crate::Limits) and
+    ///   `max_continuation_frames` bound the compressed block as well.
+    /// * SETTINGS_MAX_FRAME_SIZE: the announced and acknowledged value, or 16,384.
+    /// * SETTINGS_HEADER_TABLE_SIZE: the announced and acknowledged value, or 4,096.
+    /// * SETTINGS_MAX_CONCURRENT_STREAMS: the lowest value announced (acknowledged or
+    ///   not); not announced, no limit (RFC 9113 5.1.2), only the flood limits of
+    ///   [`Limits`](crate::Limits) apply.
+    /// * SETTINGS_INITIAL_WINDOW_SIZE and the connection window: flow control (RFC
+    ///   9113 6.9), the announced value or 65,535.
+    /// * SETTINGS_ENABLE_PUSH (client): once 0 is in force, a PUSH_PROMISE is a
+    ///   connection error (RFC 9113 8.4).
     pub initial_settings: Settings,
     /// The connection-level receive window to open right after the preface (hyper-h2
     /// users call `increment_flow_control_window` for this). `None` keeps RFC 9113's
@@ -191,7 +214,8 @@ impl Config {
         self
     }
 
-    /// Sets one of the initial local settings.
+    /// Sets one of the initial local settings, keeping the others (the way to change
+    /// one; see [`Config::initial_settings`] for what replacing the list drops).
     pub fn set_local_setting(&mut self, id: SettingId, value: u32) -> &mut Config {
         self.initial_settings.set(id, value);
         self

@@ -120,8 +120,13 @@ impl Connection {
         let limits = BlockLimits {
             max_table_size: local_defaults.header_table_size(),
             // Until our SETTINGS is acknowledged the peer may assume no limit; we still
-            // hold it to the configured one, which is what we advertise.
-            max_header_list_size: config.local_setting(h2_frame::SettingId::MAX_HEADER_LIST_SIZE),
+            // hold it to the configured one, which is what we advertise. Not announced
+            // (`initial_settings` replaced whole) is not unlimited: the default still
+            // bounds what HPACK may expand to (RFC 9113 10.5.1).
+            max_header_list_size: config
+                .initial_settings
+                .get(h2_frame::SettingId::MAX_HEADER_LIST_SIZE)
+                .unwrap_or(crate::config::DEFAULT_MAX_HEADER_LIST_SIZE),
             max_block_bytes: config.limits.max_header_block_bytes,
             max_continuation_frames: config.limits.max_continuation_frames,
         };

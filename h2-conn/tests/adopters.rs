@@ -421,3 +421,49 @@ fn rfc9113_6_9_set_target_window_size_raises_now_and_lowers_by_withholding() {
         Err(UserError::WindowOverflow)
     );
 }
+
+/// Item 8: one setting is changed with `set_local_setting`, which keeps the defaults;
+/// replacing `initial_settings` whole announces nothing else, yet the header list size
+/// is still enforced at the default (RFC 9113 10.5.1), answered with 431.
+#[test]
+fn rfc9113_6_5_2_header_list_size_is_enforced_even_when_not_announced() {
+    let mut config = Config::server();
+    config.set_local_setting(SettingId::MAX_CONCURRENT_STREAMS, 10);
+    assert_eq!(config.local_setting(SettingId::MAX_CONCURRENT_STREAMS), 10);
+    assert_eq!(
+        config.local_setting(SettingId::MAX_HEADER_LIST_SIZE),
+        h2_conn::DEFAULT_MAX_HEADER_LIST_SIZE
+    );
+
+    let mut config = Config::server();
+    config.initial_settings = h2_conn::Settings::new(); // the trap: nothing announced
+    config.initial_connection_window = None;
+    let (mut conn, mut peer) = server_with(config);
+    let big = "a".repeat(h2_conn::DEFAULT_MAX_HEADER_LIST_SIZE as usize);
+    let events = peer.send(
+        &mut conn,
+        frames::headers(1)
+            .request("GET", "/")
+            .field("x-big", &big)
+            .end_stream()
+            .continuations(16_384),
+    );
+    assert_eq!(events, vec![]);
+    assert_eq!(
+        peer.recv(&mut conn),
+        vec![Got::Headers {
+            stream_id: sid(1),
+            fields: frames::fields(&[(":status", "431")]),
+            end_stream: true,
+        }]
+    );
+    // A list under the default passes.
+    let events = peer.send(&mut conn, frames::headers(3).get("/").end_stream());
+    assert_eq!(
+        events,
+        vec![
+            support::request_received(3, "GET", "/", true),
+            support::ended(3)
+        ]
+    );
+}
