@@ -200,8 +200,11 @@ impl Connection {
         self.streams.state(stream_id)
     }
 
-    /// How many bytes of DATA may be sent on `stream_id` now: the smaller of the
-    /// connection and the stream send windows (hyper-h2's `local_flow_control_window`).
+    /// How many bytes of DATA *we* may send on `stream_id` now: the smaller of the
+    /// connection and the stream send windows the peer granted us (hyper-h2's
+    /// `local_flow_control_window`). Padding counts against it
+    /// ([`send_data_padded`](Connection::send_data_padded)). The window the peer may
+    /// send into is [`remote_flow_control_window`](Connection::remote_flow_control_window).
     pub fn local_flow_control_window(&self, stream_id: StreamId) -> Result<i32, UserError> {
         let entry = self
             .streams
@@ -294,6 +297,10 @@ impl Connection {
     /// `write_vectored`, after framing queued body data as `data_to_send` does. DATA
     /// payloads of 1 KiB or more come back as the same `Bytes` that were handed to
     /// `send_data`/`queue_data` or pulled from a source, never copied.
+    ///
+    /// Cost: no copy of those payloads. To stay zero-copy into an in-memory peer, feed
+    /// each chunk to its [`receive_bytes`](Connection::receive_bytes) separately;
+    /// joining them first is a copy.
     pub fn data_to_send_vectored(&mut self, out: &mut Vec<Bytes>) {
         self.fill_output(self.config.max_send_buffer, true);
         self.output.take_vectored(out)

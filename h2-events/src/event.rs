@@ -43,6 +43,11 @@ pub enum Event {
         headers: Vec<HeaderField>,
     },
     /// DATA arrived. Give the window back with `acknowledge_received_data` once consumed.
+    ///
+    /// One event is one DATA frame (at most our SETTINGS_MAX_FRAME_SIZE octets, 16 KiB
+    /// by default), not one read: a large body comes as many events. `data` is a view of
+    /// the received buffer (`receive_bytes`) or of the connection's copy of it
+    /// (`receive_data`); keeping it keeps that buffer alive.
     DataReceived {
         /// The stream.
         stream_id: StreamId,
