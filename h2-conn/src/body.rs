@@ -23,7 +23,7 @@ pub enum Pull {
 
 /// A body the connection pulls from when flow control lets it send, like nghttp2's data
 /// provider: register it with
-/// [`Connection::send_source`](crate::Connection::send_source).
+/// [`Connection::queue_source`](crate::Connection::queue_source).
 ///
 /// `pull` is called while output is taken (`data_to_send*`), at most once per DATA frame,
 /// with `max` no larger than both windows and the peer's SETTINGS_MAX_FRAME_SIZE.

@@ -89,7 +89,7 @@ pub struct Config {
     pub initial_max_send_streams: u32,
     /// The most output the connection holds: octets framed and not yet taken with
     /// `data_to_send*`, plus body octets queued with
-    /// [`send_queued`](crate::Connection::send_queued) and not yet framed. A send that
+    /// [`queue_data`](crate::Connection::queue_data) and not yet framed. A send that
     /// would pass it is refused with [`UserError::SendBufferFull`](crate::UserError)
     /// (unless nothing is held: one send of any size is always taken), so a peer that
     /// stops reading stalls the application instead of growing our memory. It is also
@@ -99,7 +99,7 @@ pub struct Config {
     /// output is held is refused, so send in pieces or use `queue_data`.
     pub max_send_buffer: usize,
     /// The most body octets one stream may have queued with
-    /// [`send_queued`](crate::Connection::send_queued), so one stream cannot take the whole
+    /// [`queue_data`](crate::Connection::queue_data), so one stream cannot take the whole
     /// connection's buffer. Default [`DEFAULT_MAX_STREAM_SEND_BUFFER`] (256 KiB).
     pub max_stream_send_buffer: usize,
 }
