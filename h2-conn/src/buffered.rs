@@ -7,7 +7,7 @@ use crate::connection::{Connection, Phase};
 use crate::priority::ExtensiblePriority;
 use crate::send_queue::Item;
 use bytes::Bytes;
-use h2_events::{Event, HeaderField, UserError};
+use h2_events::{Event, HeaderField, SendBuffer, UserError};
 use h2_frame::{Data, ErrorCode, Frame, RstStream, StreamId};
 use h2_hpack_glue::syntax::KnownValid;
 use h2_stream::Role;
@@ -47,6 +47,11 @@ impl Connection {
     /// room again. [`send_capacity`](Connection::send_capacity) says how much fits now.
     /// This is the backpressure that keeps a peer that stops reading from growing our
     /// memory.
+    ///
+    /// `data` is taken without a copy (`Bytes`, `Vec<u8>`, `String`, a `'static`
+    /// literal); a borrowed `&[u8]`/`&str` that is not `'static` does not compile
+    /// ("... requires that it is borrowed for `'static`"): pass
+    /// [`Bytes::copy_from_slice`]`(slice)`, one copy.
     ///
     /// ```
     /// use h2_conn::{Config, Connection, HeaderField};
@@ -278,7 +283,8 @@ impl Connection {
         let limit = self.config.max_send_buffer;
         if held > 0 && held.saturating_add(len) > limit {
             return Err(UserError::SendBufferFull {
-                stream_id: StreamId::ZERO,
+                stream_id,
+                buffer: SendBuffer::Connection,
                 held,
                 limit,
                 len,
@@ -288,6 +294,7 @@ impl Connection {
         if stream_queued > 0 && stream_queued.saturating_add(len) > limit {
             return Err(UserError::SendBufferFull {
                 stream_id,
+                buffer: SendBuffer::Stream,
                 held: stream_queued,
                 limit,
                 len,

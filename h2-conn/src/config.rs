@@ -6,7 +6,9 @@ use crate::flow::{HalfConsumed, WindowPolicy};
 use crate::limits::Limits;
 use crate::rate::RateLimits;
 use crate::timers::Timeouts;
-use h2_frame::{SettingId, Settings, DEFAULT_INITIAL_WINDOW_SIZE, DEFAULT_MAX_FRAME_SIZE};
+use h2_frame::{
+    SettingId, Settings, DEFAULT_INITIAL_WINDOW_SIZE, DEFAULT_MAX_FRAME_SIZE, MAX_WINDOW_SIZE,
+};
 use h2_stream::{Role, ValidationConfig};
 use std::fmt;
 use std::sync::Arc;
@@ -40,9 +42,37 @@ pub struct Config {
     pub validation: ValidationConfig,
     /// The SETTINGS sent by `initiate_connection`. Values take effect for us once the
     /// peer acknowledges them (RFC 9113 6.5.3).
+    ///
+    /// Change one value with [`Config::set_local_setting`] (or both windows with
+    /// [`Config::set_receive_windows`]); that keeps the other defaults. **Replacing the
+    /// whole list drops them**: a setting left out is not announced and has its RFC
+    /// 9113 6.5.2 initial value for the peer, e.g. no SETTINGS_MAX_CONCURRENT_STREAMS
+    /// means the peer may open any number of streams, and no
+    /// SETTINGS_INITIAL_WINDOW_SIZE means 65,535-octet stream windows.
+    ///
+    /// What we enforce on received frames, whatever is announced:
+    /// * SETTINGS_MAX_HEADER_LIST_SIZE: the announced value, or
+    ///   [`DEFAULT_MAX_HEADER_LIST_SIZE`] (64 KiB) when none is (so an HPACK bomb is
+    ///   bounded either way); a request over it is answered with 431, other messages
+    ///   are reset. [`Limits::max_header_block_bytes`](crate::Limits) and
+    ///   `max_continuation_frames` bound the compressed block as well.
+    /// * SETTINGS_MAX_FRAME_SIZE: the announced and acknowledged value, or 16,384.
+    /// * SETTINGS_HEADER_TABLE_SIZE: the announced and acknowledged value, or 4,096.
+    /// * SETTINGS_MAX_CONCURRENT_STREAMS: the lowest value announced (acknowledged or
+    ///   not); not announced, no limit (RFC 9113 5.1.2), only the flood limits of
+    ///   [`Limits`](crate::Limits) apply.
+    /// * SETTINGS_INITIAL_WINDOW_SIZE and the connection window: flow control (RFC
+    ///   9113 6.9), the announced value or 65,535.
+    /// * SETTINGS_ENABLE_PUSH (client): once 0 is in force, a PUSH_PROMISE is a
+    ///   connection error (RFC 9113 8.4).
     pub initial_settings: Settings,
     /// The connection-level receive window to open right after the preface (hyper-h2
-    /// users call `increment_flow_control_window` for this). `None` keeps 65,535.
+    /// users call `increment_flow_control_window` for this). `None` keeps RFC 9113's
+    /// 65,535. Defaults: [`DEFAULT_CLIENT_CONNECTION_WINDOW`] (2 MiB) for a client,
+    /// [`DEFAULT_SERVER_CONNECTION_WINDOW`] (1 MiB) for a server; set it together with
+    /// the stream window with [`Config::set_receive_windows`]. A value below 65,535 is
+    /// not applied (a window cannot be shrunk, RFC 9113 6.9); lower it at run time with
+    /// [`Connection::set_target_window_size`](crate::Connection::set_target_window_size).
     pub initial_connection_window: Option<u32>,
     /// When to send WINDOW_UPDATE for data the application acknowledged.
     pub window_policy: Arc<dyn WindowPolicy>,
@@ -66,7 +96,9 @@ pub struct Config {
     /// would pass it is refused with [`UserError::SendBufferFull`](crate::UserError)
     /// (unless nothing is held: one send of any size is always taken), so a peer that
     /// stops reading stalls the application instead of growing our memory.
-    /// Default [`DEFAULT_MAX_SEND_BUFFER`] (512 KiB).
+    /// Default [`DEFAULT_MAX_SEND_BUFFER`] (512 KiB). A peer's window may be larger
+    /// (ours default to 1 MiB): a strict `send_data` of a whole large window while
+    /// output is held is refused, so send in pieces or use `queue_data`.
     pub max_send_buffer: usize,
     /// The most body octets one stream may have queued with
     /// [`queue_data`](crate::Connection::queue_data), so one stream cannot take the whole
@@ -92,6 +124,23 @@ pub const DEFAULT_MAX_SEND_BUFFER: usize = 512 * 1024;
 /// Default [`Config::max_stream_send_buffer`]: 256 KiB, half the connection's buffer.
 pub const DEFAULT_MAX_STREAM_SEND_BUFFER: usize = 256 * 1024;
 
+/// Default stream receive window, advertised as SETTINGS_INITIAL_WINDOW_SIZE by
+/// [`Config::client`] and [`Config::server`]: 1 MiB.
+///
+/// RFC 9113's initial 65,535 octets cap one stream at 64 KiB per round trip (about
+/// 10 Mbit/s at 50 ms); 1 MiB lets one stream move about 160 Mbit/s at 50 ms, as Go's
+/// `net/http` server allows. The cost is memory the peer can make us hold: up to this
+/// much per stream that the application has received and not yet acknowledged, and the
+/// connection window below caps the total over all streams.
+pub const DEFAULT_STREAM_WINDOW: u32 = 1 << 20;
+/// Default connection receive window of [`Config::client`]: 2 MiB, two streams at full
+/// stream window. A client holds few connections and downloads are what it does.
+pub const DEFAULT_CLIENT_CONNECTION_WINDOW: u32 = 2 << 20;
+/// Default connection receive window of [`Config::server`]: 1 MiB (as Go's `net/http`
+/// server). A server holds many connections, and this bounds what each one's client
+/// may send ahead of the application, over all its streams.
+pub const DEFAULT_SERVER_CONNECTION_WINDOW: u32 = 1 << 20;
+
 /// Our defaults for settings we always advertise.
 pub const DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 128;
 /// Default [`Config::initial_max_send_streams`]: the smallest
@@ -102,20 +151,27 @@ pub const DEFAULT_MAX_HEADER_LIST_SIZE: u32 = 65_536;
 
 impl Config {
     /// A client configuration: strict validation, SETTINGS_MAX_HEADER_LIST_SIZE 64 KiB,
-    /// SETTINGS_MAX_CONCURRENT_STREAMS 128 (for pushed streams), push allowed.
+    /// SETTINGS_MAX_CONCURRENT_STREAMS 128 (for pushed streams), push allowed, receive
+    /// windows of [`DEFAULT_STREAM_WINDOW`] (1 MiB) per stream and
+    /// [`DEFAULT_CLIENT_CONNECTION_WINDOW`] (2 MiB) for the connection.
     pub fn client() -> Config {
         Config::new(Role::Client)
     }
 
     /// A server configuration: strict validation, SETTINGS_MAX_CONCURRENT_STREAMS 128,
     /// SETTINGS_MAX_HEADER_LIST_SIZE 64 KiB, SETTINGS_ENABLE_PUSH 0 (a server must not
-    /// send 1, RFC 9113 6.5.2).
+    /// send 1, RFC 9113 6.5.2), receive windows of [`DEFAULT_STREAM_WINDOW`] (1 MiB) per
+    /// stream and [`DEFAULT_SERVER_CONNECTION_WINDOW`] (1 MiB) for the connection.
     pub fn server() -> Config {
         Config::new(Role::Server)
     }
 
     /// A configuration for `role` with the defaults above.
     pub fn new(role: Role) -> Config {
+        let connection_window = match role {
+            Role::Client => DEFAULT_CLIENT_CONNECTION_WINDOW,
+            Role::Server => DEFAULT_SERVER_CONNECTION_WINDOW,
+        };
         let mut initial_settings = Settings::new();
         initial_settings.set(
             SettingId::MAX_CONCURRENT_STREAMS,
@@ -128,11 +184,12 @@ impl Config {
         if role == Role::Server {
             initial_settings.set(SettingId::ENABLE_PUSH, 0);
         }
+        initial_settings.set(SettingId::INITIAL_WINDOW_SIZE, DEFAULT_STREAM_WINDOW);
         Config {
             role,
             validation: ValidationConfig::default(),
             initial_settings,
-            initial_connection_window: None,
+            initial_connection_window: Some(connection_window),
             window_policy: Arc::new(HalfConsumed),
             limits: Limits::default(),
             initial_max_send_streams: DEFAULT_INITIAL_MAX_SEND_STREAMS,
@@ -144,7 +201,37 @@ impl Config {
         }
     }
 
-    /// Sets one of the initial local settings.
+    /// Sets both receive windows, the one documented way to size them: `stream` is
+    /// advertised as SETTINGS_INITIAL_WINDOW_SIZE (each stream's window, RFC 9113
+    /// 6.9.2), `connection` is opened with WINDOW_UPDATE right after the preface (the
+    /// window shared by all streams, [`Config::initial_connection_window`]). Values over
+    /// 2^31-1 are clamped to it.
+    ///
+    /// Together they bound the DATA the peer may send that the application has not yet
+    /// acknowledged ([`Connection::acknowledge_received_data`](crate::Connection::acknowledge_received_data)):
+    /// at most `stream` per stream and `connection` in total, and they cap the speed of
+    /// a transfer at one window per round trip. At run time, change the connection's with
+    /// [`Connection::set_target_window_size`](crate::Connection::set_target_window_size)
+    /// and the streams' with `update_settings`.
+    ///
+    /// ```
+    /// use h2_conn::{Config, frame::SettingId};
+    /// let mut config = Config::client();
+    /// config.set_receive_windows(4 << 20, 16 << 20); // 4 MiB per stream, 16 MiB in all
+    /// assert_eq!(config.local_setting(SettingId::INITIAL_WINDOW_SIZE), 4 << 20);
+    /// assert_eq!(config.initial_connection_window, Some(16 << 20));
+    /// // The RFC 9113 defaults (65,535 each), for tests or tiny devices:
+    /// config.set_receive_windows(65_535, 65_535);
+    /// ```
+    pub fn set_receive_windows(&mut self, stream: u32, connection: u32) -> &mut Config {
+        self.initial_settings
+            .set(SettingId::INITIAL_WINDOW_SIZE, stream.min(MAX_WINDOW_SIZE));
+        self.initial_connection_window = Some(connection.min(MAX_WINDOW_SIZE));
+        self
+    }
+
+    /// Sets one of the initial local settings, keeping the others (the way to change
+    /// one; see [`Config::initial_settings`] for what replacing the list drops).
     pub fn set_local_setting(&mut self, id: SettingId, value: u32) -> &mut Config {
         self.initial_settings.set(id, value);
         self

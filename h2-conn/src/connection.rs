@@ -125,8 +125,13 @@ impl Connection {
         let limits = BlockLimits {
             max_table_size: local_defaults.header_table_size(),
             // Until our SETTINGS is acknowledged the peer may assume no limit; we still
-            // hold it to the configured one, which is what we advertise.
-            max_header_list_size: config.local_setting(h2_frame::SettingId::MAX_HEADER_LIST_SIZE),
+            // hold it to the configured one, which is what we advertise. Not announced
+            // (`initial_settings` replaced whole) is not unlimited: the default still
+            // bounds what HPACK may expand to (RFC 9113 10.5.1).
+            max_header_list_size: config
+                .initial_settings
+                .get(h2_frame::SettingId::MAX_HEADER_LIST_SIZE)
+                .unwrap_or(crate::config::DEFAULT_MAX_HEADER_LIST_SIZE),
             max_block_bytes: config.limits.max_header_block_bytes,
             max_continuation_frames: config.limits.max_continuation_frames,
         };
@@ -169,7 +174,11 @@ impl Connection {
         &self.config
     }
 
-    /// True once a connection error happened or `close_connection` was called.
+    /// True once a connection error happened or `close_connection` was called: nothing
+    /// more is processed or sent ([`ConnectionState::Closed`](crate::ConnectionState)).
+    /// A GOAWAY alone does not close the connection: streams at or below its last stream
+    /// id carry on ([`state`](Connection::state),
+    /// [`can_open_streams`](Connection::can_open_streams)).
     pub fn is_closed(&self) -> bool {
         self.phase == Phase::Closed
     }
@@ -197,8 +206,11 @@ impl Connection {
         self.streams.state(stream_id)
     }
 
-    /// How many bytes of DATA may be sent on `stream_id` now: the smaller of the
-    /// connection and the stream send windows (hyper-h2's `local_flow_control_window`).
+    /// How many bytes of DATA *we* may send on `stream_id` now: the smaller of the
+    /// connection and the stream send windows the peer granted us (hyper-h2's
+    /// `local_flow_control_window`). Padding counts against it
+    /// ([`send_data_padded`](Connection::send_data_padded)). The window the peer may
+    /// send into is [`remote_flow_control_window`](Connection::remote_flow_control_window).
     pub fn local_flow_control_window(&self, stream_id: StreamId) -> Result<i32, UserError> {
         let entry = self
             .streams
@@ -297,6 +309,10 @@ impl Connection {
     /// `write_vectored`, after framing queued body data as `data_to_send` does. DATA
     /// payloads of 1 KiB or more come back as the same `Bytes` that were handed to
     /// `send_data`/`queue_data` or pulled from a source, never copied.
+    ///
+    /// Cost: no copy of those payloads. To stay zero-copy into an in-memory peer, feed
+    /// each chunk to its [`receive_bytes`](Connection::receive_bytes) separately;
+    /// joining them first is a copy.
     pub fn data_to_send_vectored(&mut self, out: &mut Vec<Bytes>) {
         self.fill_output(crate::WRITE_BATCH, true);
         self.sync_timers();
@@ -438,7 +454,11 @@ impl Connection {
         if stream_id.is_zero() {
             let flow = &mut self.recv_flow;
             if let Some(inc) = policy.increment(self.recv_target, flow.window, flow.pending) {
-                let inc = inc.min(flow.pending);
+                // Never above the target (lowered by `set_target_window_size`).
+                let room = i64::from(self.recv_target) - i64::from(flow.window.available());
+                let inc = inc
+                    .min(flow.pending)
+                    .min(room.clamp(0, i64::from(u32::MAX)) as u32);
                 if inc > 0 && flow.window.increase(inc).is_ok() {
                     flow.pending -= inc;
                     self.write_frame(&Frame::WindowUpdate(WindowUpdate {

@@ -62,7 +62,8 @@
 //! * Events are one `enum` ([`Event`]); `isinstance` becomes `match`. Variants are
 //!   `#[non_exhaustive]`, so keep a `_ => {}` arm.
 //! * Header lists are [`HeaderField`]s of bytes, never `str`: there is no
-//!   `header_encoding`. With the `http` feature, `http_compat`
+//!   `header_encoding`. Build them from borrowed text with
+//!   [`HeaderField::copy_from`]. With the `http` feature, `http_compat`
 //!   converts `http::Request`/`Response` to and from header lists.
 //! * `end_stream` is a required argument (hyper-h2's keyword defaults to `False`).
 //! * Stream ids are [`StreamId`](crate::StreamId), not `int`; stream 0 is
@@ -84,8 +85,8 @@
 //! | `initiate_connection()` | [`Connection::initiate_connection`] |
 //! | `initiate_upgrade_connection(settings_header=None)` | [`Connection::initiate_upgrade_connection`] (`None` on a client returns the `HTTP2-Settings` value) |
 //! | `get_next_available_stream_id()` | [`Connection::next_stream_id`] |
-//! | `send_headers(stream_id, headers, end_stream, priority_weight, priority_depends_on, priority_exclusive)` | [`Connection::send_headers`]`(stream_id, &headers, end_stream)`; RFC 7540 priority fields are not sent (deprecated by RFC 9113 5.3.2): use [`Connection::prioritize`] |
-//! | `send_data(stream_id, data, end_stream, pad_length)` | [`Connection::send_data`]; split into frames for you; padding is not sent; the whole payload must fit the window or nothing is sent ([`UserError::FlowControlBlocked`](crate::UserError::FlowControlBlocked) says how much fits) |
+//! | `send_headers(stream_id, headers, end_stream, priority_weight, priority_depends_on, priority_exclusive)` | [`Connection::send_headers`]`(stream_id, &headers, end_stream)`; with priority arguments: [`Connection::send_headers_with`]`(.., `[`HeadersOptions`](crate::HeadersOptions)`::new().priority(`[`PrioritySpec::from_weight`](crate::frame::PrioritySpec::from_weight)`(depends_on, exclusive, weight)))` (RFC 7540 fields, deprecated by RFC 9113 5.3.2; [`Connection::prioritize`] sends the RFC 9218 signal). After GOAWAY, opening a stream is [`UserError::GoingAway`](crate::UserError::GoingAway) |
+//! | `send_data(stream_id, data, end_stream, pad_length)` | [`Connection::send_data`]; split into frames for you; the whole payload must fit the window or nothing is sent ([`UserError::FlowControlBlocked`](crate::UserError::FlowControlBlocked) says how much fits). With `pad_length`: [`Connection::send_data_padded`] (padding counts against the windows). Borrowed `bytes`: pass [`Bytes::copy_from_slice`](crate::Bytes::copy_from_slice). Without window arithmetic: [`Connection::queue_data`] |
 //! | `end_stream(stream_id)` | [`Connection::end_stream`] |
 //! | `push_stream(stream_id, promised_stream_id, request_headers)` | [`Connection::push_stream`] |
 //! | `reset_stream(stream_id, error_code=0)` | [`Connection::reset_stream`]`(stream_id, `[`ErrorCode`](crate::ErrorCode)`)` |
@@ -97,7 +98,7 @@
 //! | `prioritize(stream_id, weight, depends_on, exclusive)` | [`Connection::prioritize`]`(stream_id, urgency, incremental)`: RFC 9218 PRIORITY_UPDATE instead of an RFC 7540 PRIORITY frame |
 //! | `advertise_alternative_service(field_value, origin=None, stream_id=None)` | [`Connection::advertise_alternative_service`] |
 //! | — | [`Connection::send_origin`] (RFC 8336 ORIGIN), [`Connection::send_extension_frame`] |
-//! | `increment_flow_control_window(increment, stream_id=None)` | [`Connection::increment_flow_control_window`] |
+//! | `increment_flow_control_window(increment, stream_id=None)` | [`Connection::increment_flow_control_window`]; for the connection, [`Connection::set_target_window_size`] sets the window the policy keeps (like hyperium `h2`) |
 //! | `acknowledge_received_data(acknowledged_size, stream_id)` | [`Connection::acknowledge_received_data`]; when WINDOW_UPDATE goes out is decided by [`Config::window_policy`](crate::Config::window_policy) |
 //! | `local_flow_control_window(stream_id)` | [`Connection::local_flow_control_window`] |
 //! | `remote_flow_control_window(stream_id)` | [`Connection::remote_flow_control_window`] |
@@ -111,7 +112,7 @@
 //! | `local_settings` / `remote_settings` | [`Connection::local_settings`] / [`Connection::remote_settings`] ([`SettingValues`](crate::SettingValues): typed getters, values in force) |
 //! | `config` | [`Connection::config`] |
 //! | `highest_inbound_stream_id` / `highest_outbound_stream_id` | not exposed; [`Connection::next_stream_id`] covers the use |
-//! | `state_machine`, `encoder`, `decoder` | internal; [`Connection::stream_state`] reports a stream's RFC 9113 5.1 state, [`Connection::is_closed`] the connection's |
+//! | `state_machine`, `encoder`, `decoder` | internal; [`Connection::stream_state`] reports a stream's RFC 9113 5.1 state, [`Connection::state`] the connection's ([`ConnectionState`](crate::ConnectionState): `Open`, `GoingAway` after a GOAWAY either way, `Closed`), [`Connection::can_open_streams`] whether a request may start |
 //! | `DEFAULT_MAX_OUTBOUND_FRAME_SIZE` / `DEFAULT_MAX_INBOUND_FRAME_SIZE` | [`frame::DEFAULT_MAX_FRAME_SIZE`](crate::frame::DEFAULT_MAX_FRAME_SIZE) |
 //! | `DEFAULT_MAX_HEADER_LIST_SIZE` | [`DEFAULT_MAX_HEADER_LIST_SIZE`](crate::DEFAULT_MAX_HEADER_LIST_SIZE) (64 KiB, advertised) |
 //! | `MAX_WINDOW_INCREMENT` | [`frame::MAX_WINDOW_SIZE`](crate::frame::MAX_WINDOW_SIZE) |
@@ -128,8 +129,8 @@
 //! | `validate_inbound_headers` | `config.validation.validate_inbound_headers` |
 //! | `normalize_inbound_headers` | `config.validation.normalize_inbound_headers` |
 //! | `logger` | not needed: events are values; the `tracing` feature adds a frame trace ([`trace`](crate::trace)) |
-//! | `local_settings` passed to `H2Connection` / `update_settings` before `initiate_connection` | [`Config::initial_settings`](crate::Config::initial_settings), [`Config::set_local_setting`](crate::Config::set_local_setting) |
-//! | `increment_flow_control_window(n)` right after the preface | [`Config::initial_connection_window`](crate::Config::initial_connection_window) |
+//! | `local_settings` passed to `H2Connection` / `update_settings` before `initiate_connection` | [`Config::set_local_setting`](crate::Config::set_local_setting) (one value, keeps our defaults); replacing [`Config::initial_settings`](crate::Config::initial_settings) whole drops them |
+//! | `increment_flow_control_window(n)` right after the preface | [`Config::set_receive_windows`](crate::Config::set_receive_windows)`(stream, connection)` (defaults 1 MiB per stream, 2 MiB / 1 MiB per client / server connection, not hyper-h2's 65,535) |
 //! | `h2.windows.WindowManager` | [`HalfConsumed`](crate::HalfConsumed) (default), [`Manual`](crate::Manual), or your own [`WindowPolicy`](crate::WindowPolicy) |
 //! | — | [`Config::limits`](crate::Config::limits): [`Limits`](crate::Limits) against floods and resource exhaustion; [`Config::rate_limits`](crate::Config::rate_limits): the same per second |
 //! | — | [`Config::timeouts`](crate::Config::timeouts): keep-alive, SETTINGS ACK, idle, graceful-shutdown, preface and header-block timers ([`Timeouts`](crate::Timeouts), all off by default) |
@@ -152,7 +153,7 @@
 //! | `StreamReset(stream_id, error_code, remote_reset)` | [`Event::StreamReset`] |
 //! | `PushedStreamReceived(pushed_stream_id, parent_stream_id, headers)` | [`Event::PushedStreamReceived`] |
 //! | `PriorityUpdated(stream_id, weight, depends_on, exclusive)` | [`Event::PriorityUpdated`] `{ stream_id, priority }`, [`Priority`](crate::Priority) is RFC 7540 fields or an RFC 9218 field value |
-//! | `ConnectionTerminated(error_code, last_stream_id, additional_data)` | [`Event::ConnectionTerminated`] plus `remote` (false when *we* ended it on a peer fault) |
+//! | `ConnectionTerminated(error_code, last_stream_id, additional_data)` | [`Event::ConnectionTerminated`] plus `remote` (false when *we* ended it on a peer fault). Unlike hyper-h2, a peer's GOAWAY does not close the connection: streams up to `last_stream_id` carry on ([`ConnectionState::GoingAway`](crate::ConnectionState::GoingAway)) |
 //! | `AlternativeServiceAvailable(origin, field_value)` | [`Event::AlternativeServiceAvailable`] |
 //! | `UnknownFrameReceived(frame)` | [`Event::UnknownFrameReceived`] |
 //! | — | [`Event::OriginReceived`] (RFC 8336) |
@@ -182,7 +183,7 @@
 //! | `UnsupportedFrameError` | not raised: unknown frames are [`Event::UnknownFrameReceived`] | — |
 //! | `RFC1122Error` | — | `WrongRole`, `PushDisabled`, `InvalidState` |
 //! | `DenialOfServiceError` | `ConnectionTerminated` `ENHANCE_YOUR_CALM` (see [`Limits`](crate::Limits)) | — |
-//! | — | — | `ConnectionClosed`, `NotInitiated`, `TooManyOutstanding`, `Encode`, `HeaderListTooLarge` |
+//! | — | — | `ConnectionClosed`, `GoingAway`, `NotInitiated`, `TooManyOutstanding`, `Encode`, `HeaderListTooLarge`, `SendBufferFull` |
 //!
 //! [`UserError::code`](crate::UserError::code) gives the HTTP/2 error code closest to a
 //! mistake, for callers that map it onto the wire themselves.

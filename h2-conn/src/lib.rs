@@ -193,6 +193,23 @@
 //!   every DATA payload a view of it;
 //!   [`data_to_send_vectored`](Connection::data_to_send_vectored) hands payloads you sent
 //!   back to the socket without a copy.
+//! * **Costs.** [`receive_data`](Connection::receive_data) copies the input once into a
+//!   reused buffer and returns a new `Vec` of events
+//!   ([`receive_data_into`](Connection::receive_data_into) reuses yours);
+//!   [`receive_bytes`](Connection::receive_bytes) copies nothing, so feed each chunk
+//!   [`data_to_send_vectored`](Connection::data_to_send_vectored) gave the peer as its
+//!   own `receive_bytes` call to keep payloads zero-copy end to end.
+//!   [`data_to_send`](Connection::data_to_send) copies each DATA payload once into a
+//!   reused buffer (no allocation when warm, if you dropped the previous `Bytes`).
+//!   One [`Event::DataReceived`] is one DATA frame (at most the local
+//!   SETTINGS_MAX_FRAME_SIZE, 16 KiB by default), not one read.
+//!   [`local_flow_control_window`](Connection::local_flow_control_window) is the window
+//!   *we* may send into (the peer's credit to us);
+//!   [`remote_flow_control_window`](Connection::remote_flow_control_window) the one the
+//!   peer may send into.
+//! * **Windows and shutdown.** [`Config::set_receive_windows`] sizes what the peer may
+//!   send ahead of you (1 MiB per stream by default); after a GOAWAY the connection is
+//!   [`ConnectionState::GoingAway`]: no new streams, open ones carry on.
 //! * **Headers** are validated and normalized both ways as [`ValidationConfig`] says
 //!   (strict by default, like hyper-h2). **Limits** against known attacks are in
 //!   [`Limits`].
@@ -239,9 +256,11 @@ mod rtt;
 mod send;
 mod send_queue;
 mod settings_state;
+mod state;
 mod timers;
 pub mod trace;
 mod upgrade;
+mod windows;
 
 pub mod guide;
 #[cfg(feature = "http")]
@@ -252,19 +271,22 @@ pub use body::{BodySource, Pull};
 pub use buffered::WRITE_BATCH;
 pub use bytes::Bytes;
 pub use config::{
-    Config, DEFAULT_INITIAL_MAX_SEND_STREAMS, DEFAULT_MAX_CONCURRENT_STREAMS,
-    DEFAULT_MAX_HEADER_LIST_SIZE, DEFAULT_MAX_SEND_BUFFER, DEFAULT_MAX_STREAM_SEND_BUFFER,
+    Config, DEFAULT_CLIENT_CONNECTION_WINDOW, DEFAULT_INITIAL_MAX_SEND_STREAMS,
+    DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_HEADER_LIST_SIZE, DEFAULT_MAX_SEND_BUFFER,
+    DEFAULT_MAX_STREAM_SEND_BUFFER, DEFAULT_SERVER_CONNECTION_WINDOW, DEFAULT_STREAM_WINDOW,
 };
 pub use connection::Connection;
 pub use flow::{HalfConsumed, Manual, WindowPolicy};
-pub use h2_events::{ChangedSetting, Event, FlowWindow, Priority, UserError};
+pub use h2_events::{ChangedSetting, Event, FlowWindow, Priority, SendBuffer, UserError};
 pub use h2_frame::{ErrorCode, H2Error, SettingId, Settings, StreamId};
 pub use h2_hpack_glue::HeaderField;
 pub use h2_stream::{Role, StreamState, ValidationConfig, Window};
 pub use limits::Limits;
 pub use priority::ExtensiblePriority;
 pub use rate::RateLimits;
+pub use send::HeadersOptions;
 pub use settings_state::SettingValues;
+pub use state::ConnectionState;
 pub use timers::{KeepAlive, KeepAliveMode, Timeout, Timeouts};
 
 pub use h2_events as events;

@@ -53,7 +53,9 @@ impl Connection {
     }
 
     /// Feeds received bytes without copying them: DATA payloads in the events are views
-    /// of `data`.
+    /// of `data` (which stays allocated while any view lives). Cost: a new `Vec` of
+    /// events ([`receive_into`](Connection::receive_into) reuses yours); nothing copied
+    /// unless a frame is split across calls (its parts are joined once).
     pub fn receive_bytes(&mut self, data: Bytes) -> Result<Vec<Event>, UserError> {
         let mut events = Vec::with_capacity(self.events_hint);
         self.receive_into(data, &mut events)?;

@@ -4,10 +4,12 @@ use crate::connection::{Connection, Phase};
 use bytes::Bytes;
 use h2_events::{FlowWindow, HeaderField, UserError};
 use h2_frame::{
-    AltSvc, Data, ErrorCode, Frame, FrameType, GoAway, Origin, Ping, PriorityUpdate, RstStream,
-    Settings, SettingsFrame, StreamId, Unknown, WindowUpdate, MAX_WINDOW_SIZE, PREFACE,
+    AltSvc, BytesMut, Data, ErrorCode, Frame, FrameType, GoAway, Origin, Ping, PrioritySpec,
+    PriorityUpdate, RstStream, Settings, SettingsFrame, StreamId, Unknown, WindowUpdate,
+    MAX_WINDOW_SIZE, PREFACE,
 };
 use h2_hpack_glue::syntax::KnownValid;
+use h2_hpack_glue::HeaderBlockEncoder;
 use h2_stream::{Role, Stream};
 
 /// Most SETTINGS frames we let wait for acknowledgement at once.
@@ -52,16 +54,61 @@ impl Connection {
     /// [`next_stream_id`](Connection::next_stream_id) or above), sends a response or 1xx
     /// (server), or trailers (`end_stream` must then be true).
     ///
+    /// Opening a stream after a GOAWAY was sent or received is refused with
+    /// [`UserError::GoingAway`] (RFC 9113 6.8; see
+    /// [`can_open_streams`](Connection::can_open_streams)); streams already open carry on.
+    ///
     /// Headers are validated and normalized as [`Config::validation`](crate::Config) says.
     /// A list over the peer's SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 6.5.2) is refused
     /// with [`UserError::HeaderListTooLarge`] before anything is written.
+    ///
+    /// For the compatibility options of the HEADERS frame (padding, RFC 7540 priority
+    /// fields; hyper-h2's `pad_length` and `priority_*` arguments) use
+    /// [`send_headers_with`](Connection::send_headers_with).
     pub fn send_headers(
         &mut self,
         stream_id: StreamId,
         headers: &[HeaderField],
         end_stream: bool,
     ) -> Result<(), UserError> {
+        self.send_headers_with(stream_id, headers, end_stream, HeadersOptions::default())
+    }
+
+    /// [`send_headers`](Connection::send_headers) with [`HeadersOptions`]: padding and the
+    /// deprecated RFC 7540 priority fields in the HEADERS frame.
+    ///
+    /// ```
+    /// use h2_conn::{Config, Connection, HeaderField, HeadersOptions};
+    /// use h2_conn::frame::{PrioritySpec, StreamId};
+    /// let mut client = Connection::new(Config::client());
+    /// client.initiate_connection();
+    /// let id = client.next_stream_id().unwrap();
+    /// let request = [
+    ///     HeaderField::new(":method", "GET"),
+    ///     HeaderField::new(":scheme", "https"),
+    ///     HeaderField::new(":authority", "example.com"),
+    ///     HeaderField::new(":path", "/"),
+    /// ];
+    /// // hyper-h2: send_headers(1, request, end_stream=True, priority_weight=16,
+    /// //           priority_depends_on=0, priority_exclusive=False), pad_length=8
+    /// let options = HeadersOptions::new()
+    ///     .padded(8)
+    ///     .priority(PrioritySpec::from_weight(StreamId::ZERO, false, 16));
+    /// client.send_headers_with(id, &request, true, options).unwrap();
+    /// ```
+    pub fn send_headers_with(
+        &mut self,
+        stream_id: StreamId,
+        headers: &[HeaderField],
+        end_stream: bool,
+        options: HeadersOptions,
+    ) -> Result<(), UserError> {
         self.check_usable()?;
+        options.check(stream_id)?;
+        let HeadersOptions {
+            pad_length,
+            priority,
+        } = options;
         let cfg = self.config.validation;
         let max = self.remote.max_frame_size();
         // Fields our HPACK table already holds were checked when they entered it.
@@ -76,8 +123,9 @@ impl Connection {
             check_list_size(stream_id, &list, limit)?;
             crate::trace::sent_headers(self.role, stream_id, &list, end_stream);
             let encoder = &mut self.hpack_out;
-            self.output
-                .write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
+            self.output.write(|buf| {
+                encode_headers(encoder, stream_id, &list, end_stream, options, max, buf)
+            });
             drop(list);
             self.streams.insert(stream);
             // RFC 9218 5: a request's `priority` field also orders our own upload.
@@ -88,6 +136,12 @@ impl Connection {
             return Ok(());
         }
         if self.has_queue(stream_id) {
+            if pad_length.is_some() || priority.is_some() {
+                return Err(UserError::InvalidState {
+                    stream_id,
+                    why: "trailers queued behind body data take no padding or priority",
+                });
+            }
             return self.queue_trailers(stream_id, headers, end_stream);
         }
         let (encoder, output, role) = (&mut self.hpack_out, &mut self.output, self.role);
@@ -101,7 +155,9 @@ impl Connection {
                     return Err(err);
                 }
                 crate::trace::sent_headers(role, stream_id, &list, end_stream);
-                output.write(|buf| encoder.encode_headers(stream_id, &list, end_stream, max, buf));
+                output.write(|buf| {
+                    encode_headers(encoder, stream_id, &list, end_stream, options, max, buf)
+                });
                 e.answered = true;
                 Ok(())
             })
@@ -150,10 +206,8 @@ impl Connection {
         if !self.streams.is_local(stream_id) || stream_id <= self.streams.highest_outbound {
             return Err(UserError::InvalidStreamId(stream_id));
         }
-        // RFC 9113 6.8: no new streams after the peer's GOAWAY.
-        if self.goaway_received.is_some() || self.goaway_sent.is_some() {
-            return Err(UserError::ConnectionClosed);
-        }
+        // RFC 9113 6.8: no new streams after a GOAWAY either way.
+        self.check_new_streams()?;
         // RFC 9113 5.1.2: the peer's SETTINGS_MAX_CONCURRENT_STREAMS. It starts
         // unlimited (6.5.2); until the peer's SETTINGS arrive we hold ourselves to the
         // configured initial limit rather than risk streams it would refuse.
@@ -182,15 +236,90 @@ impl Connection {
     /// Payloads of 1 KiB or more are queued by reference: with
     /// [`data_to_send_vectored`](Connection::data_to_send_vectored) they reach the socket
     /// without a copy.
+    ///
+    /// **Borrowed data.** `data` is anything that becomes [`Bytes`] without a copy: a
+    /// `Bytes`, `Vec<u8>`, `String`, or a `'static` literal. A borrowed `&[u8]` or `&str`
+    /// that is not `'static` (a slice of your read buffer) does not compile ("borrowed
+    /// value does not live long enough ... requires that it is borrowed for `'static`"):
+    /// copy it once with [`Bytes::copy_from_slice`].
+    ///
+    /// ```
+    /// use h2_conn::{Bytes, Config, Connection, HeaderField};
+    /// let mut client = Connection::new(Config::client());
+    /// client.initiate_connection();
+    /// let id = client.next_stream_id().unwrap();
+    /// let request = [
+    ///     HeaderField::new(":method", "POST"),
+    ///     HeaderField::new(":scheme", "http"),
+    ///     HeaderField::new(":authority", "example.com"),
+    ///     HeaderField::new(":path", "/upload"),
+    /// ];
+    /// client.send_headers(id, &request, false).unwrap();
+    /// let buffer = vec![b'x'; 100];
+    /// let chunk: &[u8] = &buffer[..10]; // borrowed, not 'static
+    /// client.send_data(id, Bytes::copy_from_slice(chunk), true).unwrap();
+    /// ```
     pub fn send_data(
         &mut self,
         stream_id: StreamId,
         data: impl Into<Bytes>,
         end_stream: bool,
     ) -> Result<(), UserError> {
+        self.send_data_frames(stream_id, data.into(), end_stream, None)
+    }
+
+    /// [`send_data`](Connection::send_data) with `pad_length` octets of padding in every
+    /// DATA frame (RFC 9113 6.1, the PADDED flag; hyper-h2's `pad_length`). Padding is
+    /// flow-controlled: each frame counts `pad_length + 1` octets more than its data
+    /// against both windows (RFC 9113 6.9.1), and it is all or nothing, like `send_data`.
+    /// Each frame holds at most [`max_outbound_frame_size`](Connection::max_outbound_frame_size)
+    /// octets, padding included; the peer's content-length counts the data alone.
+    ///
+    /// ```
+    /// use h2_conn::{Config, Connection, HeaderField};
+    /// let mut client = Connection::new(Config::client());
+    /// client.initiate_connection();
+    /// let id = client.next_stream_id().unwrap();
+    /// let request = [
+    ///     HeaderField::new(":method", "POST"),
+    ///     HeaderField::new(":scheme", "https"),
+    ///     HeaderField::new(":authority", "example.com"),
+    ///     HeaderField::new(":path", "/"),
+    /// ];
+    /// client.send_headers(id, &request, false).unwrap();
+    /// let before = client.local_flow_control_window(id).unwrap();
+    /// client.send_data_padded(id, "secret", true, 10).unwrap();
+    /// // 6 octets of data + 1 (Pad Length) + 10 octets of padding.
+    /// assert_eq!(client.local_flow_control_window(id).unwrap(), before - 17);
+    /// ```
+    pub fn send_data_padded(
+        &mut self,
+        stream_id: StreamId,
+        data: impl Into<Bytes>,
+        end_stream: bool,
+        pad_length: u8,
+    ) -> Result<(), UserError> {
+        self.send_data_frames(stream_id, data.into(), end_stream, Some(pad_length))
+    }
+
+    /// `send_data`, with `pad` octets of padding in each frame when given.
+    fn send_data_frames(
+        &mut self,
+        stream_id: StreamId,
+        mut data: Bytes,
+        end_stream: bool,
+        pad: Option<u8>,
+    ) -> Result<(), UserError> {
         self.check_usable()?;
-        let mut data: Bytes = data.into();
-        let len = u32::try_from(data.len()).map_err(|_| UserError::FlowControlBlocked {
+        let max = self.remote.max_frame_size() as usize;
+        // RFC 9113 6.1: "The entire DATA frame payload is included in flow control,
+        // including the Pad Length and Padding fields if present." Every frame of a
+        // padded send carries the padding.
+        let overhead = pad.map_or(0, |n| usize::from(n) + 1);
+        let per_frame = max - overhead;
+        let frames = data.len().div_ceil(per_frame).max(1);
+        let flow_len = data.len() as u64 + (frames * overhead) as u64;
+        let len = u32::try_from(flow_len).map_err(|_| UserError::FlowControlBlocked {
             stream_id,
             window: FlowWindow::Connection,
             available: i64::from(self.send_window.available()),
@@ -210,23 +339,48 @@ impl Connection {
                 why: "body data is queued on this stream: use queue_data",
             });
         }
-        self.check_room(stream_id, 0, data.len())?;
+        self.check_room(stream_id, 0, len as usize)?;
         let missing = self.streams.missing(stream_id);
+        let data_len = data.len() as u64;
         self.streams
-            .with(stream_id, |e| e.stream.send_data(len, end_stream))
+            .with(stream_id, |e| match pad {
+                None => e.stream.send_data(len, end_stream),
+                // The window counts the padding, content-length the data alone.
+                Some(_) => {
+                    if i64::from(len) > i64::from(e.stream.send_window()) {
+                        return Err(UserError::FlowControlBlocked {
+                            stream_id,
+                            window: FlowWindow::Stream,
+                            available: i64::from(e.stream.send_window()),
+                        });
+                    }
+                    let before = e.stream.clone();
+                    let result = e
+                        .stream
+                        .reserve_data(data_len, end_stream)
+                        .and_then(|()| e.stream.send_reserved_data(len, end_stream));
+                    if result.is_err() {
+                        e.stream = before;
+                    }
+                    result
+                }
+            })
             .unwrap_or(Err(missing))?;
         self.send_window.decrease(len).expect("checked above");
-        let max = self.remote.max_frame_size() as usize;
         loop {
-            let chunk = data.split_to(data.len().min(max));
+            let chunk = data.split_to(data.len().min(per_frame));
             let last = data.is_empty();
-            let frame = Data::new(stream_id, chunk, end_stream && last);
+            let mut frame = Data::new(stream_id, chunk, end_stream && last);
+            frame.pad_len = pad;
             crate::trace::sent_data(self.role, &frame);
             let output = &mut self.output;
-            output
-                .write(|buf| frame.encode_head(buf, max as u32).map(|_| ()))
+            let suffix = output
+                .write(|buf| frame.encode_head(buf, max as u32))
                 .expect("DATA head of a checked size always encodes");
             output.push_payload(frame.data, true);
+            if !suffix.is_empty() {
+                output.write(|buf| buf.extend_from_slice(suffix));
+            }
             if last {
                 return Ok(());
             }
@@ -281,9 +435,8 @@ impl Connection {
         if !self.remote.enable_push() {
             return Err(UserError::PushDisabled);
         }
-        if self.goaway_received.is_some() || self.goaway_sent.is_some() {
-            return Err(UserError::ConnectionClosed);
-        }
+        // RFC 9113 6.8: no new streams after a GOAWAY either way.
+        self.check_new_streams()?;
         if !self.streams.is_local(promised_stream_id)
             || promised_stream_id <= self.streams.highest_outbound
         {
@@ -417,6 +570,11 @@ impl Connection {
                 .window
                 .increase(increment)
                 .map_err(|_| UserError::WindowOverflow)?;
+            // The window policy keeps the larger window from now on.
+            self.recv_target = self
+                .recv_target
+                .saturating_add(increment)
+                .min(MAX_WINDOW_SIZE);
         } else {
             let missing = self.streams.missing(stream_id);
             self.streams
@@ -564,6 +722,80 @@ impl Connection {
             .write(|buf| frame.encode(buf, max))
             .map_err(UserError::Encode)
     }
+}
+
+/// Options of the HEADERS frame [`Connection::send_headers_with`] sends, for
+/// compatibility with peers and tests that expect them (hyper-h2's `pad_length` and
+/// `priority_weight` / `priority_depends_on` / `priority_exclusive` arguments). The
+/// default is neither, which is what [`Connection::send_headers`] sends. Build it with
+/// [`HeadersOptions::new`] and the methods `padded` and `priority`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HeadersOptions {
+    /// Octets of padding (RFC 9113 6.2, PADDED flag), to hide the size of the header
+    /// block. HEADERS are not flow-controlled, so it costs only bytes on the wire.
+    pub pad_length: Option<u8>,
+    /// The RFC 7540 5.3 priority fields (PRIORITY flag). RFC 9113 5.3.2 deprecates
+    /// them and most servers ignore them; [`Connection::prioritize`] sends the RFC 9218
+    /// signal instead. Build it with
+    /// [`PrioritySpec::from_weight`](h2_frame::PrioritySpec::from_weight) to use
+    /// hyper-h2's weight of 1..=256. A stream may not depend on itself (RFC 9113 5.3.1).
+    pub priority: Option<PrioritySpec>,
+}
+
+impl HeadersOptions {
+    /// Neither padding nor priority fields (the default).
+    pub fn new() -> HeadersOptions {
+        HeadersOptions::default()
+    }
+
+    /// With `pad_length` octets of padding.
+    pub fn padded(mut self, pad_length: u8) -> HeadersOptions {
+        self.pad_length = Some(pad_length);
+        self
+    }
+
+    /// With RFC 7540 priority fields.
+    pub fn priority(mut self, priority: PrioritySpec) -> HeadersOptions {
+        self.priority = Some(priority);
+        self
+    }
+
+    fn check(self, stream_id: StreamId) -> Result<(), UserError> {
+        // RFC 9113 5.3.1: "A stream cannot depend on itself."
+        if self.priority.is_some_and(|p| p.dependency == stream_id) {
+            return Err(UserError::InvalidState {
+                stream_id,
+                why: "a stream cannot depend on itself (RFC 9113 5.3.1)",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Writes a header block with the HEADERS frame's options.
+fn encode_headers(
+    encoder: &mut HeaderBlockEncoder,
+    stream_id: StreamId,
+    list: &[HeaderField],
+    end_stream: bool,
+    options: HeadersOptions,
+    max: u32,
+    buf: &mut BytesMut,
+) {
+    if options == HeadersOptions::default() {
+        return encoder.encode_headers(stream_id, list, end_stream, max, buf);
+    }
+    let written = encoder.try_encode_headers_with(
+        stream_id,
+        list,
+        end_stream,
+        options.priority,
+        options.pad_length,
+        max,
+        buf,
+    );
+    debug_assert!(written.is_ok(), "HEADERS with options: {written:?}");
 }
 
 /// RFC 9113 6.5.2 SETTINGS_MAX_HEADER_LIST_SIZE: "The value is based on the uncompressed

@@ -27,6 +27,11 @@ fn server_settings() -> h2_conn::frame::Frame {
     ))
 }
 
+/// The WINDOW_UPDATE that opens a default server's connection window after its SETTINGS.
+fn server_window() -> h2_conn::frame::Frame {
+    frames::window_update(0, h2_conn::DEFAULT_SERVER_CONNECTION_WINDOW - 65_535)
+}
+
 // ---------------------------------------------------------------- 3.4 preface
 
 #[test]
@@ -40,6 +45,7 @@ fn rfc9113_3_4_invalid_preface_is_protocol_error() {
         peer.recv_frames(&mut conn),
         vec![
             server_settings(),
+            server_window(),
             frames::goaway(0, ErrorCode::PROTOCOL_ERROR)
         ]
     );
@@ -68,7 +74,7 @@ fn rfc9113_3_4_preface_may_arrive_one_octet_at_a_time() {
     );
     assert_eq!(
         peer.recv_frames(&mut conn),
-        vec![server_settings(), frames::settings_ack()]
+        vec![server_settings(), server_window(), frames::settings_ack()]
     );
 }
 
@@ -98,6 +104,7 @@ fn rfc9113_3_4_first_frame_must_be_settings() {
         peer.recv_frames(&mut conn),
         vec![
             server_settings(),
+            server_window(),
             frames::goaway(0, ErrorCode::PROTOCOL_ERROR)
         ]
     );
@@ -118,7 +125,8 @@ fn rfc9113_3_4_server_first_frame_must_be_settings_for_a_client() {
     let mut conn = Connection::new(Config::client());
     conn.initiate_connection();
     let mut peer = Peer::new(&conn);
-    assert_eq!(peer.recv_frames(&mut conn).len(), 1);
+    // SETTINGS and the WINDOW_UPDATE opening the connection window.
+    assert_eq!(peer.recv_frames(&mut conn).len(), 2);
     let events = peer.send(&mut conn, frames::window_update(0, 10));
     assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
     assert_eq!(
@@ -693,7 +701,10 @@ fn rfc9113_6_8_goaway_refuses_streams_above_last_id() {
     let next = StreamId::new(7);
     assert_eq!(
         conn.send_headers(next, &support::request_fields("GET", "/"), true),
-        Err(h2_conn::UserError::ConnectionClosed)
+        Err(h2_conn::UserError::GoingAway {
+            remote: true,
+            last_stream_id: sid(3)
+        })
     );
     let events = peer.send(&mut conn, frames::headers(3).response(200).end_stream());
     assert_eq!(

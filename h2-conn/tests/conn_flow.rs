@@ -135,7 +135,8 @@ fn rfc9113_6_9_window_update_of_wrong_length_is_frame_size_error() {
 #[test]
 fn rfc9113_6_9_1_data_beyond_the_connection_window_is_flow_control_error() {
     let mut config = Config::server();
-    config.set_local_setting(SettingId::INITIAL_WINDOW_SIZE, 1 << 20);
+    // The stream window is larger than RFC 9113's 65,535-octet connection window.
+    config.set_receive_windows(1 << 20, 65_535);
     let (mut conn, mut peer) = server_with(config);
     peer.send(&mut conn, frames::headers(1).request("POST", "/"));
     for _ in 0..3 {

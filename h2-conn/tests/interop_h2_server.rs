@@ -376,13 +376,18 @@ async fn our_client_follows_h2_server_graceful_goaway() {
         });
         if goaway {
             // RFC 9113 6.8: no new streams after GOAWAY.
-            assert_eq!(
-                conn.send_headers(
-                    conn.next_stream_id().unwrap(),
-                    &support::request_fields("GET", "/"),
-                    true
+            assert!(!conn.can_open_streams());
+            let refused = conn.send_headers(
+                conn.next_stream_id().unwrap(),
+                &support::request_fields("GET", "/"),
+                true,
+            );
+            assert!(
+                matches!(
+                    refused,
+                    Err(h2_conn::UserError::GoingAway { remote: true, .. })
                 ),
-                Err(h2_conn::UserError::ConnectionClosed)
+                "{refused:?}"
             );
         }
         done && goaway

@@ -2,7 +2,7 @@
 
 mod support;
 
-use h2_conn::{Event, HeaderField, StreamId};
+use h2_conn::{Config, Event, HeaderField, StreamId};
 use support::pair::request;
 use support::Pair;
 
@@ -57,7 +57,11 @@ fn get_request_and_response() {
 
 #[test]
 fn large_post_flows_with_window_updates() {
-    let mut pair = Pair::new();
+    // RFC 9113 windows, so that the body needs many WINDOW_UPDATEs.
+    let mut pair = Pair::with_configs(
+        support::rfc_windows(Config::client()),
+        support::rfc_windows(Config::server()),
+    );
     let id = pair.client.next_stream_id().unwrap();
     pair.client
         .send_headers(id, &request("POST", "/echo"), false)

@@ -6,7 +6,7 @@ mod support;
 use h2_conn::frame::{Frame, FrameType};
 use h2_conn::{
     BodySource, Bytes, Config, Connection, ErrorCode, Event, ExtensiblePriority, HeaderField, Pull,
-    UserError,
+    SendBuffer, UserError,
 };
 use proptest::prelude::*;
 use support::frames::{self, sid};
@@ -329,6 +329,7 @@ fn stream_send_buffer_bound_and_capacity() {
         conn.queue_data(sid(1), vec![0u8; 101], false),
         Err(UserError::SendBufferFull {
             stream_id: sid(1),
+            buffer: SendBuffer::Stream,
             held: 900,
             limit: 1000,
             len: 101
@@ -338,7 +339,11 @@ fn stream_send_buffer_bound_and_capacity() {
     assert_eq!(conn.send_capacity(sid(3)), 500);
     assert!(matches!(
         conn.queue_data(sid(3), vec![0u8; 501], false),
-        Err(UserError::SendBufferFull { stream_id, .. }) if stream_id.is_zero()
+        Err(UserError::SendBufferFull {
+            stream_id,
+            buffer: SendBuffer::Connection,
+            ..
+        }) if stream_id == sid(3)
     ));
     let mut writable = Vec::new();
     drop(conn.data_to_send());

@@ -616,15 +616,22 @@ fn download_with(client: Config, size: usize, rate: f64, rtt: Duration) -> (f64,
     (size as f64 / elapsed.as_secs_f64(), sim.client)
 }
 
-/// A 10 MiB/s link with a 100 ms round trip holds 1 MiB in flight. The default 64 KiB
+/// A client with the RFC's 65,535-octet windows (our defaults are larger).
+fn rfc_window_client() -> Config {
+    let mut config = Config::client();
+    config.set_receive_windows(65_535, 65_535);
+    config
+}
+
+/// A 10 MiB/s link with a 100 ms round trip holds 1 MiB in flight. The RFC's 64 KiB
 /// windows allow at most 64 KiB per round trip (640 KiB/s); the adaptive window grows
 /// to the bandwidth-delay product within a few round trips and fills the link.
 #[test]
 fn adaptive_window_fills_a_long_fat_link_that_the_fixed_window_throttles() {
     const MIB: f64 = 1024.0 * 1024.0;
     let (rate, rtt, size) = (10.0 * MIB, ms(100), 16 << 20);
-    let fixed = download(Config::client(), size, rate, rtt);
-    let mut adaptive = Config::client();
+    let fixed = download(rfc_window_client(), size, rate, rtt);
+    let mut adaptive = rfc_window_client();
     adaptive.adaptive_window = Some(AdaptiveWindow::default());
     let grown = download(adaptive, size, rate, rtt);
     eprintln!(
@@ -644,7 +651,7 @@ fn adaptive_window_fills_a_long_fat_link_that_the_fixed_window_throttles() {
 #[test]
 fn adaptive_window_never_passes_its_maximum() {
     const MIB: f64 = 1024.0 * 1024.0;
-    let mut client = Config::client();
+    let mut client = rfc_window_client();
     client.adaptive_window = Some(AdaptiveWindow {
         max_window: 256 * 1024,
     });

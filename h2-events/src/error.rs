@@ -83,9 +83,25 @@ pub enum UserError {
     /// The peer disabled server push (SETTINGS_ENABLE_PUSH = 0), or we are a client.
     #[error("server push is not allowed on this connection")]
     PushDisabled,
-    /// The connection is closed (GOAWAY sent or received, or a connection error).
+    /// The connection is closed: a connection error happened (GOAWAY sent with its code)
+    /// or `close_connection` was called. Nothing more is processed or sent
+    /// (`Connection::is_closed`).
     #[error("the connection is closed")]
     ConnectionClosed,
+    /// No new streams: a GOAWAY was sent or received (RFC 9113 6.8). Streams already
+    /// open carry on; open this one on a new connection (a request refused this way was
+    /// never sent, so it is safe to retry).
+    #[error(
+        "no new streams: {} sent GOAWAY (last stream id {last_stream_id})",
+        if *.remote { "the peer" } else { "we" }
+    )]
+    GoingAway {
+        /// True when the peer sent the GOAWAY (its last stream id is carried), false when
+        /// we did (our last stream id).
+        remote: bool,
+        /// The GOAWAY's last stream id: the highest stream the sender processes.
+        last_stream_id: StreamId,
+    },
     /// No stream ids are left (RFC 9113 5.1.1): open a new connection.
     #[error("stream ids are exhausted")]
     StreamIdsExhausted,
@@ -99,18 +115,21 @@ pub enum UserError {
     #[error("too many outstanding {0}")]
     TooManyOutstanding(&'static str),
     /// The connection's or the stream's send buffer has no room for this much (see
-    /// `Config::max_send_buffer`): take output first, or wait until the stream is
-    /// reported writable again.
+    /// `Config::max_send_buffer` and `Config::max_stream_send_buffer`): take output
+    /// first, or wait until the stream is reported writable again.
     #[error(
-        "{}: send buffer holds {held} of {limit} bytes, no room for {len} more",
-        Scope(*.stream_id)
+        "stream {stream_id}: the {buffer} send buffer holds {held} of {limit} bytes, no room for {len} more"
     )]
     SendBufferFull {
-        /// The stream (0: the connection's buffer is the limit).
+        /// The stream the refused data was for.
         stream_id: StreamId,
-        /// Octets held now (framed and not taken, plus queued).
+        /// Which buffer is full: the connection's (shared by every stream) or the
+        /// stream's own.
+        buffer: SendBuffer,
+        /// Octets that buffer holds now (connection: framed and not taken, plus queued;
+        /// stream: queued).
         held: usize,
-        /// The configured limit.
+        /// That buffer's configured limit.
         limit: usize,
         /// Octets the refused call wanted to add.
         len: usize,
@@ -138,6 +157,24 @@ impl fmt::Display for FlowWindow {
     }
 }
 
+/// Which send buffer refuses data ([`UserError::SendBufferFull`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SendBuffer {
+    /// The connection's buffer (`Config::max_send_buffer`), shared by every stream.
+    Connection,
+    /// The stream's own queue (`Config::max_stream_send_buffer`).
+    Stream,
+}
+
+impl fmt::Display for SendBuffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SendBuffer::Connection => "connection",
+            SendBuffer::Stream => "stream",
+        })
+    }
+}
+
 /// Names what an error is about: "stream N", or "connection" for stream 0.
 struct Scope(StreamId);
 
@@ -160,7 +197,7 @@ impl UserError {
                 ErrorCode::FLOW_CONTROL_ERROR
             }
             UserError::StreamClosed(_) => ErrorCode::STREAM_CLOSED,
-            UserError::TooManyStreams(_) => ErrorCode::REFUSED_STREAM,
+            UserError::TooManyStreams(_) | UserError::GoingAway { .. } => ErrorCode::REFUSED_STREAM,
             UserError::Encode(EncodeError::PayloadTooLarge { .. }) => ErrorCode::FRAME_SIZE_ERROR,
             _ => ErrorCode::PROTOCOL_ERROR,
         }
@@ -196,19 +233,28 @@ mod tests {
         };
         assert_eq!(invalid(0).to_string(), "connection: not now");
         assert_eq!(invalid(5).to_string(), "stream 5: not now");
-        let full = |id| UserError::SendBufferFull {
-            stream_id: StreamId::new(id),
+        let full = |buffer| UserError::SendBufferFull {
+            stream_id: StreamId::new(7),
+            buffer,
             held: 10,
             limit: 20,
             len: 15,
         };
         assert_eq!(
-            full(0).to_string(),
-            "connection: send buffer holds 10 of 20 bytes, no room for 15 more"
+            full(SendBuffer::Connection).to_string(),
+            "stream 7: the connection send buffer holds 10 of 20 bytes, no room for 15 more"
         );
         assert_eq!(
-            full(7).to_string(),
-            "stream 7: send buffer holds 10 of 20 bytes, no room for 15 more"
+            full(SendBuffer::Stream).to_string(),
+            "stream 7: the stream send buffer holds 10 of 20 bytes, no room for 15 more"
+        );
+        assert_eq!(
+            UserError::GoingAway {
+                remote: true,
+                last_stream_id: StreamId::new(3)
+            }
+            .to_string(),
+            "no new streams: the peer sent GOAWAY (last stream id 3)"
         );
         assert_eq!(
             UserError::HeaderListTooLarge {

@@ -43,6 +43,11 @@ pub enum Event {
         headers: Vec<HeaderField>,
     },
     /// DATA arrived. Give the window back with `acknowledge_received_data` once consumed.
+    ///
+    /// One event is one DATA frame (at most our SETTINGS_MAX_FRAME_SIZE octets, 16 KiB
+    /// by default), not one read: a large body comes as many events. `data` is a view of
+    /// the received buffer (`receive_bytes`) or of the connection's copy of it
+    /// (`receive_data`); keeping it keeps that buffer alive.
     DataReceived {
         /// The stream.
         stream_id: StreamId,
@@ -119,8 +124,18 @@ pub enum Event {
         /// The new priority.
         priority: Priority,
     },
-    /// The connection is over: the peer sent GOAWAY (`remote`), or we sent one because of
-    /// a peer fault. No more frames are processed after a local termination.
+    /// A GOAWAY (RFC 9113 6.8): the peer sent one (`remote: true`), or we sent one
+    /// because of a peer fault (`remote: false`).
+    ///
+    /// * `remote: true`: no new streams may be opened (`Connection::can_open_streams` is
+    ///   false, opening one is refused with `UserError::GoingAway`). Streams at or below
+    ///   `last_stream_id` carry on and may complete, so keep reading; streams we opened
+    ///   above it were not processed and follow as `StreamReset` with `REFUSED_STREAM`
+    ///   (safe to retry on a new connection). With an error code other than `NO_ERROR`
+    ///   the peer is closing the transport. The peer may send several, with falling
+    ///   `last_stream_id`s (graceful shutdown); each is reported.
+    /// * `remote: false`: the connection is closed (`Connection::is_closed`): nothing more
+    ///   is processed or sent. Write out the pending output (our GOAWAY) and close.
     ConnectionTerminated {
         /// The GOAWAY error code.
         error_code: ErrorCode,

@@ -59,7 +59,7 @@ mod error;
 mod event;
 
 pub use bytes::Bytes;
-pub use error::{FlowWindow, UserError};
+pub use error::{FlowWindow, SendBuffer, UserError};
 pub use event::{ChangedSetting, Event, Priority};
 pub use h2_frame as frame;
 pub use h2_frame::{ErrorCode, H2Error, StreamId};

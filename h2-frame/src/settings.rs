@@ -64,6 +64,21 @@ impl Settings {
         }
     }
 
+    /// Removes every entry for `id`; returns the value that was in force, if any.
+    ///
+    /// ```
+    /// use h2_frame::{SettingId, Settings};
+    /// let mut settings = Settings::new();
+    /// settings.set(SettingId::INITIAL_WINDOW_SIZE, 1 << 20);
+    /// assert_eq!(settings.remove(SettingId::INITIAL_WINDOW_SIZE), Some(1 << 20));
+    /// assert!(settings.is_empty());
+    /// ```
+    pub fn remove(&mut self, id: SettingId) -> Option<u32> {
+        let value = self.get(id);
+        self.entries.retain(|(i, _)| *i != id);
+        value
+    }
+
     /// Appends an entry as-is, even when `id` is already present (as a peer may send it).
     pub fn push(&mut self, id: SettingId, value: u32) {
         self.entries.push((id, value));

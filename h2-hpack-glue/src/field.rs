@@ -19,12 +19,26 @@ pub struct HeaderField {
 }
 
 impl HeaderField {
-    /// A field that the encoder may index.
+    /// A field that the encoder may index, without copying: `name` and `value` become
+    /// [`Bytes`] (a `&'static str` literal, a `String`, a `Vec<u8>` or a `Bytes`).
     ///
     /// ```
     /// let f = h2_hpack_glue::HeaderField::new(":method", "GET");
     /// assert!(!f.sensitive);
     /// assert_eq!(f.size(), 7 + 3 + 32);
+    /// ```
+    ///
+    /// **Borrowed text** (a `&str` or `&[u8]` that is not `'static`, such as a slice of a
+    /// request you parsed) does not convert into `Bytes` without a copy, so `new` fails
+    /// to compile with "borrowed value does not live long enough ... requires that it is
+    /// borrowed for `'static`". Use [`HeaderField::copy_from`], which copies:
+    ///
+    /// ```
+    /// use h2_hpack_glue::HeaderField;
+    /// let path = String::from("/index.html?q=1");
+    /// let borrowed: &str = &path[..11];
+    /// let f = HeaderField::copy_from(":path", borrowed);
+    /// assert_eq!(f, HeaderField::new(":path", "/index.html"));
     /// ```
     pub fn new(name: impl Into<Bytes>, value: impl Into<Bytes>) -> HeaderField {
         HeaderField {
@@ -34,12 +48,43 @@ impl HeaderField {
         }
     }
 
-    /// A field that is never indexed (RFC 7541 7.1.3), e.g. a credential.
+    /// A field that is never indexed (RFC 7541 7.1.3), e.g. a credential. Takes
+    /// `'static` or owned data like [`HeaderField::new`]; for borrowed data use
+    /// [`HeaderField::sensitive_copy_from`].
     pub fn sensitive(name: impl Into<Bytes>, value: impl Into<Bytes>) -> HeaderField {
         HeaderField {
             name: name.into(),
             value: value.into(),
             sensitive: true,
+        }
+    }
+
+    /// A field that the encoder may index, copying `name` and `value` from borrowed
+    /// bytes or text of any lifetime (`&str`, `&[u8]`, `&String`, ...): the way to build
+    /// a field from data you only borrow (see [`HeaderField::new`]). One allocation per
+    /// non-empty name and value.
+    ///
+    /// ```
+    /// use h2_hpack_glue::HeaderField;
+    /// fn content_type(value: &str) -> HeaderField {
+    ///     HeaderField::copy_from("content-type", value)
+    /// }
+    /// assert_eq!(content_type("text/plain").value, "text/plain");
+    /// ```
+    pub fn copy_from(name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> HeaderField {
+        HeaderField {
+            name: Bytes::copy_from_slice(name.as_ref()),
+            value: Bytes::copy_from_slice(value.as_ref()),
+            sensitive: false,
+        }
+    }
+
+    /// [`HeaderField::sensitive`] copying from borrowed bytes or text, like
+    /// [`HeaderField::copy_from`].
+    pub fn sensitive_copy_from(name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> HeaderField {
+        HeaderField {
+            sensitive: true,
+            ..HeaderField::copy_from(name, value)
         }
     }
 

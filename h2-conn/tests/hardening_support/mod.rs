@@ -357,6 +357,16 @@ impl Peer {
 
 // ------------------------------------------------------------------ set-ups
 
+/// `config` with RFC 9113's 65,535-octet receive windows instead of our larger defaults:
+/// the attacks here are measured against the protocol's initial windows.
+pub fn rfc_windows(mut config: Config) -> Config {
+    config
+        .initial_settings
+        .remove(SettingId::INITIAL_WINDOW_SIZE);
+    config.initial_connection_window = None;
+    config
+}
+
 pub fn server_config(limits: Limits) -> Config {
     let mut config = Config::server();
     config.limits = limits;
@@ -367,7 +377,7 @@ pub fn server_config(limits: Limits) -> Config {
 /// of ours, so our settings (MAX_CONCURRENT_STREAMS 128, MAX_HEADER_LIST_SIZE 64 KiB) are
 /// in force.
 pub fn server_with(config: Config) -> (Connection, Peer) {
-    let mut conn = Connection::new(config);
+    let mut conn = Connection::new(rfc_windows(config));
     conn.initiate_connection();
     let mut peer = Peer::new(Role::Server);
     let mut hello = BytesMut::from(&PREFACE[..]);
@@ -394,7 +404,7 @@ pub fn server() -> (Connection, Peer) {
 
 /// A client past the handshake (the peer, a server, sent SETTINGS and the ACK).
 pub fn client_with(config: Config) -> (Connection, Peer) {
-    let mut conn = Connection::new(config);
+    let mut conn = Connection::new(rfc_windows(config));
     conn.initiate_connection();
     let mut peer = Peer::new(Role::Client);
     let mut hello = BytesMut::new();

@@ -386,9 +386,21 @@ pub fn ended(id: u32) -> Event {
     Event::StreamEnded { stream_id: sid(id) }
 }
 
-/// Our server with default configuration, handshake done.
+/// `config` with RFC 9113's 65,535-octet receive windows instead of our larger defaults
+/// (`Config::set_receive_windows`), as the conversation tests are written against them:
+/// no SETTINGS_INITIAL_WINDOW_SIZE, no connection WINDOW_UPDATE after the preface.
+pub fn rfc_windows(mut config: h2_conn::Config) -> h2_conn::Config {
+    config
+        .initial_settings
+        .remove(h2_conn::SettingId::INITIAL_WINDOW_SIZE);
+    config.initial_connection_window = None;
+    config
+}
+
+/// Our server with default configuration but RFC 9113 windows ([`rfc_windows`]),
+/// handshake done.
 pub fn server() -> (Connection, Peer) {
-    server_with(h2_conn::Config::server())
+    server_with(rfc_windows(h2_conn::Config::server()))
 }
 
 /// Our server with `config`, handshake done.
@@ -398,9 +410,10 @@ pub fn server_with(config: h2_conn::Config) -> (Connection, Peer) {
     (conn, peer)
 }
 
-/// Our client with default configuration, handshake done.
+/// Our client with default configuration but RFC 9113 windows ([`rfc_windows`]),
+/// handshake done.
 pub fn client() -> (Connection, Peer) {
-    client_with(h2_conn::Config::client())
+    client_with(rfc_windows(h2_conn::Config::client()))
 }
 
 /// Our client with `config`, handshake done.

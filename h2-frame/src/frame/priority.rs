@@ -19,6 +19,22 @@ pub struct PrioritySpec {
 impl PrioritySpec {
     pub(crate) const LEN: usize = 5;
 
+    /// Priority fields with the weight as RFC 7540 5.3.2 and hyper-h2 state it, 1..=256
+    /// (values outside are clamped); the `weight` field holds it minus one, as on the wire.
+    ///
+    /// ```
+    /// use h2_frame::{PrioritySpec, StreamId};
+    /// let spec = PrioritySpec::from_weight(StreamId::new(3), true, 256);
+    /// assert_eq!(spec, PrioritySpec { dependency: StreamId::new(3), exclusive: true, weight: 255 });
+    /// ```
+    pub fn from_weight(dependency: StreamId, exclusive: bool, weight: u16) -> PrioritySpec {
+        PrioritySpec {
+            dependency,
+            exclusive,
+            weight: (weight.clamp(1, 256) - 1) as u8,
+        }
+    }
+
     /// Reads the 5 octets of priority fields; the caller checked that they are there.
     pub(crate) fn read(payload: &mut Bytes) -> PrioritySpec {
         let word = payload.get_u32();

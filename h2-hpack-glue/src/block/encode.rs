@@ -3,8 +3,8 @@
 use crate::{Encoder, HeaderField};
 use bytes::{Bytes, BytesMut};
 use h2_frame::{
-    Continuation, EncodeError, Flags, FrameType, Head, Headers, PushPromise, StreamId, HEAD_LEN,
-    MAX_MAX_FRAME_SIZE,
+    Continuation, EncodeError, Flags, FrameType, Head, Headers, PrioritySpec, PushPromise,
+    StreamId, HEAD_LEN, MAX_MAX_FRAME_SIZE,
 };
 
 /// Encodes header lists and writes them as HEADERS (or PUSH_PROMISE) plus as many
@@ -118,6 +118,68 @@ impl HeaderBlockEncoder {
         let first = block.split_to(block.len().min(max as usize));
         let end_headers = block.is_empty();
         Headers::new(stream_id, first, end_stream, end_headers).encode(dst, max)?;
+        continuations(stream_id, block, max, dst)
+    }
+
+    /// [`HeaderBlockEncoder::try_encode_headers`] with the optional fields of the HEADERS
+    /// frame (RFC 9113 6.2): the deprecated RFC 7540 priority fields (PRIORITY flag) and
+    /// `pad_len` octets of padding (PADDED flag). Both go in the HEADERS frame only; the
+    /// block fragment in it is shortened so the frame stays within `max_frame_size`, and
+    /// CONTINUATION frames carry the rest. With neither it is `try_encode_headers`.
+    ///
+    /// A caller mistake (stream 0) is refused before the HPACK context changes.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use h2_hpack_glue::{HeaderBlockEncoder, HeaderField};
+    /// use h2_hpack_glue::frame::{PrioritySpec, StreamId, DEFAULT_MAX_FRAME_SIZE};
+    ///
+    /// let mut enc = HeaderBlockEncoder::new();
+    /// let mut wire = BytesMut::new();
+    /// let spec = PrioritySpec { dependency: StreamId::new(0), exclusive: true, weight: 15 };
+    /// let fields = [HeaderField::new(":status", "200")];
+    /// enc.try_encode_headers_with(StreamId::new(1), &fields, true, Some(spec), Some(2),
+    ///     DEFAULT_MAX_FRAME_SIZE, &mut wire).unwrap();
+    /// // Length 1 + 5 + 1 + 2, flags END_STREAM | END_HEADERS | PADDED | PRIORITY,
+    /// // then Pad Length, E + dependency, weight, the block, padding.
+    /// assert_eq!(&wire[..], &[0, 0, 9, 0x1, 0x1 | 0x4 | 0x8 | 0x20, 0, 0, 0, 1,
+    ///     2, 0x80, 0, 0, 0, 15, 0x88, 0, 0]);
+    /// ```
+    #[allow(clippy::too_many_arguments)] // the frame's fields, as `encode_headers` plus two
+    pub fn try_encode_headers_with(
+        &mut self,
+        stream_id: StreamId,
+        fields: &[HeaderField],
+        end_stream: bool,
+        priority: Option<PrioritySpec>,
+        pad_len: Option<u8>,
+        max_frame_size: u32,
+        dst: &mut BytesMut,
+    ) -> Result<(), EncodeError> {
+        if priority.is_none() && pad_len.is_none() {
+            return self.try_encode_headers(stream_id, fields, end_stream, max_frame_size, dst);
+        }
+        if stream_id.is_zero() {
+            return Err(EncodeError::InvalidField("HEADERS on stream 0"));
+        }
+        let max = clamp(max_frame_size);
+        let overhead = priority.map_or(0, |_| 5) + pad_len.map_or(0, |n| usize::from(n) + 1);
+        // At least one octet of block fits: max_frame_size is 16,384 or more in HTTP/2.
+        let room = (max as usize).saturating_sub(overhead).max(1);
+        self.scratch.clear();
+        self.encoder.encode(fields, &mut self.scratch);
+        let mut block = self.scratch.split().freeze();
+        let first = block.split_to(block.len().min(room));
+        let end_headers = block.is_empty();
+        Headers {
+            stream_id,
+            block: first,
+            end_stream,
+            end_headers,
+            priority,
+            pad_len,
+        }
+        .encode(dst, max)?;
         continuations(stream_id, block, max, dst)
     }
 
