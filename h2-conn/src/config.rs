@@ -2,7 +2,7 @@
 //! of a connection (hyper-h2's `H2Configuration`, plus what hardening needs).
 
 use crate::bdp::AdaptiveWindow;
-use crate::flow::{HalfConsumed, WindowPolicy};
+use crate::flow::{HalfConsumed, HyperH2Windows, WindowPolicy};
 use crate::limits::Limits;
 use crate::rate::RateLimits;
 use crate::timers::Timeouts;
@@ -115,6 +115,21 @@ pub struct Config {
     /// Per-second flood caps next to the frame-count windows of [`Limits`]. All off by
     /// default.
     pub rate_limits: RateLimits,
+    /// How the HPACK encoder chooses representations for the header blocks we send.
+    /// Default [`EncoderPolicy::Compact`](h2_hpack_glue::EncoderPolicy::Compact);
+    /// [`Config::hyper_h2`] uses `IndexAll`, as Python's `hpack` package encodes.
+    pub hpack_policy: h2_hpack_glue::EncoderPolicy,
+    /// Whether [`send_data`](crate::Connection::send_data) splits a payload larger than
+    /// the peer's SETTINGS_MAX_FRAME_SIZE into several DATA frames (default `true`).
+    /// With `false` such a send is refused with
+    /// [`UserError::Encode`](crate::UserError::Encode)`(PayloadTooLarge)` and nothing is
+    /// sent, as hyper-h2's `send_data` raises `FrameTooLargeError`.
+    pub split_data: bool,
+    /// Whether the peer's first frame after the preface must be SETTINGS (RFC 9113 3.4:
+    /// anything else is a connection error of type PROTOCOL_ERROR). Default `true`.
+    /// hyper-h2 does not check this, so [`Config::hyper_h2`] sets `false`: the peer's
+    /// SETTINGS may come later, and frames before it are processed as usual.
+    pub require_settings_first: bool,
 }
 
 /// Default [`Config::max_send_buffer`]: 512 KiB, in the range of nghttp2's and hyperium
@@ -198,7 +213,51 @@ impl Config {
             timeouts: Timeouts::default(),
             adaptive_window: None,
             rate_limits: RateLimits::default(),
+            hpack_policy: h2_hpack_glue::EncoderPolicy::default(),
+            split_data: true,
+            require_settings_first: true,
         }
+    }
+
+    /// A configuration that behaves on the wire as Python's hyper-h2 4.x does, for the
+    /// `h2` Python binding (h2-py) and for tests that compare bytes with hyper-h2:
+    ///
+    /// * initial SETTINGS as hyper-h2 announces them, in its order: HEADER_TABLE_SIZE
+    ///   4,096, ENABLE_PUSH 1 (0 for a server),
+    ///   INITIAL_WINDOW_SIZE 65,535, MAX_FRAME_SIZE 16,384, ENABLE_CONNECT_PROTOCOL 0,
+    ///   MAX_CONCURRENT_STREAMS 100, MAX_HEADER_LIST_SIZE 65,536;
+    /// * no connection WINDOW_UPDATE after the preface (RFC 9113's 65,535 window);
+    /// * WINDOW_UPDATE for acknowledged data when hyper-h2's `WindowManager` sends it
+    ///   ([`HyperH2Windows`](crate::HyperH2Windows));
+    /// * HPACK as the `hpack` package encodes: every field that is not sensitive enters
+    ///   the dynamic table, every string is Huffman-coded
+    ///   ([`EncoderPolicy::IndexAll`](crate::hpack::EncoderPolicy::IndexAll));
+    /// * no send-buffer bound beyond the flow-control windows (hyper-h2 holds whatever
+    ///   the application sends), and DATA larger than the peer's SETTINGS_MAX_FRAME_SIZE
+    ///   is refused rather than split ([`Config::split_data`]);
+    /// * the peer's first frame need not be SETTINGS ([`Config::require_settings_first`]).
+    pub fn hyper_h2(role: Role) -> Config {
+        let mut config = Config::new(role);
+        let mut s = Settings::new();
+        s.set(SettingId::HEADER_TABLE_SIZE, 4096);
+        s.set(SettingId::ENABLE_PUSH, u32::from(role == Role::Client));
+        s.set(SettingId::INITIAL_WINDOW_SIZE, DEFAULT_INITIAL_WINDOW_SIZE);
+        s.set(SettingId::MAX_FRAME_SIZE, DEFAULT_MAX_FRAME_SIZE);
+        s.set(SettingId::ENABLE_CONNECT_PROTOCOL, 0);
+        s.set(SettingId::MAX_CONCURRENT_STREAMS, 100);
+        s.set(
+            SettingId::MAX_HEADER_LIST_SIZE,
+            DEFAULT_MAX_HEADER_LIST_SIZE,
+        );
+        config.initial_settings = s;
+        config.initial_connection_window = None;
+        config.window_policy = Arc::new(HyperH2Windows);
+        config.max_send_buffer = usize::MAX;
+        config.max_stream_send_buffer = usize::MAX;
+        config.hpack_policy = h2_hpack_glue::EncoderPolicy::IndexAll;
+        config.split_data = false;
+        config.require_settings_first = false;
+        config
     }
 
     /// Sets both receive windows, the one documented way to size them: `stream` is
@@ -272,6 +331,9 @@ impl fmt::Debug for Config {
             .field("timeouts", &self.timeouts)
             .field("adaptive_window", &self.adaptive_window)
             .field("rate_limits", &self.rate_limits)
+            .field("hpack_policy", &self.hpack_policy)
+            .field("split_data", &self.split_data)
+            .field("require_settings_first", &self.require_settings_first)
             .finish_non_exhaustive()
     }
 }

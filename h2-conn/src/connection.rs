@@ -140,7 +140,9 @@ impl Connection {
             phase: Phase::NotStarted,
             decoder: FrameDecoder::new(local_defaults.max_frame_size()),
             hpack_in: HeaderBlockDecoder::new(limits),
-            hpack_out: HeaderBlockEncoder::new(),
+            hpack_out: HeaderBlockEncoder::with_encoder(h2_hpack_glue::Encoder::with_policy(
+                config.hpack_policy,
+            )),
             block: None,
             streams: Registry::new(config.role, config.limits.max_closed_streams),
             local: LocalSettings::default(),

@@ -40,6 +40,30 @@ impl WindowPolicy for HalfConsumed {
     }
 }
 
+/// hyper-h2's `WindowManager` rule: return the window once half of it was consumed, or,
+/// when the window is shut, once more than 1,024 octets (a quarter of a smaller window)
+/// were consumed, so a stream cannot stall. Used by [`Config::hyper_h2`](crate::Config::hyper_h2)
+/// so WINDOW_UPDATE frames go out exactly when hyper-h2 sends them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HyperH2Windows;
+
+impl WindowPolicy for HyperH2Windows {
+    fn increment(&self, target: u32, window: Window, pending: u32) -> Option<u32> {
+        if pending == 0 {
+            return None;
+        }
+        let available = i64::from(window.available());
+        let room = (i64::from(target) - available).max(0);
+        let shut = available <= 0 && pending > 1024.min(target / 4);
+        if shut || pending >= target / 2 {
+            let n = i64::from(pending).min(room);
+            u32::try_from(n).ok().filter(|&n| n > 0)
+        } else {
+            None
+        }
+    }
+}
+
 /// Never send WINDOW_UPDATE automatically.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Manual;
@@ -94,6 +118,28 @@ mod tests {
         let low = Window::new(1 << 20);
         assert_eq!(HalfConsumed.increment(target, low, 16_384), None);
         assert_eq!(HalfConsumed.increment(target, low, 1 << 20), Some(1 << 20));
+    }
+
+    #[test]
+    fn hyper_h2_windows_returns_half_or_a_shut_window() {
+        let target = 65_535;
+        assert_eq!(
+            HyperH2Windows.increment(target, Window::new(40_000), 20_000),
+            None
+        );
+        assert_eq!(
+            HyperH2Windows.increment(target, Window::new(30_000), 32_767),
+            Some(32_767)
+        );
+        assert_eq!(
+            HyperH2Windows.increment(target, Window::new(0), 1_025),
+            Some(1_025)
+        );
+        assert_eq!(
+            HyperH2Windows.increment(target, Window::new(0), 1_024),
+            None
+        );
+        assert_eq!(HyperH2Windows.increment(target, Window::new(0), 0), None);
     }
 
     #[test]

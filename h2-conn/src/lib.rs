@@ -276,7 +276,7 @@ pub use config::{
     DEFAULT_MAX_STREAM_SEND_BUFFER, DEFAULT_SERVER_CONNECTION_WINDOW, DEFAULT_STREAM_WINDOW,
 };
 pub use connection::Connection;
-pub use flow::{HalfConsumed, Manual, WindowPolicy};
+pub use flow::{HalfConsumed, HyperH2Windows, Manual, WindowPolicy};
 pub use h2_events::{ChangedSetting, Event, FlowWindow, Priority, SendBuffer, UserError};
 pub use h2_frame::{ErrorCode, H2Error, SettingId, Settings, StreamId};
 pub use h2_hpack_glue::HeaderField;

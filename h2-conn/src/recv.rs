@@ -133,7 +133,8 @@ impl Connection {
             // RFC 9113 3.4: "the first frame ... MUST be a SETTINGS frame"; "Clients and
             // servers MUST treat an invalid connection preface as a connection error of
             // type PROTOCOL_ERROR."
-            if !matches!(&frame, Frame::Settings(s) if !s.ack) {
+            let settings = matches!(&frame, Frame::Settings(s) if !s.ack);
+            if !settings && self.config.require_settings_first {
                 return Err(H2Error::conn(
                     ErrorCode::PROTOCOL_ERROR,
                     "first frame is not SETTINGS",

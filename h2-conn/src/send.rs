@@ -4,9 +4,9 @@ use crate::connection::{Connection, Phase};
 use bytes::Bytes;
 use h2_events::{FlowWindow, HeaderField, UserError};
 use h2_frame::{
-    AltSvc, BytesMut, Data, ErrorCode, Frame, FrameType, GoAway, Origin, Ping, PrioritySpec,
-    PriorityUpdate, RstStream, Settings, SettingsFrame, StreamId, Unknown, WindowUpdate,
-    MAX_WINDOW_SIZE, PREFACE,
+    AltSvc, BytesMut, Data, EncodeError, ErrorCode, Frame, FrameType, GoAway, Origin, Ping,
+    PrioritySpec, PriorityUpdate, RstStream, Settings, SettingsFrame, StreamId, Unknown,
+    WindowUpdate, MAX_WINDOW_SIZE, PREFACE,
 };
 use h2_hpack_glue::syntax::KnownValid;
 use h2_hpack_glue::HeaderBlockEncoder;
@@ -316,6 +316,12 @@ impl Connection {
         // including the Pad Length and Padding fields if present." Every frame of a
         // padded send carries the padding.
         let overhead = pad.map_or(0, |n| usize::from(n) + 1);
+        if !self.config.split_data && data.len() + overhead > max {
+            return Err(UserError::Encode(EncodeError::PayloadTooLarge {
+                len: data.len() + overhead,
+                max: max as u32,
+            }));
+        }
         let per_frame = max - overhead;
         let frames = data.len().div_ceil(per_frame).max(1);
         let flow_len = data.len() as u64 + (frames * overhead) as u64;
@@ -647,6 +653,28 @@ impl Connection {
             incremental,
         };
         self.streams.set_priority(stream_id, priority);
+        Ok(())
+    }
+
+    /// Sends an RFC 7540 PRIORITY frame for `stream_id` (hyper-h2's `prioritize`). RFC
+    /// 9113 5.3.2 deprecates this signal; peers may ignore it. Prefer
+    /// [`Connection::prioritize`] (RFC 9218). A stream may not depend on itself.
+    pub fn send_priority(
+        &mut self,
+        stream_id: StreamId,
+        priority: PrioritySpec,
+    ) -> Result<(), UserError> {
+        self.check_usable()?;
+        if stream_id.is_zero() || priority.dependency == stream_id {
+            return Err(UserError::InvalidState {
+                stream_id,
+                why: "a PRIORITY frame needs a non-zero stream that does not depend on itself",
+            });
+        }
+        self.write_frame(&Frame::Priority(h2_frame::Priority {
+            stream_id,
+            spec: priority,
+        }));
         Ok(())
     }
 

@@ -70,4 +70,4 @@ pub use h2_frame as frame;
 pub use block::{BlockLimits, HeaderBlockDecoder, HeaderBlockEncoder};
 pub use error::{BlockError, DecodeError};
 pub use field::HeaderField;
-pub use hpack::{Decoder, Encoder, DEFAULT_TABLE_SIZE};
+pub use hpack::{Decoder, Encoder, EncoderPolicy, DEFAULT_TABLE_SIZE};

@@ -22,6 +22,25 @@ const KNOWN_VALID_MIN_LEN: usize = 32;
 /// round-trip test against the nghttp2 stories' sizes.)
 const NOT_INDEXED: &[&[u8]] = &[b":path", b"age", b"content-length", b"etag", b"set-cookie"];
 
+/// How an [`Encoder`] chooses representations (RFC 7541 6). Both are valid HPACK; they
+/// differ in size, in what enters the dynamic table, and so in the exact octets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EncoderPolicy {
+    /// Ours: fields that rarely repeat (`:path`, `content-length`, `etag`, ...) and
+    /// fields larger than three quarters of the table are not indexed, and a string is
+    /// Huffman-coded only when that is shorter.
+    #[default]
+    Compact,
+    /// As Python's `hpack` package (and so hyper-h2) encodes: every field that is not
+    /// sensitive is added to the dynamic table, names are looked up in the static table
+    /// before the dynamic one, and every literal string is Huffman-coded. Sensitive
+    /// fields (the caller's, plus `authorization`, `proxy-authorization` and `cookie`
+    /// values under 20 octets) are never indexed, but a full table match is still sent
+    /// as an index. Used to produce byte-identical output to hyper-h2.
+    IndexAll,
+}
+
 /// An HPACK encoder: one per connection, producing every header block we send, in order.
 ///
 /// # Indexing policy
@@ -61,6 +80,7 @@ const NOT_INDEXED: &[&[u8]] = &[b":path", b"age", b"content-length", b"etag", b"
 /// ```
 #[derive(Debug)]
 pub struct Encoder {
+    policy: EncoderPolicy,
     table: DynamicTable,
     index: Index,
     /// Where fields passed as the same `Bytes` as before were found (see [`Hints`]).
@@ -92,6 +112,7 @@ impl Encoder {
         let initial = DEFAULT_TABLE_SIZE as usize;
         let used = initial.min(cap);
         Encoder {
+            policy: EncoderPolicy::Compact,
             table: DynamicTable::new(used),
             index: Index::new(),
             hints: Hints::new(),
@@ -100,6 +121,18 @@ impl Encoder {
             cap,
             pending_update: (used != initial).then_some((used, used)),
         }
+    }
+
+    /// An encoder with the default table size that chooses representations by `policy`.
+    pub fn with_policy(policy: EncoderPolicy) -> Encoder {
+        let mut encoder = Encoder::new();
+        encoder.policy = policy;
+        encoder
+    }
+
+    /// The representation policy in use.
+    pub fn policy(&self) -> EncoderPolicy {
+        self.policy
     }
 
     /// The peer's SETTINGS_HEADER_TABLE_SIZE changed (RFC 9113 6.5.2). The size the encoder
@@ -142,6 +175,9 @@ impl Encoder {
 
     #[inline]
     fn encode_field(&mut self, f: &HeaderField, dst: &mut BytesMut) {
+        if self.policy == EncoderPolicy::IndexAll {
+            return self.encode_index_all(f, dst);
+        }
         #[cfg(test)]
         if self.slow_only {
             return self.encode_slow(f, None, dst);
@@ -270,6 +306,57 @@ impl Encoder {
     #[inline]
     fn should_index(&self, f: &HeaderField) -> bool {
         f.size() <= self.table.max_size() / 4 * 3 && !NOT_INDEXED.contains(&&f.name[..])
+    }
+
+    /// [`EncoderPolicy::IndexAll`]: the `hpack` package's choices, field by field.
+    #[inline(never)]
+    fn encode_index_all(&mut self, f: &HeaderField, dst: &mut BytesMut) {
+        let never = f.sensitive || implicitly_sensitive(f);
+        // Static table first (its first row with the name), then the dynamic table from
+        // the newest entry; a full match wins over a name match.
+        let mut name_index = 0;
+        for (i, (n, v)) in STATIC.iter().enumerate() {
+            if eq(n, &f.name) {
+                if eq(v, &f.value) {
+                    integer::encode(i + 1, 7, 0x80, dst);
+                    return;
+                }
+                if name_index == 0 {
+                    name_index = i + 1;
+                }
+            }
+        }
+        let mut pos = 0;
+        while let Some(e) = self.table.get(pos) {
+            if same(&e.name, &f.name) {
+                if same(&e.value, &f.value) {
+                    integer::encode(STATIC_LEN + 1 + pos, 7, 0x80, dst);
+                    return;
+                }
+                if name_index == 0 {
+                    name_index = STATIC_LEN + 1 + pos;
+                }
+            }
+            pos += 1;
+        }
+        let (flags, prefix) = if never { (0x10, 4) } else { (0x40, 6) };
+        integer::encode(name_index, prefix, flags, dst);
+        if name_index == 0 {
+            huffman_string(&f.name, dst);
+        }
+        huffman_string(&f.value, dst);
+        if !never {
+            let name_hash = hash(&f.name);
+            let pair_hash = hash_pair(name_hash, &f.value);
+            let entry = Entry::new(f.name.clone(), f.value.clone());
+            let index = &mut self.index;
+            let added = self
+                .table
+                .insert(entry, |abs, e| index.remove(&e.name, &e.value, abs));
+            if let Some(abs) = added {
+                self.index.insert(name_hash, pair_hash, abs);
+            }
+        }
     }
 
     /// HPACK index and slot of an entry matching name and value.
@@ -554,6 +641,13 @@ fn literal(flags: u8, prefix: u8, name_index: usize, f: &HeaderField, dst: &mut 
         string(&f.name, dst);
     }
     string(&f.value, dst);
+}
+
+/// A string literal, always Huffman-coded (as the `hpack` package writes them).
+fn huffman_string(s: &[u8], dst: &mut BytesMut) {
+    let huffman_len = huffman::encoded_len(s);
+    integer::encode(huffman_len, 7, 0x80, dst);
+    huffman::encode_with_len(s, huffman_len, dst);
 }
 
 /// A string literal, Huffman-coded only when shorter (RFC 7541 5.2).

@@ -9,4 +9,4 @@ mod static_table;
 mod table;
 
 pub use decoder::Decoder;
-pub use encoder::{Encoder, DEFAULT_TABLE_SIZE};
+pub use encoder::{Encoder, EncoderPolicy, DEFAULT_TABLE_SIZE};

@@ -1,0 +1,120 @@
+"""Helpers shared by the h2 modules: header tuples (without needing ``hpack``)."""
+from __future__ import annotations
+
+try:  # Use hpack's classes when it is installed, so isinstance checks agree.
+    from hpack import HeaderTuple, NeverIndexedHeaderTuple
+except ImportError:  # pragma: no cover - exercised without hpack
+    class HeaderTuple(tuple):
+        """A header field; may be added to the HPACK dynamic table."""
+
+        __slots__ = ()
+        indexable = True
+
+        def __new__(cls, *args):
+            return tuple.__new__(cls, args)
+
+    class NeverIndexedHeaderTuple(HeaderTuple):
+        """A header field that must never be added to an HPACK table."""
+
+        __slots__ = ()
+        indexable = False
+
+__all__ = ["HeaderTuple", "NeverIndexedHeaderTuple"]
+
+import collections
+from typing import Any, NamedTuple
+
+
+class HeaderValidationFlags(NamedTuple):
+    """What a header list is, for validation: which side, trailers, push."""
+
+    is_client: bool
+    is_trailer: bool
+    is_response_header: bool
+    is_push_promise: bool
+
+
+def _not_here(name: str):
+    def f(*args: Any, **kwargs: Any):
+        msg = (
+            f"h2.utilities.{name} is internal to hyper-h2; in h2-sans-io header validation "
+            "runs in Rust inside send_headers and receive_data"
+        )
+        raise NotImplementedError(msg)
+
+    f.__name__ = name
+    return f
+
+
+validate_headers = _not_here("validate_headers")
+validate_outbound_headers = _not_here("validate_outbound_headers")
+normalize_outbound_headers = _not_here("normalize_outbound_headers")
+normalize_inbound_headers = _not_here("normalize_inbound_headers")
+
+
+def _to_bytes(v: bytes | str) -> bytes:
+    return v if isinstance(v, bytes) else v.encode("utf-8")
+
+
+def utf8_encode_headers(headers: Any) -> list:
+    """Header fields with ``str`` names and values encoded as UTF-8."""
+    out = []
+    for header in headers:
+        cls = header.__class__ if isinstance(header, HeaderTuple) else HeaderTuple
+        out.append(cls(_to_bytes(header[0]), _to_bytes(header[1])))
+    return out
+
+
+def extract_method_header(headers: Any) -> bytes | None:
+    """The ``:method`` value of a header list, as bytes, or None."""
+    for k, v in headers:
+        if isinstance(v, bytes) and k == b":method":
+            return v
+        if isinstance(v, str) and k == ":method":
+            return v.encode("utf-8")
+    return None
+
+
+def is_informational_response(headers: Any) -> bool:
+    """Whether a response header list is a 1xx response."""
+    for n, v in headers:
+        if isinstance(n, bytes):
+            sigil, status, start = b":", b":status", b"1"
+        else:
+            sigil, status, start = ":", ":status", "1"
+        if not n.startswith(sigil):
+            return False
+        if n != status:
+            continue
+        return v.startswith(start)
+    return False
+
+
+def guard_increment_window(current: int, increment: int) -> int:
+    """The window after ``increment``; FlowControlError past 2**31-1."""
+    from .exceptions import FlowControlError
+
+    largest = 2**31 - 1
+    new_size = current + increment
+    if new_size > largest:
+        msg = f"May not increment flow control window past {largest}"
+        raise FlowControlError(msg)
+    return new_size
+
+
+class SizeLimitDict(collections.OrderedDict):
+    """An OrderedDict that drops its oldest entries past ``size_limit``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._size_limit = kwargs.pop("size_limit", None)
+        super().__init__(*args, **kwargs)
+        self._check_size_limit()
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._check_size_limit()
+
+    def _check_size_limit(self) -> None:
+        if self._size_limit is not None:
+            while len(self) > self._size_limit:
+                self.popitem(last=False)
