@@ -4,6 +4,7 @@
 //! * `fuzz TARGET [--seconds N]`: runs one cargo-fuzz target (stable toolchain with
 //!   `RUSTC_BOOTSTRAP=1`).
 //! * `interop`, `bench`, `attack`: see their modules.
+//! * `pycompat`: hyper-h2's own test suite against our Python binding (h2-py).
 
 use std::process::{Command, ExitCode};
 
@@ -11,6 +12,7 @@ mod attack;
 mod bench;
 mod fuzz;
 mod interop;
+mod pycompat;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,9 +22,10 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("interop") => interop::run(&args[1..]),
         Some("attack") => attack::run(&args[1..]),
+        Some("pycompat") => pycompat::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | fuzz TARGET [--seconds N] | interop | bench | attack>"
+                "usage: cargo xtask <ci | fuzz TARGET [--seconds N] | interop | bench | attack | pycompat>"
             );
             return ExitCode::from(2);
         }
@@ -93,6 +96,8 @@ fn ci() -> Result<(), String> {
         "--workspace",
         "--exclude",
         "xtask",
+        "--exclude",
+        "h2-py",
         "--allow-dirty",
         "--no-verify",
     ];

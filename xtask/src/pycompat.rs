@@ -1,0 +1,177 @@
+//! `cargo xtask pycompat`: runs hyper-h2's own test suite against our `h2` (h2-py).
+//!
+//! 1. makes a venv (`python3 -m venv`) under `target/pycompat/`;
+//! 2. installs maturin and the suite's test-only dependencies (pytest, hypothesis, and
+//!    hyperframe/hpack, which the tests use to build the frames they expect);
+//! 3. builds our wheel with maturin and installs it (import name `h2`);
+//! 4. downloads the hyper-h2 sdist from the package index and removes its `src/h2`, so
+//!    the tests can only import ours (checked before running);
+//! 5. runs pytest on the sdist's `tests/` and prints `N passed, M failed`.
+//!
+//! It fails only when the pass count falls below [`FLOOR`], so CI stays green while the
+//! count improves; raise the floor as it does.
+
+use crate::workspace_root;
+use std::path::Path;
+use std::process::Command;
+
+/// The hyper-h2 release whose test suite we run.
+const HYPER_H2_VERSION: &str = "4.4.1";
+
+/// Test-only dependencies of the suite (not of our package).
+const TEST_DEPS: &[&str] = &["pytest", "hypothesis", "hyperframe", "hpack"];
+
+/// The fewest passing tests accepted. Measured: 849 of 1,662 at the first run.
+const FLOOR: u32 = 840;
+
+pub(crate) fn run(_args: &[String]) -> Result<(), String> {
+    let root = workspace_root();
+    let work = root.join("target").join("pycompat");
+    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {work:?}: {e}"))?;
+    let venv = work.join("venv");
+    if !venv.join("bin").join("python").exists() {
+        cmd(&root, "python3", &["-m", "venv", path(&venv)])?;
+    }
+    let python = venv.join("bin").join("python");
+    let pip = |args: &[&str]| -> Result<(), String> {
+        let mut all = vec!["-m", "pip", "--disable-pip-version-check", "-q"];
+        all.extend_from_slice(args);
+        cmd(&root, path(&python), &all)
+    };
+    let mut install = vec!["install", "maturin"];
+    install.extend_from_slice(TEST_DEPS);
+    pip(&install)?;
+    // hyper-h2 itself must not be installed: the tests would import it instead of ours.
+    let _ = cmd(
+        &root,
+        path(&python),
+        &["-m", "pip", "uninstall", "-y", "-q", "h2"],
+    );
+
+    let wheels = work.join("wheels");
+    let _ = std::fs::remove_dir_all(&wheels);
+    let maturin = venv.join("bin").join("maturin");
+    cmd(
+        &root,
+        path(&maturin),
+        &[
+            "build",
+            "--release",
+            "-m",
+            "h2-py/Cargo.toml",
+            "-i",
+            path(&python),
+            "-o",
+            path(&wheels),
+        ],
+    )?;
+    let wheel = std::fs::read_dir(&wheels)
+        .map_err(|e| format!("no wheel directory: {e}"))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "whl"))
+        .ok_or("maturin built no wheel")?;
+    pip(&["install", "--force-reinstall", "--no-deps", path(&wheel)])?;
+
+    let sdist_dir = work.join("sdist");
+    let _ = std::fs::remove_dir_all(&sdist_dir);
+    let spec = format!("h2=={HYPER_H2_VERSION}");
+    pip(&[
+        "download",
+        "--no-deps",
+        "--no-binary",
+        ":all:",
+        &spec,
+        "-d",
+        path(&sdist_dir),
+    ])?;
+    let archive = format!("h2-{HYPER_H2_VERSION}.tar.gz");
+    cmd(&sdist_dir, "tar", &["xzf", &archive])?;
+    let suite = sdist_dir.join(format!("h2-{HYPER_H2_VERSION}"));
+    // Only the tests are used; hyper-h2's own package is removed.
+    let _ = std::fs::remove_dir_all(suite.join("src"));
+    let check = Command::new(&python)
+        .args(["-c", "import h2, h2._native; print(h2.__file__)"])
+        .current_dir(&suite)
+        .output()
+        .map_err(|e| format!("cannot run python: {e}"))?;
+    let imported = String::from_utf8_lossy(&check.stdout).trim().to_owned();
+    if !check.status.success() || !imported.contains("site-packages") {
+        return Err(format!(
+            "the tests would not import our h2 (got {imported:?}): {}",
+            String::from_utf8_lossy(&check.stderr)
+        ));
+    }
+    eprintln!("pycompat: tests import h2 from {imported}");
+
+    eprintln!("+ pytest tests (output in target/pycompat/pytest.log)");
+    let out = Command::new(&python)
+        .args(["-m", "pytest", "tests", "-q", "-p", "no:cacheprovider"])
+        .current_dir(&suite)
+        .output()
+        .map_err(|e| format!("cannot run pytest: {e}"))?;
+    let log = work.join("pytest.log");
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    std::fs::write(&log, &text).map_err(|e| format!("cannot write {log:?}: {e}"))?;
+    let summary = text
+        .lines()
+        .rev()
+        .find(|l| l.contains(" passed") || l.contains(" failed"))
+        .unwrap_or("");
+    let passed = count(summary, "passed");
+    let failed = count(summary, "failed") + count(summary, "error");
+    println!("pycompat: {passed} passed, {failed} failed");
+    if passed < FLOOR {
+        return Err(format!(
+            "{passed} of hyper-h2's tests pass, below the floor of {FLOOR} (see {})",
+            log.display()
+        ));
+    }
+    Ok(())
+}
+
+/// The number before `word` in pytest's summary line ("3 failed, 5 passed in 1.2s").
+fn count(summary: &str, word: &str) -> u32 {
+    let words: Vec<&str> = summary
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .filter(|w| w[1].trim_start_matches('=').starts_with(word))
+        .filter_map(|w| w[0].parse::<u32>().ok())
+        .sum()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("workspace paths are UTF-8")
+}
+
+fn cmd(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
+    eprintln!("+ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{program} {} failed: {status}", args.join(" ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts_come_from_pytests_summary_line() {
+        let line = "813 failed, 849 passed, 2 warnings in 17.21s";
+        assert_eq!(count(line, "passed"), 849);
+        assert_eq!(count(line, "failed"), 813);
+        assert_eq!(count("5 passed in 1s", "failed"), 0);
+        assert_eq!(count("1 failed, 2 errors in 1s", "error"), 2);
+    }
+}
