@@ -130,6 +130,17 @@ pub struct Config {
     /// hyper-h2 does not check this, so [`Config::hyper_h2`] sets `false`: the peer's
     /// SETTINGS may come later, and frames before it are processed as usual.
     pub require_settings_first: bool,
+    /// Whether a stream error the peer causes (RFC 9113 5.4.2: malformed headers,
+    /// content-length mismatch, ...) ends the whole connection with GOAWAY instead of
+    /// resetting the one stream. Default `false` (RST_STREAM, as the RFC prefers);
+    /// hyper-h2 treats them all as connection errors except STREAM_CLOSED, so
+    /// [`Config::hyper_h2`] sets `true`. RFC 9113 5.4.1 allows either.
+    pub stream_errors_close_connection: bool,
+    /// Whether the GOAWAY we send on a peer fault carries the reason as debug data
+    /// (RFC 9113 6.8). Default `true`; [`Config::hyper_h2`] sets `false`, as hyper-h2
+    /// sends none. The reason stays available from
+    /// [`Connection::local_error_reason`](crate::Connection::local_error_reason).
+    pub goaway_debug_data: bool,
 }
 
 /// Default [`Config::max_send_buffer`]: 512 KiB, in the range of nghttp2's and hyperium
@@ -216,6 +227,8 @@ impl Config {
             hpack_policy: h2_hpack_glue::EncoderPolicy::default(),
             split_data: true,
             require_settings_first: true,
+            stream_errors_close_connection: false,
+            goaway_debug_data: true,
         }
     }
 
@@ -235,7 +248,10 @@ impl Config {
     /// * no send-buffer bound beyond the flow-control windows (hyper-h2 holds whatever
     ///   the application sends), and DATA larger than the peer's SETTINGS_MAX_FRAME_SIZE
     ///   is refused rather than split ([`Config::split_data`]);
-    /// * the peer's first frame need not be SETTINGS ([`Config::require_settings_first`]).
+    /// * the peer's first frame need not be SETTINGS ([`Config::require_settings_first`]);
+    /// * a stream error caused by the peer ends the connection
+    ///   ([`Config::stream_errors_close_connection`]), with a GOAWAY that carries no
+    ///   debug data ([`Config::goaway_debug_data`]).
     pub fn hyper_h2(role: Role) -> Config {
         let mut config = Config::new(role);
         let mut s = Settings::new();
@@ -257,6 +273,8 @@ impl Config {
         config.hpack_policy = h2_hpack_glue::EncoderPolicy::IndexAll;
         config.split_data = false;
         config.require_settings_first = false;
+        config.stream_errors_close_connection = true;
+        config.goaway_debug_data = false;
         config
     }
 
@@ -334,6 +352,11 @@ impl fmt::Debug for Config {
             .field("hpack_policy", &self.hpack_policy)
             .field("split_data", &self.split_data)
             .field("require_settings_first", &self.require_settings_first)
+            .field(
+                "stream_errors_close_connection",
+                &self.stream_errors_close_connection,
+            )
+            .field("goaway_debug_data", &self.goaway_debug_data)
             .finish_non_exhaustive()
     }
 }

@@ -88,6 +88,8 @@ pub struct Connection {
     pub(crate) flood: FloodGuard,
     /// Last stream id announced in a GOAWAY we sent.
     pub(crate) goaway_sent: Option<StreamId>,
+    /// Why we ended the connection on a peer fault, if we did.
+    pub(crate) local_error: Option<&'static str>,
     /// Last stream id from a GOAWAY the peer sent.
     pub(crate) goaway_received: Option<StreamId>,
     /// PING payload of a graceful shutdown in progress.
@@ -154,6 +156,7 @@ impl Connection {
             output: Output::default(),
             flood: FloodGuard::default(),
             goaway_sent: None,
+            local_error: None,
             goaway_received: None,
             shutdown_ping: None,
             deferred: Vec::new(),
@@ -183,6 +186,13 @@ impl Connection {
     /// [`can_open_streams`](Connection::can_open_streams)).
     pub fn is_closed(&self) -> bool {
         self.phase == Phase::Closed
+    }
+
+    /// Why we ended the connection, when a peer fault made us send GOAWAY (the text
+    /// that [`Config::goaway_debug_data`](crate::Config::goaway_debug_data) puts in the
+    /// frame); `None` otherwise.
+    pub fn local_error_reason(&self) -> Option<&'static str> {
+        self.local_error
     }
 
     /// Our settings currently in force (acknowledged by the peer).
@@ -393,6 +403,14 @@ impl Connection {
     pub(crate) fn on_peer_error(&mut self, err: H2Error, events: &mut Vec<Event>) {
         match err {
             H2Error::Connection { code, why } => self.connection_error(code, why, events),
+            // hyper-h2 compatibility: every stream fault but STREAM_CLOSED ends the
+            // connection (Config::stream_errors_close_connection).
+            H2Error::Stream { code, why, .. }
+                if self.config.stream_errors_close_connection
+                    && code != ErrorCode::STREAM_CLOSED =>
+            {
+                self.connection_error(code, why, events)
+            }
             H2Error::Stream { id, code, .. } => {
                 // RFC 9113 5.4.2: send RST_STREAM; the stream is closed for us now.
                 let known = self
@@ -434,18 +452,23 @@ impl Connection {
             return;
         }
         let last_stream_id = self.streams.highest_inbound;
+        let debug_data = match self.config.goaway_debug_data {
+            true => Bytes::from_static(why.as_bytes()),
+            false => Bytes::new(),
+        };
         let goaway = GoAway {
             last_stream_id,
             code,
-            debug_data: Bytes::from_static(why.as_bytes()),
+            debug_data: debug_data.clone(),
         };
         self.write_frame(&Frame::GoAway(goaway));
         self.goaway_sent = Some(last_stream_id);
+        self.local_error = Some(why);
         self.phase = Phase::Closed;
         events.push(Event::ConnectionTerminated {
             error_code: code,
             last_stream_id,
-            additional_data: Bytes::from_static(why.as_bytes()),
+            additional_data: debug_data,
             remote: false,
         });
     }

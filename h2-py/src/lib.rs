@@ -509,6 +509,11 @@ impl Connection {
         self.inner.stream_state(sid(stream_id)).map(state_name)
     }
 
+    /// Why we ended the connection on a peer fault, if we did.
+    fn local_error_reason(&self) -> Option<&'static str> {
+        self.inner.local_error_reason()
+    }
+
     fn connection_state(&self) -> &'static str {
         match self.inner.state() {
             h2_conn::ConnectionState::Open => "OPEN",

@@ -351,7 +351,7 @@ class H2Connection:
                 self._closed = True
                 code = _error_code_from_int(e["error_code"])
                 exc = _CODE_TO_EXC.get(code, ProtocolError)
-                msg = e["additional_data"].decode("utf-8", "replace") or f"connection error {code!s}"
+                msg = self._native.local_error_reason() or f"connection error {code!s}"
                 raise exc(msg)
             converted = self._convert(e, pending_end)
             if converted is not None:
@@ -450,8 +450,21 @@ class H2Connection:
             event.field_value = e["field_value"]
             return [event]
         if t == "UnknownFrameReceived":
-            return [ev.UnknownFrameReceived(frame=_UnknownFrame(e))]
+            return [ev.UnknownFrameReceived(frame=_unknown_frame(e))]
         return None
+
+
+try:  # hyper-h2 hands out hyperframe's ExtensionFrame; do so when it is installed.
+    from hyperframe.frame import ExtensionFrame as _ExtensionFrame
+except ImportError:  # pragma: no cover
+    _ExtensionFrame = None
+
+
+def _unknown_frame(e: dict) -> Any:
+    if _ExtensionFrame is not None:
+        return _ExtensionFrame(type=e["frame_type"], stream_id=e["stream_id"],
+                               flag_byte=e["flags"], body=e["payload"])
+    return _UnknownFrame(e)
 
 
 class _UnknownFrame:
