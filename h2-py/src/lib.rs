@@ -577,6 +577,47 @@ fn validate_setting(id: u16, value: u32) -> Option<u32> {
     s.validate().err().map(|e| e.code().0)
 }
 
+/// Checks a header list outside a connection, with h2-stream's rules (hyper-h2's
+/// `validate_headers` / `validate_outbound_headers` / `normalize_outbound_headers`).
+/// `kind` is "request", "push", "response" or "trailers"; returns the list as the
+/// connection would use it, or raises `NativeError("Protocol", why, None)`.
+#[pyfunction]
+#[pyo3(signature = (headers, kind, inbound, validate, normalize, split_cookies=false))]
+fn check_headers<'py>(
+    py: Python<'py>,
+    headers: Vec<(Vec<u8>, Vec<u8>, bool)>,
+    kind: &str,
+    inbound: bool,
+    validate: bool,
+    normalize: bool,
+    split_cookies: bool,
+) -> PyResult<Bound<'py, PyList>> {
+    use h2_conn::stream::{check_inbound_headers, check_outbound_headers, HeaderBlockKind};
+    let kind = match kind {
+        "push" => HeaderBlockKind::PushPromise,
+        "response" => HeaderBlockKind::Response,
+        "trailers" => HeaderBlockKind::Trailers,
+        _ => HeaderBlockKind::Request,
+    };
+    let cfg = h2_conn::ValidationConfig {
+        validate_inbound_headers: validate,
+        normalize_inbound_headers: normalize,
+        validate_outbound_headers: validate,
+        normalize_outbound_headers: normalize,
+        split_outbound_cookies: split_cookies,
+    };
+    let mut fields = headers_in(headers);
+    let result = if inbound {
+        check_inbound_headers(&mut fields, kind, &cfg).map(|()| fields)
+    } else {
+        check_outbound_headers(&fields, kind, &cfg)
+    };
+    match result {
+        Ok(list) => headers_out(py, &list),
+        Err(why) => Err(NativeError::new_err(("Protocol", why, None::<u32>))),
+    }
+}
+
 /// hyper-h2's `WindowManager` decision (h2-conn's [`h2_conn::HyperH2Windows`]): the
 /// WINDOW_UPDATE increment to send for `pending` processed octets, or `None`.
 #[pyfunction]
@@ -591,6 +632,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Connection>()?;
     m.add_function(wrap_pyfunction!(validate_setting, m)?)?;
     m.add_function(wrap_pyfunction!(window_increment, m)?)?;
+    m.add_function(wrap_pyfunction!(check_headers, m)?)?;
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     Ok(())
 }

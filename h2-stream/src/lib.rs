@@ -86,6 +86,7 @@ mod send;
 mod state;
 mod stream;
 mod validate;
+pub use validate::{check_inbound_headers, check_outbound_headers, HeaderBlockKind};
 mod window;
 
 pub use h2_events as events;

@@ -34,22 +34,68 @@ class HeaderValidationFlags(NamedTuple):
     is_push_promise: bool
 
 
-def _not_here(name: str):
-    def f(*args: Any, **kwargs: Any):
-        msg = (
-            f"h2.utilities.{name} is internal to hyper-h2; in h2-sans-io header validation "
-            "runs in Rust inside send_headers and receive_data"
-        )
-        raise NotImplementedError(msg)
-
-    f.__name__ = name
-    return f
+def _kind(flags: HeaderValidationFlags) -> str:
+    if flags.is_trailer:
+        return "trailers"
+    if flags.is_push_promise:
+        return "push"
+    return "response" if flags.is_response_header else "request"
 
 
-validate_headers = _not_here("validate_headers")
-validate_outbound_headers = _not_here("validate_outbound_headers")
-normalize_outbound_headers = _not_here("normalize_outbound_headers")
-normalize_inbound_headers = _not_here("normalize_inbound_headers")
+def _fields(headers: Any) -> tuple[list, list]:
+    items = list(headers)
+    raw = []
+    for h in items:
+        n, v = h
+        n = n.encode("utf-8") if isinstance(n, str) else bytes(n)
+        v = v.encode("utf-8") if isinstance(v, str) else bytes(v)
+        raw.append((n, v, not getattr(h, "indexable", True)))
+    return items, raw
+
+
+def _check(raw: list, kind: str, inbound: bool, validate: bool, normalize: bool,
+           split: bool = False) -> list:
+    from . import _native
+    from .exceptions import ProtocolError
+
+    try:
+        return _native.check_headers(raw, kind, inbound, validate, normalize, split)
+    except _native.NativeError as e:
+        raise ProtocolError(e.args[1]) from None
+
+
+def _tuples(checked: list) -> list:
+    return [NeverIndexedHeaderTuple(n, v) if s else HeaderTuple(n, v) for n, v, s in checked]
+
+
+def validate_headers(headers: Any, hdr_validation_flags: HeaderValidationFlags) -> Any:
+    """Checks a received header list (RFC 9113 8.1-8.3) with h2-stream's rules; raises
+    ProtocolError when it is malformed, else returns the headers unchanged."""
+    items, raw = _fields(headers)
+    _check(raw, _kind(hdr_validation_flags), True, True, False)
+    return iter(items)
+
+
+def validate_outbound_headers(headers: Any, hdr_validation_flags: HeaderValidationFlags) -> Any:
+    """Checks a header list we would send; raises ProtocolError when it is malformed."""
+    items, raw = _fields(headers)
+    _check(raw, _kind(hdr_validation_flags), False, True, False)
+    return iter(items)
+
+
+def normalize_outbound_headers(headers: Any, hdr_validation_flags: HeaderValidationFlags | None,
+                               should_split_outbound_cookies: bool = False) -> Any:
+    """The header list as the connection would send it (lowercase names, connection
+    fields stripped, sensitive fields marked, cookies split when asked)."""
+    _, raw = _fields(headers)
+    kind = _kind(hdr_validation_flags) if hdr_validation_flags else "request"
+    return iter(_tuples(_check(raw, kind, False, False, True, should_split_outbound_cookies)))
+
+
+def normalize_inbound_headers(headers: Any, hdr_validation_flags: HeaderValidationFlags) -> Any:
+    """The received header list as the connection reports it (cookies joined)."""
+    _, raw = _fields(headers)
+    return iter(_tuples(_check(raw, _kind(hdr_validation_flags), True, False, True)))
 
 
 def _to_bytes(v: bytes | str) -> bytes:

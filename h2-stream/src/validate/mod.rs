@@ -518,3 +518,58 @@ fn join_cookies(headers: &mut Vec<HeaderField>) {
         keep
     });
 }
+
+/// Which kind of header section a list is, for [`check_inbound_headers`] and
+/// [`check_outbound_headers`] (the same rules a [`Stream`](crate::Stream) applies).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HeaderBlockKind {
+    /// A request opening a stream.
+    Request,
+    /// A promised request (PUSH_PROMISE, RFC 9113 8.4).
+    PushPromise,
+    /// A response, interim (1xx) or final.
+    Response,
+    /// A trailer section.
+    Trailers,
+}
+
+impl HeaderBlockKind {
+    fn block(self) -> Block {
+        match self {
+            HeaderBlockKind::Request => Block::Request { push: false },
+            HeaderBlockKind::PushPromise => Block::Request { push: true },
+            HeaderBlockKind::Response => Block::Response,
+            HeaderBlockKind::Trailers => Block::Trailers,
+        }
+    }
+}
+
+/// Checks (and, as `cfg` says, normalizes) a received header list as `receive_data`
+/// does: the error is why the message is malformed (RFC 9113 8.1.1). For callers that
+/// validate header lists outside a connection (hyper-h2's `validate_headers`).
+///
+/// ```
+/// use h2_stream::{check_inbound_headers, HeaderBlockKind, HeaderField, ValidationConfig};
+/// let mut ok = vec![HeaderField::new(":status", "200")];
+/// assert!(check_inbound_headers(&mut ok, HeaderBlockKind::Response, &ValidationConfig::default()).is_ok());
+/// let mut bad = vec![HeaderField::new(":status", "200"), HeaderField::new("Upper", "x")];
+/// assert!(check_inbound_headers(&mut bad, HeaderBlockKind::Response, &ValidationConfig::default()).is_err());
+/// ```
+pub fn check_inbound_headers(
+    headers: &mut Vec<HeaderField>,
+    kind: HeaderBlockKind,
+    cfg: &ValidationConfig,
+) -> Result<(), &'static str> {
+    inbound(headers, KnownValid::NONE, kind.block(), cfg, true).map(|_| ())
+}
+
+/// Checks and normalizes a header list we would send, as `send_headers` does; returns
+/// the list as it would be encoded (normalized when `cfg` says so).
+pub fn check_outbound_headers(
+    headers: &[HeaderField],
+    kind: HeaderBlockKind,
+    cfg: &ValidationConfig,
+) -> Result<Vec<HeaderField>, &'static str> {
+    outbound(headers, KnownValid::NONE, kind.block(), cfg, true).map(|(list, _)| list.into_owned())
+}
