@@ -141,6 +141,12 @@ pub struct Config {
     /// sends none. The reason stays available from
     /// [`Connection::local_error_reason`](crate::Connection::local_error_reason).
     pub goaway_debug_data: bool,
+    /// Whether commands and `receive_data` need
+    /// [`initiate_connection`](crate::Connection::initiate_connection) first. Default
+    /// `true`: commands before it are refused with `UserError::NotInitiated`, and
+    /// `receive_data` initiates the connection itself (our SETTINGS go out). hyper-h2
+    /// allows both without sending anything, so [`Config::hyper_h2`] sets `false`.
+    pub require_initiate: bool,
 }
 
 /// Default [`Config::max_send_buffer`]: 512 KiB, in the range of nghttp2's and hyperium
@@ -229,6 +235,7 @@ impl Config {
             require_settings_first: true,
             stream_errors_close_connection: false,
             goaway_debug_data: true,
+            require_initiate: true,
         }
     }
 
@@ -251,7 +258,9 @@ impl Config {
     /// * the peer's first frame need not be SETTINGS ([`Config::require_settings_first`]);
     /// * a stream error caused by the peer ends the connection
     ///   ([`Config::stream_errors_close_connection`]), with a GOAWAY that carries no
-    ///   debug data ([`Config::goaway_debug_data`]).
+    ///   debug data ([`Config::goaway_debug_data`]);
+    /// * commands and `receive_data` work before `initiate_connection`
+    ///   ([`Config::require_initiate`]).
     pub fn hyper_h2(role: Role) -> Config {
         let mut config = Config::new(role);
         let mut s = Settings::new();
@@ -275,6 +284,7 @@ impl Config {
         config.require_settings_first = false;
         config.stream_errors_close_connection = true;
         config.goaway_debug_data = false;
+        config.require_initiate = false;
         config
     }
 
@@ -357,6 +367,7 @@ impl fmt::Debug for Config {
                 &self.stream_errors_close_connection,
             )
             .field("goaway_debug_data", &self.goaway_debug_data)
+            .field("require_initiate", &self.require_initiate)
             .finish_non_exhaustive()
     }
 }

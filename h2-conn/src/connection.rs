@@ -90,6 +90,9 @@ pub struct Connection {
     pub(crate) goaway_sent: Option<StreamId>,
     /// Why we ended the connection on a peer fault, if we did.
     pub(crate) local_error: Option<&'static str>,
+    /// Receiving started before `initiate_connection` (`Config::require_initiate` off):
+    /// our preface has not been sent yet.
+    pub(crate) started_implicitly: bool,
     /// Last stream id from a GOAWAY the peer sent.
     pub(crate) goaway_received: Option<StreamId>,
     /// PING payload of a graceful shutdown in progress.
@@ -157,6 +160,7 @@ impl Connection {
             flood: FloodGuard::default(),
             goaway_sent: None,
             local_error: None,
+            started_implicitly: false,
             goaway_received: None,
             shutdown_ping: None,
             deferred: Vec::new(),
@@ -355,7 +359,7 @@ impl Connection {
     pub(crate) fn check_usable(&self) -> Result<(), UserError> {
         match self.phase {
             Phase::Closed => Err(UserError::ConnectionClosed),
-            Phase::NotStarted => Err(UserError::NotInitiated),
+            Phase::NotStarted if self.config.require_initiate => Err(UserError::NotInitiated),
             _ => Ok(()),
         }
     }

@@ -74,7 +74,16 @@ impl Connection {
         let (first, got_bytes) = (events.len(), !data.is_empty());
         match self.phase {
             Phase::Closed => return Err(UserError::ConnectionClosed),
-            Phase::NotStarted => self.initiate_connection(),
+            Phase::NotStarted if self.config.require_initiate => self.initiate_connection(),
+            // Config::require_initiate off: read the peer without sending anything;
+            // `initiate_connection` may still send our preface later.
+            Phase::NotStarted => {
+                self.started_implicitly = true;
+                self.phase = match self.role {
+                    Role::Client => Phase::AwaitingSettings,
+                    Role::Server => Phase::AwaitingPreface { matched: 0 },
+                };
+            }
             _ => {}
         }
         if let Phase::AwaitingPreface { matched } = self.phase {

@@ -22,14 +22,18 @@ impl Connection {
     /// Queues the connection preface: the client preface and our SETTINGS (client), or our
     /// SETTINGS (server). Calling it again does nothing.
     pub fn initiate_connection(&mut self) {
-        if self.phase != Phase::NotStarted {
+        let implicit = std::mem::take(&mut self.started_implicitly);
+        if self.phase != Phase::NotStarted && !implicit {
             return;
         }
         if self.role == Role::Client {
             self.output.write(|buf| buf.extend_from_slice(PREFACE));
-            self.phase = Phase::AwaitingSettings;
-        } else {
-            self.phase = Phase::AwaitingPreface { matched: 0 };
+        }
+        if !implicit {
+            self.phase = match self.role {
+                Role::Client => Phase::AwaitingSettings,
+                Role::Server => Phase::AwaitingPreface { matched: 0 },
+            };
         }
         let settings = self.config.initial_settings.clone();
         self.write_frame(&Frame::Settings(SettingsFrame::new(settings.clone())));

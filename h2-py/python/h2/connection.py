@@ -168,9 +168,13 @@ class H2Connection:
         self._native = self._make_native()
         self.state_machine = _StateView(self)
 
+    def _settings_list(self) -> list:
+        return [(int(k), v) for k, v in self.local_settings.items()]
+
     def _make_native(self):
         c = self.config
-        settings = [(int(k), v) for k, v in self.local_settings.items()]
+        settings = self._settings_list()
+        self._native_settings = settings
         return _native.Connection(
             c.client_side,
             settings,
@@ -210,8 +214,10 @@ class H2Connection:
     # -- commands ------------------------------------------------------------------
 
     def _fresh_native(self) -> None:
-        # Settings may have been replaced or changed since construction.
-        self._native = self._make_native()
+        # local_settings may have been replaced or changed since construction; the
+        # SETTINGS we announce are fixed when the Rust connection is made.
+        if self._settings_list() != self._native_settings:
+            self._native = self._make_native()
 
     def initiate_connection(self) -> None:
         self.config.logger.debug("Initializing connection")
