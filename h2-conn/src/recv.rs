@@ -528,13 +528,22 @@ impl Connection {
             }
         }
         let cfg = self.config.validation;
+        let highest = self.streams.highest_inbound;
         let stream = self.new_stream(promised);
         self.streams.insert(stream);
-        self.streams
+        let result = self
+            .streams
             .with(promised, |e| {
                 e.stream.recv_push_promise(parent, fields, &cfg, events)
             })
-            .unwrap_or(Ok(()))
+            .unwrap_or(Ok(()));
+        // A malformed promise that ends the whole connection was never processed: the
+        // GOAWAY's last stream id (RFC 9113 6.8) does not count it. (Reset on its own,
+        // the promised stream must stay known so the RST_STREAM is valid.)
+        if result.is_err() && self.config.stream_errors_close_connection {
+            self.streams.highest_inbound = highest;
+        }
+        result
     }
 
     /// RFC 9113 10.5.1: a header list over our limit. A server answers a new request with

@@ -288,7 +288,7 @@ fn regular_field<'a>(
             return Err("te header field with a value other than trailers".into())
         }
         b"content-length" => {
-            let n = content_length::parse(value).ok_or("invalid content-length value")?;
+            let n = content_length::parse(value).ok_or("Invalid content-length header")?;
             match out.content_length {
                 Some(m) if m != n => return Err("conflicting content-length values".into()),
                 _ => out.content_length = Some(n),
