@@ -162,12 +162,22 @@ fn rfc9113_8_5_plain_connect_through_a_connection() {
 
 #[test]
 fn connection_specific_fields_are_left_to_validation() {
-    let (mut client, _server) = pair(Config::server());
+    // Normalization (on by default, as hyper-h2's normalize_outbound_headers) drops
+    // them (RFC 9113 8.2.2); with it off, validation refuses the list.
     let request = Request::get("http://example.com/")
         .header("connection", "keep-alive")
         .body(())
         .unwrap();
     let fields = fields_from_request(&request).unwrap();
+    let (mut client, _server) = pair(Config::server());
+    client
+        .send_headers(StreamId::new(1), &fields, true)
+        .expect("normalization strips connection-specific fields");
+
+    let mut strict = Config::client();
+    strict.validation.normalize_outbound_headers = false;
+    let mut client = h2_conn::Connection::new(strict);
+    client.initiate_connection();
     let err = client
         .send_headers(StreamId::new(1), &fields, true)
         .unwrap_err();

@@ -130,8 +130,10 @@ pub struct ValidationConfig {
     pub normalize_inbound_headers: bool,
     /// Check header blocks before they are sent, and content-length against DATA sent.
     pub validate_outbound_headers: bool,
-    /// Lowercase names, trim values, and mark `authorization`, `proxy-authorization` and
-    /// short cookies as sensitive (never indexed) before sending.
+    /// Lowercase names, trim values, drop connection-specific fields (`connection`,
+    /// `keep-alive`, `proxy-connection`, `transfer-encoding`, `upgrade`, RFC 9113 8.2.2),
+    /// and mark `authorization`, `proxy-authorization` and short cookies as sensitive
+    /// (never indexed) before sending, as hyper-h2 does.
     pub normalize_outbound_headers: bool,
     /// Split `cookie` fields into one field per crumb before sending (RFC 9113 8.2.3), for
     /// better compression. Needs `normalize_outbound_headers`.

@@ -251,6 +251,12 @@ class H2Connection:
             if not self.config.client_side:
                 msg = "Servers SHOULD NOT prioritize streams."
                 raise RFC1122Error(msg)
+            if priority_weight is not None and not 1 <= priority_weight <= 256:
+                msg = f"Weight must be between 1 and 256, not {priority_weight}"
+                raise ProtocolError(msg)
+            if priority_depends_on is not None and priority_depends_on == stream_id:
+                msg = "Stream cannot depend on itself"
+                raise ProtocolError(msg)
             priority = (
                 16 if priority_weight is None else priority_weight,
                 0 if priority_depends_on is None else priority_depends_on,
@@ -358,6 +364,8 @@ class H2Connection:
                 code = _error_code_from_int(e["error_code"])
                 exc = _CODE_TO_EXC.get(code, ProtocolError)
                 msg = self._native.local_error_reason() or f"connection error {code!s}"
+                if msg.startswith("SETTINGS_"):
+                    raise InvalidSettingsValueError(msg, error_code=code)
                 raise exc(msg)
             converted = self._convert(e, pending_end)
             if converted is not None:

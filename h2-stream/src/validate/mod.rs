@@ -280,6 +280,8 @@ fn regular_field<'a>(
     match name {
         // RFC 9113 8.2.2: "Any message containing connection-specific header fields MUST
         // be treated as malformed."
+        // Outbound normalization strips them, as hyper-h2 does.
+        _ if opts.fixable && connection_specific(name) => return Err(ScanError::NeedsNormalizing),
         b"connection" | b"keep-alive" | b"proxy-connection" | b"transfer-encoding" | b"upgrade" => {
             return Err("connection-specific header field".into())
         }
@@ -433,11 +435,25 @@ fn needs_normalizing(fields: &[HeaderField], split: bool) -> bool {
             || matches!(f.value.last(), Some(b' ' | b'\t'))
             || (!f.sensitive && should_be_sensitive(&f.name, &f.value))
             || (split && &f.name[..] == b"cookie" && has_crumbs(&f.value))
+            || connection_specific(&f.name)
     })
 }
 
+/// RFC 9113 8.2.2's connection-specific fields, which normalization removes.
+fn connection_specific(name: &[u8]) -> bool {
+    [
+        &b"connection"[..],
+        b"keep-alive",
+        b"proxy-connection",
+        b"transfer-encoding",
+        b"upgrade",
+    ]
+    .iter()
+    .any(|c| name.eq_ignore_ascii_case(c))
+}
+
 /// Outbound normalization, as hyper-h2's `normalize_outbound_headers`: lowercase names
-/// (RFC 9113 8.2), trim values, split cookie crumbs (RFC 9113 8.2.3) and mark credentials
+/// (RFC 9113 8.2), drop connection-specific fields (RFC 9113 8.2.2), trim values, split cookie crumbs (RFC 9113 8.2.3) and mark credentials
 /// and short cookies sensitive. Values are `Bytes` slices: no octet is copied but the
 /// lowercased names.
 fn normalized(fields: &[HeaderField], split: bool) -> Vec<HeaderField> {
@@ -448,6 +464,9 @@ fn normalized(fields: &[HeaderField], split: bool) -> Vec<HeaderField> {
         } else {
             f.name.clone()
         };
+        if connection_specific(&name) {
+            continue;
+        }
         let value = f.value.slice(fields::trimmed_range(&f.value));
         if split && &name[..] == b"cookie" && has_crumbs(&value) {
             let mut start = 0;
