@@ -227,7 +227,12 @@ impl Connection {
     /// `local_flow_control_window`). Padding counts against it
     /// ([`send_data_padded`](Connection::send_data_padded)). The window the peer may
     /// send into is [`remote_flow_control_window`](Connection::remote_flow_control_window).
+    /// On stream 0, the connection's send window alone (hyper-h2's
+    /// `outbound_flow_control_window`).
     pub fn local_flow_control_window(&self, stream_id: StreamId) -> Result<i32, UserError> {
+        if stream_id.is_zero() {
+            return Ok(self.send_window.available());
+        }
         let entry = self
             .streams
             .get(stream_id)

@@ -134,7 +134,7 @@ impl Connection {
                 }
                 _ => Err(H2Error::conn(
                     ErrorCode::PROTOCOL_ERROR,
-                    "frame interleaved in a header block",
+                    "invalid frame interleaved in a header block",
                 )),
             };
         }

@@ -217,7 +217,7 @@ impl Stream {
         // RFC 9113 8.1: a message is HEADERS, then DATA; DATA before the (final) header
         // section is an extraneous frame (8.1.1).
         if self.recv.phase == Phase::Head {
-            return Err(malformed("DATA before the header section"));
+            return Err(malformed("cannot receive data before headers"));
         }
         let mut window = self.recv_window;
         window.decrease(flow_controlled_len).map_err(|_| {

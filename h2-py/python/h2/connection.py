@@ -339,6 +339,9 @@ class H2Connection:
         _call(self._native.increment_flow_control_window, increment, stream_id)
 
     def acknowledge_received_data(self, acknowledged_size: int, stream_id: int) -> None:
+        if stream_id <= 0:
+            msg = f"Stream ID {stream_id} is not valid for acknowledge_received_data"
+            raise ValueError(msg)
         if acknowledged_size < 0:
             msg = f"Cannot acknowledge negative data, got {acknowledged_size}"
             raise ValueError(msg)
@@ -367,6 +370,9 @@ class H2Connection:
                 if msg.startswith("SETTINGS_"):
                     raise InvalidSettingsValueError(msg, error_code=code)
                 raise exc(msg)
+            if t not in ("PriorityUpdated", "StreamEnded"):
+                for key in [k for k in pending_end if isinstance(k, tuple)]:
+                    del pending_end[key]
             converted = self._convert(e, pending_end)
             if converted is not None:
                 out.extend(converted)
@@ -388,6 +394,7 @@ class H2Connection:
             cls = getattr(ev, t)
             event = cls(stream_id=e["stream_id"], headers=self._headers_out(e["headers"]))
             result = [event]
+            pending_end[("headers", e["stream_id"])] = event
             if e.get("end_stream"):
                 pending_end[e["stream_id"]] = event
             p = e.get("priority")
@@ -450,6 +457,10 @@ class H2Connection:
             event.weight = e["weight"]
             event.depends_on = e["depends_on"]
             event.exclusive = e["exclusive"]
+            # Priority fields of a HEADERS frame come right after its event.
+            owner = pending_end.get(("headers", e["stream_id"]))
+            if owner is not None and owner.priority_updated is None:
+                owner.priority_updated = event
             return [event]
         if t == "ConnectionTerminated":
             self._closed = True
