@@ -147,6 +147,13 @@ pub struct Config {
     /// `receive_data` initiates the connection itself (our SETTINGS go out). hyper-h2
     /// allows both without sending anything, so [`Config::hyper_h2`] sets `false`.
     pub require_initiate: bool,
+    /// Whether the SETTINGS sent by `initiate_connection` take effect for us at once
+    /// instead of when the peer acknowledges them (RFC 9113 6.5.3). Default `false`.
+    /// hyper-h2 counts its initial values as in force from the start, so the peer's first
+    /// SETTINGS ACK applies the first `update_settings`; [`Config::hyper_h2`] sets `true`.
+    /// The cost, as in hyper-h2: an `update_settings` made before the peer acknowledged
+    /// the initial SETTINGS takes effect one ACK early.
+    pub initial_settings_in_force: bool,
 }
 
 /// Default [`Config::max_send_buffer`]: 512 KiB, in the range of nghttp2's and hyperium
@@ -236,6 +243,7 @@ impl Config {
             stream_errors_close_connection: false,
             goaway_debug_data: true,
             require_initiate: true,
+            initial_settings_in_force: false,
         }
     }
 
@@ -260,7 +268,8 @@ impl Config {
     ///   ([`Config::stream_errors_close_connection`]), with a GOAWAY that carries no
     ///   debug data ([`Config::goaway_debug_data`]);
     /// * commands and `receive_data` work before `initiate_connection`
-    ///   ([`Config::require_initiate`]).
+    ///   ([`Config::require_initiate`]), and the initial SETTINGS count as in force at
+    ///   once ([`Config::initial_settings_in_force`]).
     pub fn hyper_h2(role: Role) -> Config {
         let mut config = Config::new(role);
         let mut s = Settings::new();
@@ -285,6 +294,7 @@ impl Config {
         config.stream_errors_close_connection = true;
         config.goaway_debug_data = false;
         config.require_initiate = false;
+        config.initial_settings_in_force = true;
         config
     }
 
@@ -368,6 +378,7 @@ impl fmt::Debug for Config {
             )
             .field("goaway_debug_data", &self.goaway_debug_data)
             .field("require_initiate", &self.require_initiate)
+            .field("initial_settings_in_force", &self.initial_settings_in_force)
             .finish_non_exhaustive()
     }
 }

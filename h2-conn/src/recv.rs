@@ -703,7 +703,7 @@ impl Connection {
     }
 
     /// Our oldest outstanding SETTINGS is now in force (RFC 9113 6.5.3).
-    fn on_settings_ack(&mut self, events: &mut Events) -> Result<(), H2Error> {
+    pub(crate) fn on_settings_ack(&mut self, events: &mut Events) -> Result<(), H2Error> {
         let Some(settings) = self.local.pending.pop_front() else {
             // An ACK for nothing we sent: ignore rather than fail.
             return Ok(());

@@ -39,6 +39,12 @@ impl Connection {
         self.write_frame(&Frame::Settings(SettingsFrame::new(settings.clone())));
         self.local.pending.push_back(settings);
         self.clock.on_settings_sent();
+        if self.config.initial_settings_in_force {
+            // Config::initial_settings_in_force: as if acknowledged at once; the peer's
+            // first ACK then answers the next SETTINGS we send.
+            let mut ignored = Vec::new();
+            let _ = self.on_settings_ack(&mut ignored);
+        }
         if let Some(window) = self.config.initial_connection_window {
             let window = window.min(MAX_WINDOW_SIZE);
             if window > self.recv_target {
