@@ -618,6 +618,80 @@ fn check_headers<'py>(
     }
 }
 
+/// One step of h2-stream's stream state machine (RFC 9113 5.1), for hyper-h2's
+/// `H2StreamStateMachine`: `state` as [`state_name`] spells it, `input` one of
+/// `send_headers`, `send_end_stream`, `send_data`, `send_rst_stream`,
+/// `send_window_update`, `send_push_promise`, `send_priority` and their `recv_`
+/// twins. Returns the new state, or raises `NativeError` (`StreamClosed` or
+/// `Protocol`); an input the stream ignores leaves the state as it was.
+#[pyfunction]
+fn stream_transition(
+    state: &str,
+    input: &str,
+    client: bool,
+    stream_id: u32,
+) -> PyResult<&'static str> {
+    use h2_conn::stream::{
+        recv_transition, send_transition, CloseCause, RecvInput, RecvStep, SendInput,
+    };
+    let state = match state {
+        "IDLE" => StreamState::Idle,
+        "RESERVED_LOCAL" => StreamState::ReservedLocal,
+        "RESERVED_REMOTE" => StreamState::ReservedRemote,
+        "OPEN" => StreamState::Open,
+        "HALF_CLOSED_LOCAL" => StreamState::HalfClosedLocal,
+        "HALF_CLOSED_REMOTE" => StreamState::HalfClosedRemote,
+        _ => StreamState::Closed(CloseCause::EndStream),
+    };
+    let role = if client { Role::Client } else { Role::Server };
+    let id = sid(stream_id);
+    let (send, what) = match input.split_once('_') {
+        Some(("send", what)) => (true, what),
+        Some(("recv", what)) => (false, what),
+        _ => {
+            return Err(NativeError::new_err((
+                "Protocol",
+                "unknown input",
+                None::<u32>,
+            )))
+        }
+    };
+    let closed = |why: String| NativeError::new_err(("StreamClosed", why, Some(stream_id)));
+    let protocol = |why: String| NativeError::new_err(("Protocol", why, Some(stream_id)));
+    if send {
+        let input = match what {
+            "headers" => SendInput::Headers { end_stream: false },
+            "end_stream" => SendInput::Data { end_stream: true },
+            "data" => SendInput::Data { end_stream: false },
+            "rst_stream" => SendInput::RstStream(ErrorCode::CANCEL),
+            "window_update" => SendInput::WindowUpdate,
+            "push_promise" => SendInput::PushPromise,
+            _ => SendInput::Priority,
+        };
+        match send_transition(state, role, id, input) {
+            Ok(s) => Ok(state_name(s)),
+            Err(e @ UserError::StreamClosed(_)) => Err(closed(e.to_string())),
+            Err(e) => Err(protocol(e.to_string())),
+        }
+    } else {
+        let input = match what {
+            "headers" => RecvInput::Headers { end_stream: false },
+            "end_stream" => RecvInput::Data { end_stream: true },
+            "data" => RecvInput::Data { end_stream: false },
+            "rst_stream" => RecvInput::RstStream(ErrorCode::CANCEL),
+            "window_update" => RecvInput::WindowUpdate,
+            "push_promise" => RecvInput::PushPromise,
+            _ => RecvInput::Priority,
+        };
+        match recv_transition(state, role, id, input) {
+            Ok(RecvStep::Process(s)) => Ok(state_name(s)),
+            Ok(_) => Ok(state_name(state)),
+            Err(e) if e.code() == ErrorCode::STREAM_CLOSED => Err(closed(e.to_string())),
+            Err(e) => Err(protocol(e.to_string())),
+        }
+    }
+}
+
 /// hyper-h2's `WindowManager` decision (h2-conn's [`h2_conn::HyperH2Windows`]): the
 /// WINDOW_UPDATE increment to send for `pending` processed octets, or `None`.
 #[pyfunction]
@@ -633,6 +707,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate_setting, m)?)?;
     m.add_function(wrap_pyfunction!(window_increment, m)?)?;
     m.add_function(wrap_pyfunction!(check_headers, m)?)?;
+    m.add_function(wrap_pyfunction!(stream_transition, m)?)?;
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     Ok(())
 }
