@@ -173,13 +173,27 @@ impl Connection {
                 "CONTINUATION without a header block in progress",
             )),
             Frame::AltSvc(f) => {
-                // RFC 7838 4: a server receiving ALTSVC ignores it.
+                // RFC 7838 4: a server receiving ALTSVC ignores it. "An ALTSVC frame on
+                // stream 0 with empty (length 0) "Origin" information is invalid and MUST
+                // be ignored. An ALTSVC frame on a stream other than stream 0 containing
+                // non-empty "Origin" information is invalid and MUST be ignored." On a
+                // stream, the origin is that of the stream's request.
                 if self.role == Role::Client {
-                    events.push(Event::AlternativeServiceAvailable {
-                        stream_id: f.stream_id,
-                        origin: f.origin,
-                        field_value: f.field_value,
-                    });
+                    let origin = match (f.stream_id.is_zero(), f.origin.is_empty()) {
+                        (true, false) => Some(f.origin),
+                        (false, true) => self
+                            .streams
+                            .get(f.stream_id)
+                            .and_then(|e| e.authority.clone()),
+                        _ => None,
+                    };
+                    if let Some(origin) = origin {
+                        events.push(Event::AlternativeServiceAvailable {
+                            stream_id: f.stream_id,
+                            origin,
+                            field_value: f.field_value,
+                        });
+                    }
                 }
                 Ok(())
             }
@@ -531,6 +545,8 @@ impl Connection {
         let highest = self.streams.highest_inbound;
         let stream = self.new_stream(promised);
         self.streams.insert(stream);
+        let authority = crate::send::authority_of(&fields);
+        let _ = self.streams.with(promised, |e| e.authority = authority);
         let result = self
             .streams
             .with(promised, |e| {

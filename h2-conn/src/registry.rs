@@ -4,6 +4,7 @@
 use crate::limits::EarlyResets;
 use crate::priority::ExtensiblePriority;
 use crate::send_queue::{Scheduler, SendQueue};
+use bytes::Bytes;
 use h2_events::UserError;
 use h2_frame::StreamId;
 use h2_stream::{CloseCause, Role, Stream, StreamState};
@@ -27,6 +28,9 @@ pub(crate) struct Entry {
     pub(crate) priority_pinned: bool,
     /// A buffered send was refused for lack of room: report the stream as writable again.
     pub(crate) wants_capacity: bool,
+    /// Client: the `:authority` of the request on this stream (sent, or promised by the
+    /// server), the origin an ALTSVC frame on the stream speaks for (RFC 7838 4).
+    pub(crate) authority: Option<Bytes>,
 }
 
 impl Entry {
@@ -197,6 +201,7 @@ impl Registry {
                 priority: ExtensiblePriority::default(),
                 priority_pinned: false,
                 wants_capacity: false,
+                authority: None,
             },
         );
         // Streams may arrive already past idle (opened by a send before insertion).

@@ -138,6 +138,10 @@ impl Connection {
             });
             drop(list);
             self.streams.insert(stream);
+            if self.role == Role::Client {
+                let authority = authority_of(headers);
+                let _ = self.streams.with(stream_id, |e| e.authority = authority);
+            }
             // RFC 9218 5: a request's `priority` field also orders our own upload.
             if let Some(field) = headers.iter().find(|f| f.name.as_ref() == b"priority") {
                 let priority = crate::ExtensiblePriority::parse(&field.value);
@@ -856,4 +860,12 @@ fn check_list_size(stream_id: StreamId, list: &[HeaderField], limit: u32) -> Res
         });
     }
     Ok(())
+}
+
+/// The `:authority` of a request's header list, if it has one.
+pub(crate) fn authority_of(headers: &[HeaderField]) -> Option<Bytes> {
+    headers
+        .iter()
+        .find(|f| f.name.as_ref() == b":authority")
+        .map(|f| f.value.clone())
 }

@@ -146,11 +146,14 @@ pub enum Event {
         /// True when the peer sent the GOAWAY.
         remote: bool,
     },
-    /// An ALTSVC frame (RFC 7838) arrived.
+    /// An ALTSVC frame (RFC 7838) arrived (client side). Frames RFC 7838 4 says to
+    /// ignore are not reported: on stream 0 without an origin, on a stream with one, or
+    /// on a stream whose request we do not know.
     AlternativeServiceAvailable {
         /// The stream (0 when `origin` is given).
         stream_id: StreamId,
-        /// The origin the alternative is for (empty on a stream).
+        /// The origin the alternative is for: the frame's, or on a stream the
+        /// `:authority` of the stream's request.
         origin: Bytes,
         /// The Alt-Svc field value.
         field_value: Bytes,
