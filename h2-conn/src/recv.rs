@@ -721,7 +721,14 @@ impl Connection {
     /// Our oldest outstanding SETTINGS is now in force (RFC 9113 6.5.3).
     pub(crate) fn on_settings_ack(&mut self, events: &mut Events) -> Result<(), H2Error> {
         let Some(settings) = self.local.pending.pop_front() else {
-            // An ACK for nothing we sent: ignore rather than fail.
+            // An ACK for nothing we sent: ignore rather than fail. With
+            // Config::initial_settings_in_force it is the expected ACK of our initial
+            // SETTINGS, reported (with nothing changed) as hyper-h2 does.
+            if self.config.initial_settings_in_force {
+                events.push(Event::SettingsAcknowledged {
+                    changed: Vec::new(),
+                });
+            }
             return Ok(());
         };
         self.on_settings_ack_timed();

@@ -46,7 +46,7 @@ fn user_error(e: UserError) -> PyErr {
         UserError::InvalidSetting(_) => ("InvalidSettingsValue", None),
         UserError::TooManyOutstanding(_) => ("Protocol", None),
         UserError::SendBufferFull { stream_id, .. } => ("FlowControl", Some(stream_id.value())),
-        UserError::WrongRole(_) => ("RFC1122", None),
+        UserError::WrongRole(_) => ("Protocol", None),
         _ => ("Protocol", None),
     };
     NativeError::new_err((kind, e.to_string(), stream))
