@@ -240,8 +240,9 @@ impl Connection {
         Ok(entry.stream.send_window().min(self.send_window.available()))
     }
 
-    /// How many bytes the peer may still send us on `stream_id` (stream 0: on the
-    /// connection) before we return window (hyper-h2's `remote_flow_control_window`).
+    /// How many bytes the peer may still send us on `stream_id` before we return window:
+    /// the smaller of the stream's and the connection's receive windows (stream 0: the
+    /// connection's alone), as hyper-h2's `remote_flow_control_window`.
     pub fn remote_flow_control_window(&self, stream_id: StreamId) -> Result<i32, UserError> {
         if stream_id.is_zero() {
             return Ok(self.recv_flow.window.available());
@@ -250,7 +251,10 @@ impl Connection {
             .streams
             .get(stream_id)
             .ok_or_else(|| self.streams.missing(stream_id))?;
-        Ok(entry.stream.recv_window())
+        Ok(entry
+            .stream
+            .recv_window()
+            .min(self.recv_flow.window.available()))
     }
 
     /// The largest frame payload we may send (the peer's SETTINGS_MAX_FRAME_SIZE).

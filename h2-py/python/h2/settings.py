@@ -48,6 +48,8 @@ def _validate_setting(setting: int, value: int, *, client: bool | None = None) -
     """The error code a setting value calls for (NO_ERROR when valid); the RFC 9113
     6.5.2 checks are h2-frame's."""
     if not isinstance(value, int) or value < 0:
+        if setting == SettingCodes.INITIAL_WINDOW_SIZE:
+            return ErrorCodes.FLOW_CONTROL_ERROR
         return ErrorCodes.PROTOCOL_ERROR
     if value > 0xFFFFFFFF:
         if setting == SettingCodes.INITIAL_WINDOW_SIZE:
