@@ -5,6 +5,14 @@
 //! the same event names. This page maps every public piece of hyper-h2 4.x to its
 //! counterpart here and lists where the two differ on purpose. It holds no code.
 //!
+//! To keep the Python code itself, use the `h2-py` crate of this workspace: it is
+//! hyper-h2's API (`import h2`) on this crate, with each connection made from
+//! [`Config::hyper_h2`](crate::Config::hyper_h2), which switches on the behaviours
+//! hyper-h2 has where ours differ (HPACK choices, WINDOW_UPDATE timing, SETTINGS
+//! defaults and acknowledgement, stream faults ending the connection, no DATA
+//! splitting, no GOAWAY debug data). Rust code that must produce hyper-h2's exact bytes
+//! can use that configuration too.
+//!
 //! # The loop, side by side
 //!
 //! A hyper-h2 server:
