@@ -133,7 +133,8 @@ pub struct Config {
     /// Whether a stream error the peer causes (RFC 9113 5.4.2: malformed headers,
     /// content-length mismatch, ...) ends the whole connection with GOAWAY instead of
     /// resetting the one stream. Default `false` (RST_STREAM, as the RFC prefers);
-    /// hyper-h2 treats them all as connection errors except STREAM_CLOSED, so
+    /// hyper-h2 treats them all as connection errors except STREAM_CLOSED (and the
+    /// CANCEL of a promise on a stream we reset, which is no fault), so
     /// [`Config::hyper_h2`] sets `true`. RFC 9113 5.4.1 allows either.
     pub stream_errors_close_connection: bool,
     /// Whether the GOAWAY we send on a peer fault carries the reason as debug data

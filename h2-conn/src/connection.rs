@@ -417,10 +417,12 @@ impl Connection {
         match err {
             H2Error::Connection { code, why } => self.connection_error(code, why, events),
             // hyper-h2 compatibility: every stream fault but STREAM_CLOSED ends the
-            // connection (Config::stream_errors_close_connection).
+            // connection (Config::stream_errors_close_connection). CANCEL is no fault:
+            // it refuses a promise on a stream we reset.
             H2Error::Stream { code, why, .. }
                 if self.config.stream_errors_close_connection
-                    && code != ErrorCode::STREAM_CLOSED =>
+                    && code != ErrorCode::STREAM_CLOSED
+                    && code != ErrorCode::CANCEL =>
             {
                 self.connection_error(code, why, events)
             }

@@ -219,6 +219,9 @@ impl Connection {
             }
             // RFC 9113 5.5: "Implementations MUST ignore unknown or unsupported values in
             // all extensible protocol elements" — reported, otherwise ignored.
+            // An ALTSVC frame RFC 7838 4 calls invalid ("MUST be ignored") arrives as
+            // Unknown from h2-frame; it is a known type, so it is not reported either.
+            Frame::Unknown(frame) if frame.kind == h2_frame::FrameType::ALTSVC => Ok(()),
             Frame::Unknown(frame) => {
                 events.push(Event::UnknownFrameReceived { frame });
                 Ok(())
