@@ -270,7 +270,9 @@ impl Config {
     ///   debug data ([`Config::goaway_debug_data`]);
     /// * commands and `receive_data` work before `initiate_connection`
     ///   ([`Config::require_initiate`]), and the initial SETTINGS count as in force at
-    ///   once ([`Config::initial_settings_in_force`]).
+    ///   once ([`Config::initial_settings_in_force`]);
+    /// * `:status 101` passes as an informational response
+    ///   ([`ValidationConfig::allow_status_101`](crate::ValidationConfig::allow_status_101)).
     pub fn hyper_h2(role: Role) -> Config {
         let mut config = Config::new(role);
         let mut s = Settings::new();
@@ -296,6 +298,7 @@ impl Config {
         config.goaway_debug_data = false;
         config.require_initiate = false;
         config.initial_settings_in_force = true;
+        config.validation.allow_status_101 = true;
         config
     }
 

@@ -35,6 +35,7 @@ impl Connection {
             validate_outbound_headers: false,
             normalize_outbound_headers: false,
             split_outbound_cookies: false,
+            allow_status_101: false,
         };
         let request = [
             HeaderField::new(":method", "GET"),

@@ -605,6 +605,8 @@ fn check_headers<'py>(
         validate_outbound_headers: validate,
         normalize_outbound_headers: normalize,
         split_outbound_cookies: split_cookies,
+        // As a connection in hyper-h2 mode (Config::hyper_h2).
+        allow_status_101: true,
     };
     let mut fields = headers_in(headers);
     let result = if inbound {

@@ -56,6 +56,7 @@ fn bench(c: &mut Criterion) {
         validate_outbound_headers: false,
         normalize_outbound_headers: false,
         split_outbound_cookies: false,
+        allow_status_101: false,
     };
     for (name, cfg) in [("on", cfg), ("off", off)] {
         c.bench_function(

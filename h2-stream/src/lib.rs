@@ -138,6 +138,11 @@ pub struct ValidationConfig {
     /// Split `cookie` fields into one field per crumb before sending (RFC 9113 8.2.3), for
     /// better compression. Needs `normalize_outbound_headers`.
     pub split_outbound_cookies: bool,
+    /// Accept `:status 101` as an informational response, both ways. Default `false`:
+    /// RFC 9113 8.6 "HTTP/2 does not support the 101 (Switching Protocols) informational
+    /// status code", so such a response is malformed. hyper-h2 lets it through as any
+    /// other 1xx; `h2_conn::Config::hyper_h2` sets `true`.
+    pub allow_status_101: bool,
 }
 
 impl Default for ValidationConfig {
@@ -148,6 +153,7 @@ impl Default for ValidationConfig {
             validate_outbound_headers: true,
             normalize_outbound_headers: true,
             split_outbound_cookies: false,
+            allow_status_101: false,
         }
     }
 }

@@ -76,6 +76,7 @@ fn cfg_from(bits: u8) -> ValidationConfig {
         validate_outbound_headers: bits & 4 != 0,
         normalize_outbound_headers: bits & 8 != 0,
         split_outbound_cookies: bits & 16 != 0,
+        allow_status_101: bits & 32 != 0,
     }
 }
 

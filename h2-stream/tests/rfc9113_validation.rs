@@ -626,6 +626,25 @@ fn rfc9113_8_6_status_101_is_malformed() {
     assert_refused(s.send_headers(&status("101"), KnownValid::NONE, false, &cfg()));
 }
 
+#[test]
+fn status_101_passes_as_informational_when_allowed() {
+    // ValidationConfig::allow_status_101 (hyper-h2 compatibility).
+    let lenient = ValidationConfig {
+        allow_status_101: true,
+        ..cfg()
+    };
+    let mut s = Stream::new(client_id(), Role::Server, WIN, WIN);
+    let mut ev = Vec::new();
+    s.recv_headers(get(), KnownValid::NONE, true, None, &lenient, &mut ev)
+        .unwrap();
+    assert!(s
+        .send_headers(&status("101"), KnownValid::NONE, false, &lenient)
+        .is_ok());
+    assert!(s
+        .send_headers(&status("200"), KnownValid::NONE, true, &lenient)
+        .is_ok());
+}
+
 // ---- content-length syntax (8.1.1) ------------------------------------------------------------
 
 #[test]
@@ -655,6 +674,7 @@ fn validation_off_accepts_what_it_would_reject() {
         validate_outbound_headers: false,
         normalize_outbound_headers: false,
         split_outbound_cookies: false,
+        allow_status_101: false,
     };
     let block = with(without(get(), ":method"), "Connection", "close");
     assert!(recv_request_with(block.clone(), &off).is_ok());

@@ -119,6 +119,8 @@ struct Opts {
     fixable: bool,
     /// Outbound cookie splitting is on.
     split_cookies: bool,
+    /// `:status 101` is an ordinary informational response (ValidationConfig).
+    allow_101: bool,
 }
 
 fn set_once<'a>(slot: &mut Option<&'a [u8]>, value: &'a [u8]) -> Result<(), ScanError> {
@@ -344,7 +346,7 @@ fn check(
                 request::check_push(msg.method, s.pseudo.authority, s.content_length)?;
             }
         }
-        Block::Response => msg.status = Some(response::check(&s.pseudo)?),
+        Block::Response => msg.status = Some(response::check(&s.pseudo, opts.allow_101)?),
         Block::Trailers => {}
     }
     Ok((msg, s.cookies))
@@ -363,6 +365,7 @@ pub(crate) fn inbound(
         strict: cfg.validate_inbound_headers,
         fixable: false,
         split_cookies: false,
+        allow_101: cfg.allow_status_101,
     };
     let (msg, cookies) = match check(headers, known, block, opts, extended_connect) {
         Ok(ok) => ok,
@@ -396,6 +399,7 @@ pub(crate) fn outbound<'a>(
         strict: cfg.validate_outbound_headers,
         fixable: normalize,
         split_cookies: split,
+        allow_101: cfg.allow_status_101,
     };
     if !opts.strict && normalize && needs_normalizing(fields, split) {
         let owned = normalized(fields, split);
