@@ -16,7 +16,9 @@ impl Connection {
     ///   (preface + SETTINGS). Stream 1 is half-closed (local): the response arrives on it.
     /// * Server: call with the request's `HTTP2-Settings` header value after sending
     ///   `101`. The client's settings are applied, our SETTINGS is queued, and stream 1 is
-    ///   half-closed (remote): send the response to the HTTP/1.1 request on it.
+    ///   half-closed (remote): send the response to the HTTP/1.1 request on it. With
+    ///   `None` no settings are applied (RFC 7540 3.2.1 requires the header on an upgrade
+    ///   request; that check is the caller's): the client's arrive in its SETTINGS frame.
     pub fn initiate_upgrade_connection(
         &mut self,
         settings_header: Option<&[u8]>,
@@ -52,9 +54,14 @@ impl Connection {
                 self.streams.insert(stream);
                 Ok(Some(value))
             }
-            (Role::Server, Some(header)) => {
-                let payload = decode_base64url(header)
-                    .ok_or(UserError::InvalidSetting("HTTP2-Settings is not base64url"))?;
+            (Role::Server, header) => {
+                // `None`: the caller has no HTTP2-Settings value to apply (hyper-h2
+                // allows this); the client's settings then come in its SETTINGS frame.
+                let payload = match header {
+                    Some(header) => decode_base64url(header)
+                        .ok_or(UserError::InvalidSetting("HTTP2-Settings is not base64url"))?,
+                    None => Vec::new(),
+                };
                 if payload.len() % 6 != 0 {
                     return Err(UserError::InvalidSetting(
                         "HTTP2-Settings length is not a multiple of 6",
@@ -71,7 +78,7 @@ impl Connection {
                 // RFC 7540 3.2.1: the header acts as a SETTINGS frame; the 101 response
                 // is its acknowledgement.
                 let _ = self.remote.apply(&settings);
-                self.remote_settings_received = true;
+                self.remote_settings_received = header.is_some();
                 if let Some(size) = settings.get(SettingId::HEADER_TABLE_SIZE) {
                     self.hpack_out.set_peer_table_size(size);
                 }
@@ -94,8 +101,8 @@ impl Connection {
                 self.streams.insert(stream);
                 Ok(None)
             }
-            _ => Err(UserError::WrongRole(
-                "the client passes None, the server the header value",
+            (Role::Client, Some(_)) => Err(UserError::WrongRole(
+                "the client passes None (the server passes the header value)",
             )),
         }
     }

@@ -73,8 +73,16 @@ fn initiate_upgrade_connection_rejects_bad_input() {
         server.initiate_upgrade_connection(Some(b"!!!")),
         Err(UserError::InvalidSetting(_))
     ));
+    // A server with no HTTP2-Settings value applies none; the client's come later.
+    assert_eq!(server.initiate_upgrade_connection(None), Ok(None));
+    assert!(!server.remote_settings_received());
+    assert_eq!(
+        server.stream_state(sid(1)),
+        Some(h2_conn::StreamState::HalfClosedRemote)
+    );
+    let mut client = Connection::new(Config::client());
     assert!(matches!(
-        server.initiate_upgrade_connection(None),
+        client.initiate_upgrade_connection(Some(b"AAMAAABkAAQAAP__")),
         Err(UserError::WrongRole(_))
     ));
     let mut client = Connection::new(Config::client());
