@@ -90,6 +90,8 @@ pub struct Connection {
     pub(crate) goaway_sent: Option<StreamId>,
     /// Why we ended the connection on a peer fault, if we did.
     pub(crate) local_error: Option<&'static str>,
+    /// The content-length bookkeeping of the stream whose fault ended the connection.
+    pub(crate) local_error_content_length: Option<(u64, u64)>,
     /// Receiving started before `initiate_connection` (`Config::require_initiate` off):
     /// our preface has not been sent yet.
     pub(crate) started_implicitly: bool,
@@ -160,6 +162,7 @@ impl Connection {
             flood: FloodGuard::default(),
             goaway_sent: None,
             local_error: None,
+            local_error_content_length: None,
             started_implicitly: false,
             goaway_received: None,
             shutdown_ping: None,
@@ -197,6 +200,15 @@ impl Connection {
     /// frame); `None` otherwise.
     pub fn local_error_reason(&self) -> Option<&'static str> {
         self.local_error
+    }
+
+    /// When a stream fault ended the connection
+    /// ([`Config::stream_errors_close_connection`](crate::Config::stream_errors_close_connection)):
+    /// that stream's declared content-length and the DATA octets received on it (see
+    /// [`Stream::recv_content_length`](crate::stream::Stream::recv_content_length)), so
+    /// a content-length mismatch can be reported with its numbers.
+    pub fn local_error_content_length(&self) -> Option<(u64, u64)> {
+        self.local_error_content_length
     }
 
     /// Our settings currently in force (acknowledged by the peer).
@@ -419,11 +431,15 @@ impl Connection {
             // hyper-h2 compatibility: every stream fault but STREAM_CLOSED ends the
             // connection (Config::stream_errors_close_connection). CANCEL is no fault:
             // it refuses a promise on a stream we reset.
-            H2Error::Stream { code, why, .. }
+            H2Error::Stream { id, code, why }
                 if self.config.stream_errors_close_connection
                     && code != ErrorCode::STREAM_CLOSED
                     && code != ErrorCode::CANCEL =>
             {
+                self.local_error_content_length = self
+                    .streams
+                    .get(id)
+                    .and_then(|e| e.stream.recv_content_length());
                 self.connection_error(code, why, events)
             }
             H2Error::Stream { id, code, .. } => {

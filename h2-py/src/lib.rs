@@ -514,6 +514,12 @@ impl Connection {
         self.inner.local_error_reason()
     }
 
+    /// The (declared, received) content-length of the stream whose fault ended the
+    /// connection, if known.
+    fn local_error_content_length(&self) -> Option<(u64, u64)> {
+        self.inner.local_error_content_length()
+    }
+
     fn connection_state(&self) -> &'static str {
         match self.inner.state() {
             h2_conn::ConnectionState::Open => "OPEN",

@@ -228,6 +228,9 @@ impl Stream {
             )
         })?;
         let mut recv = self.recv;
+        recv.received = recv.received.saturating_add(data.len() as u64);
+        // Kept even when the check below fails, to report the mismatch.
+        self.recv.received = recv.received;
         recv.length = recv.length.on_data(data.len() as u64).map_err(&malformed)?;
         if end_stream {
             recv.length.on_end().map_err(&malformed)?;

@@ -20,12 +20,19 @@ pub(crate) enum Phase {
 pub(crate) struct Half {
     pub(crate) phase: Phase,
     pub(crate) length: BodyLength,
+    /// The content-length the message declared (0 for one defined as having no
+    /// content), when it is checked.
+    pub(crate) declared: Option<u64>,
+    /// DATA payload octets so far, counted before the content-length check.
+    pub(crate) received: u64,
 }
 
 impl Half {
     pub(crate) const START: Half = Half {
         phase: Phase::Head,
         length: BodyLength::Unchecked,
+        declared: None,
+        received: 0,
     };
 
     /// Moves this direction on after a checked header block `msg` of kind `block`, and
@@ -50,8 +57,13 @@ impl Half {
                 self.phase = Phase::Body;
                 self.length = msg.response_body(checked, *method);
             }
-            Block::Response | Block::Trailers => {}
+            Block::Response | Block::Trailers => return,
         }
+        self.declared = match self.length {
+            BodyLength::Remaining(n) => Some(n),
+            BodyLength::NoContent => Some(0),
+            BodyLength::Unchecked => None,
+        };
     }
 }
 
@@ -145,6 +157,14 @@ impl Stream {
     /// What we may still send on this stream (may be negative, RFC 9113 6.9.2).
     pub fn send_window(&self) -> i32 {
         self.send_window.available()
+    }
+
+    /// The content-length the peer's message declared and the DATA octets received on
+    /// this stream so far (including a frame refused for going over), when
+    /// content-length is checked (RFC 9113 8.1.1); a message defined as having no
+    /// content declares 0. `None` without a checked content-length.
+    pub fn recv_content_length(&self) -> Option<(u64, u64)> {
+        self.recv.declared.map(|d| (d, self.recv.received))
     }
 
     /// What the peer may still send on this stream.

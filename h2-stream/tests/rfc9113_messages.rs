@@ -160,6 +160,17 @@ fn rfc9113_8_1_1_data_beyond_content_length_is_malformed() {
 }
 
 #[test]
+fn recv_content_length_reports_declared_and_received() {
+    let (mut s, _) = server_with(post("3"), false);
+    assert_eq!(s.recv_content_length(), Some((3, 0)));
+    data(&mut s, 2, false).unwrap();
+    assert_eq!(s.recv_content_length(), Some((3, 2)));
+    // The refused frame counts: this is what the mismatch report shows.
+    malformed(data(&mut s, 2, false).map(|_| ()));
+    assert_eq!(s.recv_content_length(), Some((3, 4)));
+}
+
+#[test]
 fn rfc9113_8_1_1_data_short_of_content_length_is_malformed() {
     let (mut s, _) = server_with(post("3"), false);
     data(&mut s, 2, false).unwrap();

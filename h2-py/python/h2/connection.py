@@ -17,6 +17,7 @@ from .exceptions import (
     DenialOfServiceError,
     FlowControlError,
     FrameTooLargeError,
+    InvalidBodyLengthError,
     InvalidSettingsValueError,
     NoAvailableStreamIDError,
     NoSuchStreamError,
@@ -369,6 +370,9 @@ class H2Connection:
                 msg = self._native.local_error_reason() or f"connection error {code!s}"
                 if msg.startswith("SETTINGS_"):
                     raise InvalidSettingsValueError(msg, error_code=code)
+                lengths = self._native.local_error_content_length()
+                if lengths is not None and ("content-length" in msg or "no content" in msg):
+                    raise InvalidBodyLengthError(*lengths)
                 raise exc(msg)
             if t not in ("PriorityUpdated", "StreamEnded"):
                 for key in [k for k in pending_end if isinstance(k, tuple)]:
