@@ -21,8 +21,8 @@ const HYPER_H2_VERSION: &str = "4.4.1";
 /// Test-only dependencies of the suite (not of our package).
 const TEST_DEPS: &[&str] = &["pytest", "hypothesis", "hyperframe", "hpack"];
 
-/// The fewest passing tests accepted. Measured: 849 of 1,662 at the first run, 1,577 now.
-const FLOOR: u32 = 1570;
+/// The fewest passing tests accepted. Measured: 849 of 1,662 at the first run, 1,580 now.
+const FLOOR: u32 = 1575;
 
 pub(crate) fn run(_args: &[String]) -> Result<(), String> {
     let root = workspace_root();

@@ -254,7 +254,13 @@ fn regular_field<'a>(
 ) -> Result<(), ScanError> {
     let name: &[u8] = &f.name;
     let value: &[u8] = &f.value;
-    check_value(value, known, opts)?;
+    check_value(value, known, opts).map_err(|e| match e {
+        // A content-length with stray octets is first of all not a content-length.
+        ScanError::Malformed(_) if name == b"content-length" => {
+            ScanError::Malformed("Invalid content-length header")
+        }
+        e => e,
+    })?;
     if !known {
         match fields::check_name(name) {
             Ok(()) => {}
