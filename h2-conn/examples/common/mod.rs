@@ -2,7 +2,8 @@
 //!
 //! Each example does its own I/O (std blocking sockets, tokio, rustls) and hands bytes to
 //! [`server::ServerConn`] or [`client::ClientConn`], which own the `h2_conn::Connection`.
-//! Not every example uses every item here.
+//! The I/O loops, which never stop reading while they write, are in [`blocking`] (std,
+//! a reader thread) and [`tokio_io`] (`select!`). Not every example uses every item here.
 #![allow(dead_code)]
 
 pub mod blocking;
