@@ -11,8 +11,10 @@ use std::net::{Shutdown, TcpStream};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::time::{Duration, Instant};
 
-/// How long one write may wait for a peer that does not read before the connection is
-/// given up (so a thread is never held forever by such a peer).
+/// How long a write may make no progress (a peer that does not read) before the
+/// connection is given up, so such a peer never holds a thread forever. It is the
+/// socket's send timeout: the kernel growing its send buffer counts as progress, so the
+/// connection ends this long after the buffer is at its largest.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// After our last bytes, how long we keep reading (and dropping) what the peer still
 /// sends before closing.
