@@ -12,12 +12,16 @@
 //! body on stdout; with `-n` above 1 a summary line follows. Exits non-zero on any
 //! error (I/O, a reset stream, a connection error). The HTTP/2 logic is in
 //! `common/client.rs`.
+//!
+//! The socket is read on a thread of its own while this thread writes
+//! (`common/blocking.rs`): a large upload to `/echo` comes back while it is still going
+//! out, and neither side ever waits in `write` for the other to read.
 
 mod common;
 
+use common::blocking::{self, Socket, Transport};
 use common::client::{ClientConn, Options, USAGE};
 use common::http1;
-use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::ExitCode;
 
@@ -39,12 +43,11 @@ fn main() -> ExitCode {
 }
 
 fn run(options: Options) -> Result<(), String> {
-    let mut socket = TcpStream::connect(&options.authority)
+    let socket = TcpStream::connect(&options.authority)
         .map_err(|e| format!("connect {}: {e}", options.authority))?;
-    socket.set_nodelay(true).map_err(|e| e.to_string())?;
+    let mut socket = Socket::new(socket).map_err(|e| e.to_string())?;
     let upgrade = options.upgrade;
     let mut client = ClientConn::new(options);
-    let mut buf = vec![0u8; 64 * 1024];
     if upgrade {
         let request = client.upgrade_request()?;
         socket
@@ -53,47 +56,26 @@ fn run(options: Options) -> Result<(), String> {
         // Read the HTTP/1.1 answer head; what follows it is HTTP/2.
         let mut head = Vec::new();
         let head_len = loop {
-            let n = socket.read(&mut buf).map_err(|e| format!("read: {e}"))?;
-            if n == 0 {
+            let input = socket.read().map_err(|e| format!("read: {e}"))?;
+            if input.is_empty() {
                 return Err("connection closed before the upgrade answer".into());
             }
-            head.extend_from_slice(&buf[..n]);
+            head.extend_from_slice(&input);
             if let Some(len) = http1::find_head_end(&head) {
                 break len;
             }
         };
         client.upgrade_answered(&head[..head_len])?;
-        socket
-            .write_all(&client.data_to_send())
-            .map_err(|e| format!("write: {e}"))?;
         client.receive(&head[head_len..]);
     } else {
         client.start();
     }
-    // The sans-IO loop: write what the connection has, read, feed, repeat.
-    loop {
-        let out = client.data_to_send();
-        if !out.is_empty() {
-            if let Err(err) = socket.write_all(&out) {
-                client.io_failed(format!("write: {err}"));
-                break;
-            }
-        }
-        if client.is_done() {
-            break;
-        }
-        match socket.read(&mut buf) {
-            Ok(0) => {
-                client.io_failed("the server closed the connection".into());
-                break;
-            }
-            Ok(n) => client.receive(&buf[..n]),
-            Err(err) => {
-                client.io_failed(format!("read: {err}"));
-                break;
-            }
-        }
+    // Reads go on (on the reader thread) while this thread writes.
+    match blocking::run(&mut socket, &mut client) {
+        Ok(()) if !client.is_done() => client.io_failed("the server closed the connection".into()),
+        Ok(()) => {}
+        Err(err) => client.io_failed(format!("I/O: {err}")),
     }
-    let _ = socket.shutdown(std::net::Shutdown::Both);
+    socket.close();
     client.finish_run()
 }

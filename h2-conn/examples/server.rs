@@ -17,15 +17,19 @@
 //! Each connection starts either with the HTTP/2 preface (prior knowledge) or with an
 //! HTTP/1.1 request. A request carrying `Upgrade: h2c` and `HTTP2-Settings` is answered
 //! with `101 Switching Protocols`, then the connection speaks HTTP/2 and the response to
-//! that request goes out on stream 1. All the HTTP/2 logic is in `common/server.rs`.
+//! that request goes out on stream 1 (an HTTP/1.1 body above 1 MiB gets `413` instead).
+//! Plain HTTP/1.1 requests are answered on the same routes, the connection kept alive.
+//! All the HTTP/2 logic is in `common/server.rs`.
+//!
+//! The socket is read on a thread of its own while the connection's thread writes
+//! (`common/blocking.rs`), so a client that uploads while it downloads never deadlocks
+//! us; a write that makes no progress for 10 s gives the connection up.
 
 mod common;
 
-use common::http1::{self, Start};
-use common::server::{http1_response, serve_blocking, ServerConn};
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::time::Duration;
+use common::blocking::Socket;
+use common::server::serve_connection;
+use std::net::TcpListener;
 
 fn main() {
     let (addr, verbose) = common::server::args("server", "127.0.0.1:8080");
@@ -44,58 +48,17 @@ fn main() {
                 .peer_addr()
                 .map(|a| a.to_string())
                 .unwrap_or_default();
-            if let Err(err) = handle(socket, verbose) {
+            let mut socket = match Socket::new(socket) {
+                Ok(socket) => socket,
+                Err(err) => return eprintln!("{peer}: {err}"),
+            };
+            if let Err(err) = serve_connection(&mut socket, verbose, true, Vec::new()) {
                 if verbose {
                     eprintln!("{peer}: {err}");
                 }
             }
+            // FIN, then drain for a moment: our GOAWAY is not lost to a TCP reset.
+            socket.close();
         });
     }
-}
-
-/// One connection: find out how it starts, then run HTTP/2 until it is over.
-fn handle(mut socket: TcpStream, verbose: bool) -> io::Result<()> {
-    socket.set_nodelay(true)?;
-    let mut first = Vec::new();
-    let mut buf = [0u8; 16 * 1024];
-    let (mut server, rest) = loop {
-        let n = socket.read(&mut buf)?;
-        if n == 0 {
-            return Ok(());
-        }
-        first.extend_from_slice(&buf[..n]);
-        let answer = match http1::parse_start(&first) {
-            Start::NeedMore => continue,
-            Start::PriorKnowledge => break (ServerConn::new(), first),
-            Start::Upgrade {
-                request,
-                settings,
-                rest,
-            } => match ServerConn::upgraded(&settings, &request) {
-                Ok(server) => {
-                    socket.write_all(http1::SWITCHING_PROTOCOLS)?;
-                    break (server, rest);
-                }
-                Err(why) => http1::bad_request(&why),
-            },
-            Start::Http1(request) => http1_response(&request),
-            Start::Bad(why) => http1::bad_request(why),
-        };
-        socket.write_all(&answer)?;
-        return linger_close(socket);
-    };
-    server.verbose = verbose;
-    serve_blocking(&mut socket, server, &rest)?;
-    linger_close(socket)
-}
-
-/// Closes our side and drains what the peer still sends for a moment, so that our last
-/// bytes (a GOAWAY) are not destroyed by a TCP reset caused by unread input.
-fn linger_close(mut socket: TcpStream) -> io::Result<()> {
-    socket.shutdown(Shutdown::Write)?;
-    socket.set_read_timeout(Some(Duration::from_secs(1)))?;
-    let mut buf = [0u8; 16 * 1024];
-    let deadline = std::time::Instant::now() + Duration::from_secs(2);
-    while std::time::Instant::now() < deadline && matches!(socket.read(&mut buf), Ok(n) if n > 0) {}
-    Ok(())
 }

@@ -8,21 +8,19 @@
 //! curl --http2 http://127.0.0.1:8080/                           # HTTP/1.1 Upgrade
 //! ```
 //!
-//! Each connection is split into a read half and a write half. The reader feeds the
-//! sans-IO connection and wakes the writer; the writer sleeps until woken, then writes
-//! whatever output is pending. The connection sits behind a mutex that is never held
-//! across an `.await`.
+//! One task per connection reads and writes at once (`common/tokio_io.rs`: `select!` over
+//! the two halves of the socket), so reading never stops while a write waits; a write
+//! that makes no progress for 10 s gives the connection up.
 
 mod common;
 
 use common::http1::{self, Start};
-use common::server::{http1_response, ServerConn};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::OwnedWriteHalf;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Notify;
+use common::server::{http1_response, Http1Answer, ServerConn};
+use common::tokio_io;
+use h2_conn::{BodySource, Pull};
+use std::io;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
+use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() {
@@ -36,40 +34,42 @@ async fn main() {
         listener.local_addr().expect("bound")
     );
     loop {
-        let Ok((socket, peer)) = listener.accept().await else {
+        let Ok((mut socket, peer)) = listener.accept().await else {
             continue;
         };
         tokio::spawn(async move {
-            if let Err(err) = handle(socket, verbose).await {
+            let _ = socket.set_nodelay(true);
+            let (mut reader, mut writer) = socket.split();
+            if let Err(err) = handle(&mut reader, &mut writer, verbose).await {
                 if verbose {
                     eprintln!("{peer}: {err}");
                 }
             }
+            // FIN, then drain for a moment: our GOAWAY is not lost to a TCP reset.
+            tokio_io::close(&mut reader, &mut writer).await;
         });
     }
 }
 
-/// What the two halves share.
-struct Shared {
-    server: Mutex<ServerConn>,
-    /// Output may be pending (or the connection ended): the writer should look.
-    wake: Notify,
-    /// The peer closed its side.
-    eof: AtomicBool,
-}
-
-async fn handle(mut socket: TcpStream, verbose: bool) -> std::io::Result<()> {
-    socket.set_nodelay(true)?;
+/// One connection: HTTP/1.1 requests (kept alive) until the HTTP/2 preface or an
+/// `Upgrade: h2c`, then HTTP/2 until it is over.
+async fn handle(
+    reader: &mut (impl AsyncRead + Unpin),
+    writer: &mut (impl AsyncWrite + Unpin),
+    verbose: bool,
+) -> io::Result<()> {
     let mut buf = vec![0u8; 64 * 1024];
     let mut first = Vec::new();
     let (mut server, rest) = loop {
-        let n = socket.read(&mut buf).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        first.extend_from_slice(&buf[..n]);
         let answer = match http1::parse_start(&first) {
-            Start::NeedMore => continue,
+            Start::NeedMore => {
+                let n = reader.read(&mut buf).await?;
+                if n == 0 {
+                    return Ok(());
+                }
+                first.extend_from_slice(&buf[..n]);
+                continue;
+            }
             Start::PriorKnowledge => break (ServerConn::new(), first),
             Start::Upgrade {
                 request,
@@ -77,68 +77,44 @@ async fn handle(mut socket: TcpStream, verbose: bool) -> std::io::Result<()> {
                 rest,
             } => match ServerConn::upgraded(&settings, &request) {
                 Ok(server) => {
-                    socket.write_all(http1::SWITCHING_PROTOCOLS).await?;
+                    tokio_io::write_all(writer, http1::SWITCHING_PROTOCOLS).await?;
                     break (server, rest);
                 }
                 Err(why) => http1::bad_request(&why),
             },
-            Start::Http1(request) => http1_response(&request),
+            Start::Http1 { request, rest } => {
+                let close = request.wants_close();
+                write_http1(writer, http1_response(&request, close)).await?;
+                if close {
+                    return Ok(());
+                }
+                first = rest;
+                continue;
+            }
+            Start::TooLarge => http1::payload_too_large(),
             Start::Bad(why) => http1::bad_request(why),
         };
-        socket.write_all(&answer).await?;
-        return socket.shutdown().await;
+        // An error answer closes the connection.
+        return tokio_io::write_all(writer, &answer).await;
     };
     server.verbose = verbose;
     server.receive(&rest);
-
-    let shared = Arc::new(Shared {
-        server: Mutex::new(server),
-        wake: Notify::new(),
-        eof: AtomicBool::new(false),
-    });
-    let (mut reader, writer) = socket.into_split();
-    let write_task = tokio::spawn(write_loop(writer, Arc::clone(&shared)));
-    loop {
-        let n: usize = reader.read(&mut buf).await.unwrap_or_default();
-        if n == 0 {
-            shared.eof.store(true, Ordering::Release);
-            shared.wake.notify_one();
-            break;
-        }
-        let done = {
-            let mut server = shared.server.lock().expect("not poisoned");
-            server.receive(&buf[..n]);
-            server.is_done()
-        };
-        shared.wake.notify_one();
-        if done {
-            break;
-        }
-    }
-    write_task.await.expect("writer task does not panic")
+    tokio_io::run(reader, writer, &mut server).await
 }
 
-/// Writes pending output whenever woken; ends once the connection is over and
-/// everything is written.
-async fn write_loop(mut writer: OwnedWriteHalf, shared: Arc<Shared>) -> std::io::Result<()> {
-    loop {
-        let (out, done) = {
-            let mut server = shared.server.lock().expect("not poisoned");
-            (
-                server.data_to_send(),
-                server.is_done() || shared.eof.load(Ordering::Acquire),
-            )
-        };
-        if !out.is_empty() {
-            writer.write_all(&out).await?;
-            continue;
+/// Writes an HTTP/1.1 answer: the head, then a generated body in chunks.
+async fn write_http1(
+    writer: &mut (impl AsyncWrite + Unpin),
+    answer: Http1Answer,
+) -> io::Result<()> {
+    tokio_io::write_all(writer, &answer.head).await?;
+    if let Some(mut pattern) = answer.pattern {
+        while let Pull::Data(chunk) | Pull::Last(chunk) = pattern.pull(64 * 1024) {
+            if chunk.is_empty() {
+                break;
+            }
+            tokio_io::write_all(writer, &chunk).await?;
         }
-        if done {
-            break;
-        }
-        // `notify_one` stores a permit when nobody waits, so a wake-up between the check
-        // above and this line is not lost.
-        shared.wake.notified().await;
     }
-    writer.shutdown().await
+    Ok(())
 }

@@ -189,9 +189,12 @@ impl Connection {
     }
 
     /// True when there is output to take: frames waiting, or queued DATA that the windows
-    /// let us send. Loop on `data_to_send*` while it holds.
+    /// let us send. Loop on `data_to_send*` while it holds. Once the connection is closed
+    /// (our GOAWAY) queued DATA is no longer framed, so only the waiting frames count.
     pub fn wants_write(&self) -> bool {
-        self.output.len() > 0 || self.next_sendable().is_some()
+        self.output.len() > 0
+            || (!matches!(self.phase, Phase::Closed | Phase::NotStarted)
+                && self.next_sendable().is_some())
     }
 
     /// Changes how a stream's queued DATA is scheduled against other streams' (RFC 9218).

@@ -308,6 +308,27 @@ fn reset_drops_queued_data_and_frees_it() {
     assert!(!conn.wants_write());
 }
 
+/// After our GOAWAY nothing queued is framed any more, so `wants_write` must turn false
+/// once the GOAWAY is taken: a `while wants_write() { data_to_send() }` loop ends.
+#[test]
+fn rfc9113_6_8_wants_write_ends_after_close_with_data_still_queued() {
+    let mut config = Config::server();
+    config.max_send_buffer = 16_384;
+    let (mut conn, mut peer) = server_with(config);
+    peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+    conn.send_headers(sid(1), &fields(&[(":status", "200")]), false)
+        .unwrap();
+    peer.recv_frames(&mut conn);
+    conn.queue_data(sid(1), vec![0u8; 60_000], true).unwrap();
+    drop(conn.data_to_send());
+    assert!(conn.wants_write(), "window left, more queued");
+    conn.close_connection(ErrorCode::NO_ERROR, None, None)
+        .unwrap();
+    assert!(conn.wants_write(), "the GOAWAY waits");
+    assert!(!conn.data_to_send().is_empty());
+    assert!(!conn.wants_write());
+}
+
 /// The per-stream bound, and the capacity query that predicts refusals.
 #[test]
 fn stream_send_buffer_bound_and_capacity() {

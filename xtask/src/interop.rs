@@ -25,6 +25,13 @@ const NGHTTPD_INDEX: &str = "hello from nghttpd (h2-sans-io interop)\n";
 const PY_HELLO: &str = "hello from python h2\n";
 /// Size of the uploads echoed back.
 const UPLOAD_LEN: usize = 10 * 1024 * 1024;
+/// Size of the uploads that go out while their echo comes back (both directions large at
+/// once): an I/O loop that stops reading while it writes deadlocks on these.
+const BIG_UPLOAD_LEN: usize = 32 * 1024 * 1024;
+/// Size of an HTTP/1.1 Upgrade body the example server takes (its limit is 1 MiB).
+const SMALL_UPLOAD_LEN: usize = 512 * 1024;
+/// Time limit of the both-directions scenarios: a hang becomes a FAIL.
+const BIG_LIMIT: Duration = Duration::from_secs(60);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Outcome {
@@ -156,11 +163,17 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let upload = work.join("upload.bin");
     std::fs::write(&upload, pseudo_random(UPLOAD_LEN)).map_err(|e| e.to_string())?;
+    let big_upload = work.join("big-upload.bin");
+    std::fs::write(&big_upload, pseudo_random(BIG_UPLOAD_LEN)).map_err(|e| e.to_string())?;
+    let small_upload = work.join("small-upload.bin");
+    std::fs::write(&small_upload, pseudo_random(SMALL_UPLOAD_LEN)).map_err(|e| e.to_string())?;
 
     let mut report = Report::default();
     let ours = Tools {
         work: work.clone(),
         upload: upload.clone(),
+        big_upload,
+        small_upload,
         client: client_bin,
     };
 
@@ -216,6 +229,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 struct Tools {
     work: PathBuf,
     upload: PathBuf,
+    /// [`BIG_UPLOAD_LEN`] octets.
+    big_upload: PathBuf,
+    /// [`SMALL_UPLOAD_LEN`] octets.
+    small_upload: PathBuf,
     client: PathBuf,
 }
 
@@ -359,8 +376,8 @@ fn same_body(got: &[u8], want: &[u8]) -> Result<(), String> {
     ))
 }
 
-/// curl's `-w` line: `STATUS HTTP_VERSION`.
-fn curl(work: &Path, args: &[&str], want_status: &str, want_body: &[u8]) -> Result<String, String> {
+/// curl's `-w` line must be `want` (`STATUS HTTP_VERSION`, e.g. `200 2`).
+fn curl(work: &Path, args: &[&str], want: &str, want_body: &[u8]) -> Result<String, String> {
     let mut all = vec![
         "-sS",
         "--max-time",
@@ -371,7 +388,12 @@ fn curl(work: &Path, args: &[&str], want_status: &str, want_body: &[u8]) -> Resu
         "\n%{http_code} %{http_version}",
     ];
     all.extend_from_slice(args);
-    let ran = run_limited(&tool("curl"), &all, work, Duration::from_secs(90))?;
+    let ran = run_limited(
+        &tool("curl"),
+        &all,
+        work,
+        BIG_LIMIT + Duration::from_secs(30),
+    )?;
     if !ran.ok {
         return Err(format!("curl failed: {}", ran.stderr.trim()));
     }
@@ -384,7 +406,6 @@ fn curl(work: &Path, args: &[&str], want_status: &str, want_body: &[u8]) -> Resu
         &ran.stdout[..split],
         String::from_utf8_lossy(&ran.stdout[split + 1..]).into_owned(),
     );
-    let want = format!("{want_status} 2");
     if tail.trim() != want {
         return Err(format!("status/version {tail:?}, want {want:?}"));
     }
@@ -399,6 +420,8 @@ fn curl_scenarios(report: &mut Report, t: &Tools, base: &str) {
         "GET /trailers",
         "GET /bytes/100000",
         "GET /missing (404)",
+        "POST 32 MiB /echo (both ways at once)",
+        "POST 512 KiB /echo",
     ];
     if !installed("curl", &["--version"]) {
         report.skip("curl prior-knowledge", &names, "curl not installed");
@@ -416,34 +439,50 @@ fn curl_scenarios(report: &mut Report, t: &Tools, base: &str) {
         report.record(
             peer,
             names[0],
-            curl(&t.work, &[mode, &url("/")], "200", HELLO.as_bytes()),
+            curl(&t.work, &[mode, &url("/")], "200 2", HELLO.as_bytes()),
         );
-        report.record(
-            peer,
-            names[1],
-            curl(
-                &t.work,
-                &[mode, "--data-binary", &data_arg, &url("/echo")],
-                "200",
-                &upload,
-            ),
-        );
+        let echo = &[mode, "--data-binary", &data_arg, &url("/echo")];
+        if mode == "--http2" {
+            // curl sends the body with the Upgrade request: above the server's 1 MiB
+            // HTTP/1.1 limit it is refused, and nothing of it is held.
+            let why = b"request bodies are limited to 1048576 octets\n";
+            let name = "POST 10 MiB /echo (413: Upgrade body > 1 MiB)";
+            report.record(peer, name, curl(&t.work, echo, "413 1.1", why));
+        } else {
+            report.record(peer, names[1], curl(&t.work, echo, "200 2", &upload));
+        }
         let trailers = curl(
             &t.work,
             &[mode, &url("/trailers")],
-            "200",
+            "200 2",
             TRAILERS_BODY.as_bytes(),
         );
         report.record(peer, names[2], trailers);
         report.record(
             peer,
             names[3],
-            curl(&t.work, &[mode, &url("/bytes/100000")], "200", &pattern),
+            curl(&t.work, &[mode, &url("/bytes/100000")], "200 2", &pattern),
         );
         report.record(
             peer,
             names[4],
-            curl(&t.work, &[mode, &url("/missing")], "404", b"not found\n"),
+            curl(&t.work, &[mode, &url("/missing")], "404 2", b"not found\n"),
+        );
+        let (file, name) = match mode {
+            "--http2" => (&t.small_upload, names[6]),
+            _ => (&t.big_upload, names[5]),
+        };
+        let body = std::fs::read(file).unwrap_or_default();
+        let arg = format!("@{}", file.display());
+        report.record(
+            peer,
+            name,
+            curl(
+                &t.work,
+                &[mode, "--data-binary", &arg, &url("/echo")],
+                "200 2",
+                &body,
+            ),
         );
     }
 }
@@ -455,6 +494,7 @@ fn nghttp_scenarios(report: &mut Report, t: &Tools, base: &str) {
         "GET /trailers -nv",
         "GET /push -nv (push)",
         "POST 10 MiB /echo",
+        "POST 32 MiB /echo (both ways at once)",
     ];
     if !installed("nghttp", &["--version"]) {
         report.skip(
@@ -513,22 +553,23 @@ fn nghttp_scenarios(report: &mut Report, t: &Tools, base: &str) {
             ],
         ),
     );
-    let echo = (|| {
-        let data_arg = t.upload.display().to_string();
+    let echo = |upload: &Path| {
+        let data_arg = upload.display().to_string();
         let url = format!("{base}/echo");
         let ran = run_limited(
             &tool("nghttp"),
             &["-d", &data_arg, &url],
             &t.work,
-            Duration::from_secs(60),
+            BIG_LIMIT,
         )?;
         if !ran.ok {
             return Err(format!("nghttp failed: {}", ran.stderr.trim()));
         }
-        same_body(&ran.stdout, &std::fs::read(&t.upload).unwrap_or_default())?;
+        same_body(&ran.stdout, &std::fs::read(upload).unwrap_or_default())?;
         Ok(format!("{} bytes echoed", ran.stdout.len()))
-    })();
-    report.record(peer, names[3], echo);
+    };
+    report.record(peer, names[3], echo(&t.upload));
+    report.record(peer, names[4], echo(&t.big_upload));
 }
 
 /// `h2load -n 20000 -c 8 -m 64`: zero failed, zero errored.
@@ -647,7 +688,7 @@ fn python_client(report: &mut Report, work: &Path, port: u16) {
 
 /// Our client against a server at `base`: `path` must answer `want` exactly.
 fn our_client(t: &Tools, args: &[&str], want: Option<&[u8]>) -> Result<String, String> {
-    let ran = run_limited(&t.client, args, &t.work, Duration::from_secs(120))?;
+    let ran = run_limited(&t.client, args, &t.work, BIG_LIMIT * 2)?;
     if !ran.ok {
         return Err(format!(
             "client failed: {}",
@@ -688,10 +729,41 @@ fn client_vs_ours(report: &mut Report, t: &Tools, base: &str) {
             Some(PUSH_PAGE.as_bytes()),
         ),
     );
+    let small = std::fs::read(&t.small_upload).unwrap_or_default();
+    let small_arg = t.small_upload.display().to_string();
     report.record(
         peer,
-        "POST 10 MiB /echo --upgrade (our server)",
-        our_client(t, &[&echo, "--data", &data_arg, "--upgrade"], Some(&upload)),
+        "POST 512 KiB /echo --upgrade (our server)",
+        our_client(t, &[&echo, "--data", &small_arg, "--upgrade"], Some(&small)),
+    );
+    // Above the 1 MiB HTTP/1.1 body limit: 413, and the client says so.
+    let too_large = match our_client(t, &[&echo, "--data", &data_arg, "--upgrade"], None) {
+        Err(why) if why.contains("413") => Ok("413 Payload Too Large".to_string()),
+        Err(why) => Err(why),
+        Ok(_) => Err("the 10 MiB Upgrade body was taken".to_string()),
+    };
+    report.record(peer, "POST 10 MiB /echo --upgrade: 413", too_large);
+    report.record(
+        peer,
+        "POST 10 MiB /echo (our server)",
+        our_client(t, &[&echo, "--data", &data_arg], Some(&upload)),
+    );
+    // Both directions large at once: the echo comes back while the upload goes out.
+    let big = std::fs::read(&t.big_upload).unwrap_or_default();
+    let big_arg = t.big_upload.display().to_string();
+    report.record(
+        peer,
+        "POST 32 MiB /echo, both ways at once (our server)",
+        our_client(t, &[&echo, "--data", &big_arg], Some(&big)),
+    );
+    report.record(
+        peer,
+        "4 x POST 32 MiB /echo at once (our server)",
+        our_client(
+            t,
+            &[&echo, "--data", &big_arg, "-n", "4", "--concurrent", "4"],
+            Some(&big),
+        ),
     );
     report.record(
         peer,

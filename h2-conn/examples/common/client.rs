@@ -1,9 +1,9 @@
 //! The example client's HTTP/2 logic, shared by `client` (std) and `tokio_client`: a
 //! [`ClientConn`] owns one `Connection`, keeps up to `--concurrent` requests in flight
-//! until `-n` are done, sends request bodies as windows allow, and prints the first
-//! response like `curl -v` (status and headers on stderr, body on stdout).
+//! until `-n` are done, queues request bodies on the connection (which sends them as
+//! windows allow), and prints the first response like `curl -v` (status and headers on
+//! stderr, body on stdout).
 
-use super::outbox::Outbox;
 use h2_conn::frame::SettingId;
 use h2_conn::{Bytes, Config, Connection, ErrorCode, Event, HeaderField, StreamId};
 use std::collections::HashMap;
@@ -98,7 +98,9 @@ struct Exchange {
 pub struct ClientConn {
     conn: Connection,
     options: Options,
-    outbox: Outbox,
+    /// Request bodies not yet queued on the connection (it holds at most its send
+    /// buffer; the rest is queued as that empties).
+    uploads: HashMap<StreamId, Bytes>,
     exchanges: HashMap<StreamId, Exchange>,
     started: usize,
     completed: usize,
@@ -117,7 +119,7 @@ impl ClientConn {
         ClientConn {
             conn: Connection::new(config),
             options,
-            outbox: Outbox::default(),
+            uploads: HashMap::new(),
             exchanges: HashMap::new(),
             started: 0,
             completed: 0,
@@ -242,8 +244,7 @@ impl ClientConn {
                 }
             }
             if let Some(data) = self.options.data.clone() {
-                self.outbox.push(id, data);
-                self.outbox.finish(id, None);
+                self.uploads.insert(id, data);
             }
             self.exchanges.insert(
                 id,
@@ -273,9 +274,7 @@ impl ClientConn {
             self.on_event(event);
         }
         self.fill();
-        if let Err(err) = self.outbox.pump(&mut self.conn) {
-            self.fail(format!("cannot send request body: {err}"));
-        }
+        self.queue_uploads();
         if self.completed == self.options.requests && self.exchanges.is_empty() && !self.closed {
             // Everything is answered: say goodbye.
             let _ = self.conn.close_connection(ErrorCode::NO_ERROR, None, None);
@@ -365,7 +364,7 @@ impl ClientConn {
                 if self.exchanges.get(&stream_id).is_some_and(|e| !e.pushed) {
                     self.fail(format!("stream {stream_id} reset with {error_code:?} (by the server: {remote_reset})"));
                 }
-                self.outbox.remove(stream_id);
+                self.uploads.remove(&stream_id);
                 self.finish(stream_id);
             }
             Event::ConnectionTerminated {
@@ -420,9 +419,42 @@ impl ClientConn {
         }
     }
 
-    /// Octets to write.
+    /// Queues as much of the request bodies as the send buffer takes now. A body larger
+    /// than the buffer goes in pieces: taking output makes room for the next one.
+    fn queue_uploads(&mut self) {
+        if self.is_done() {
+            return;
+        }
+        let mut failed = None;
+        self.uploads.retain(|&id, rest| {
+            let room = self.conn.send_capacity(id).min(rest.len());
+            // Wait for a worthwhile piece rather than queueing a few octets at a time.
+            if room < rest.len() && room < 16 * 1024 {
+                return true;
+            }
+            let piece = rest.split_to(room);
+            if let Err(err) = self.conn.queue_data(id, piece, rest.is_empty()) {
+                failed = Some(format!("stream {id}: cannot queue the request body: {err}"));
+                return false;
+            }
+            !rest.is_empty()
+        });
+        if let Some(why) = failed {
+            self.fail(why);
+        }
+    }
+
+    /// True while there is output to take with [`data_to_send`](ClientConn::data_to_send).
+    pub fn wants_write(&self) -> bool {
+        self.conn.wants_write()
+    }
+
+    /// Octets to write (at most about one send buffer; loop while
+    /// [`wants_write`](ClientConn::wants_write)).
     pub fn data_to_send(&mut self) -> Bytes {
-        self.conn.data_to_send()
+        let out = self.conn.data_to_send();
+        self.queue_uploads();
+        out
     }
 
     /// True when there is nothing left to do: write the last output and close.
