@@ -231,7 +231,7 @@ impl Connection {
     /// [`queue_data`](Connection::queue_data) (or a pulled
     /// [`queue_source`](Connection::queue_source)) instead. Refused while body data is
     /// queued on the stream, and with [`UserError::SendBufferFull`] when the held output
-    /// would pass [`Config::max_send_buffer`](crate::Config) (take output first).
+    /// is at [`Config::max_send_buffer`](crate::Config) (take output first).
     ///
     /// Payloads of 1 KiB or more are queued by reference: with
     /// [`data_to_send_vectored`](Connection::data_to_send_vectored) they reach the socket

@@ -320,7 +320,8 @@ fn rfc9113_6_8_wants_write_ends_after_close_with_data_still_queued() {
         .unwrap();
     peer.recv_frames(&mut conn);
     conn.queue_data(sid(1), vec![0u8; 60_000], true).unwrap();
-    drop(conn.data_to_send());
+    let mut buf = [0u8; 4096];
+    conn.data_to_send_into(&mut buf);
     assert!(conn.wants_write(), "window left, more queued");
     conn.close_connection(ErrorCode::NO_ERROR, None, None)
         .unwrap();
@@ -346,31 +347,42 @@ fn stream_send_buffer_bound_and_capacity() {
     assert_eq!(conn.send_capacity(sid(1)), 1000);
     conn.queue_data(sid(1), vec![0u8; 900], false).unwrap();
     assert_eq!(conn.send_capacity(sid(1)), 100);
+    // Below the mark a send is taken whole, even past it (a body in one call)...
+    conn.queue_data(sid(1), vec![0u8; 300], false).unwrap();
+    assert_eq!(conn.send_capacity(sid(1)), 0);
+    // ...and at the mark refused, changing nothing.
     assert_eq!(
-        conn.queue_data(sid(1), vec![0u8; 101], false),
+        conn.queue_data(sid(1), vec![0u8; 1], false),
         Err(UserError::SendBufferFull {
             stream_id: sid(1),
             buffer: SendBuffer::Stream,
-            held: 900,
+            held: 1200,
             limit: 1000,
-            len: 101
+            len: 1
         })
     );
-    conn.queue_data(sid(1), vec![0u8; 100], false).unwrap();
-    assert_eq!(conn.send_capacity(sid(3)), 500);
+    assert_eq!(conn.queued_len(sid(1)), 1200);
+    // The connection's mark (1,500) holds every stream.
+    conn.queue_data(sid(3), vec![0u8; 400], false).unwrap();
     assert!(matches!(
-        conn.queue_data(sid(3), vec![0u8; 501], false),
+        conn.queue_data(sid(3), vec![0u8; 1], false),
         Err(UserError::SendBufferFull {
             stream_id,
             buffer: SendBuffer::Connection,
+            held: 1600,
             ..
         }) if stream_id == sid(3)
     ));
+    // Ending a stream takes no room.
+    conn.end_stream(sid(3)).unwrap();
     let mut writable = Vec::new();
+    conn.writable_streams(&mut writable);
+    assert!(writable.is_empty(), "nothing was taken yet");
     drop(conn.data_to_send());
     conn.writable_streams(&mut writable);
-    assert_eq!(writable, [sid(1), sid(3)]);
-    assert_eq!(conn.send_capacity(sid(3)), 1000);
+    // Stream 3 ended (both ways) and closed: only stream 1 can take more.
+    assert_eq!(writable, [sid(1)]);
+    assert_eq!(conn.send_capacity(sid(1)), 1000);
 }
 
 /// `data_to_send_into` frames only what fits the caller's buffer.
