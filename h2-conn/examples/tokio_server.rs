@@ -58,7 +58,8 @@ async fn handle(
     writer: &mut (impl AsyncWrite + Unpin),
     verbose: bool,
 ) -> io::Result<()> {
-    let mut buf = vec![0u8; 64 * 1024];
+    // Only for the first bytes (preface or HTTP/1.1 head); `run` reads with its own.
+    let mut buf = vec![0u8; 4096];
     let mut first = Vec::new();
     let (mut server, rest) = loop {
         let answer = match http1::parse_start(&first) {
@@ -97,6 +98,7 @@ async fn handle(
         // An error answer closes the connection.
         return tokio_io::write_all(writer, &answer).await;
     };
+    drop(buf);
     server.verbose = verbose;
     server.receive(&rest);
     tokio_io::run(reader, writer, &mut server).await

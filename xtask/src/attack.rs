@@ -72,11 +72,13 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     )?;
     let examples = target_dir().join("release").join("examples");
     let mut rows = Vec::new();
+    let mut idle = Vec::new();
     let mut failures = 0;
     for name in ["server", "tokio_server"] {
         let port = free_port()?;
         let mut server = Server::start(&examples.join(name), port)?;
         legit_get(port).map_err(|e| format!("{name}: not serving before the attacks: {e}"))?;
+        idle.push(format!("| {name} | {} |", idle_cost(&server, port)));
         for attack in ATTACKS {
             let baseline = server.rss().unwrap_or(0);
             let outcome = run_attack(&server, port, attack, duration);
@@ -112,6 +114,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     println!("| server | attack | peak RSS over baseline | legit during | legit after | what the attacker saw | result |");
     println!("|---|---|--:|--:|---|---|---|");
     for row in &rows {
+        println!("{row}");
+    }
+    println!(
+        "\nidle connections ({IDLE_CONNECTIONS} after the handshake, RSS over the baseline)\n"
+    );
+    println!("| server | per connection |");
+    println!("|---|--:|");
+    for row in &idle {
         println!("{row}");
     }
     if failures > 0 {
@@ -489,6 +499,45 @@ fn ping_flood(port: u16, stop: &AtomicBool) -> String {
         } else {
             ""
         }
+    )
+}
+
+/// How many idle connections [`idle_cost`] opens.
+const IDLE_CONNECTIONS: usize = 2000;
+
+/// Opens [`IDLE_CONNECTIONS`] connections that complete the handshake and then say
+/// nothing, and reports the server's RSS growth per connection.
+fn idle_cost(server: &Server, port: u16) -> String {
+    let baseline = server.rss().unwrap_or(0);
+    let mut sockets = Vec::new();
+    for _ in 0..IDLE_CONNECTIONS {
+        let Some(mut socket) = connect(port) else {
+            break;
+        };
+        let Some(mut conn) = client(&mut socket, false) else {
+            break;
+        };
+        // Acknowledge the server's SETTINGS once they arrive, as a real client would.
+        socket
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .ok();
+        let mut buf = [0u8; 1024];
+        if let Ok(n) = socket.read(&mut buf) {
+            let _ = conn.receive_data(&buf[..n]);
+            let _ = socket.write_all(&conn.data_to_send());
+        }
+        sockets.push(socket);
+    }
+    thread::sleep(Duration::from_secs(1));
+    let grown = server.rss().unwrap_or(0).saturating_sub(baseline);
+    let opened = sockets.len().max(1);
+    drop(sockets);
+    thread::sleep(Duration::from_millis(500));
+    format!(
+        "{:.1} KiB ({} connections, {:.1} MiB)",
+        grown as f64 / 1024.0 / opened as f64,
+        opened,
+        grown as f64 / f64::from(1 << 20)
     )
 }
 

@@ -19,7 +19,7 @@ pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// After our last bytes, how long we keep reading (and dropping) what the peer still
 /// sends before closing.
 pub const LINGER: Duration = Duration::from_secs(1);
-/// Reads held between the reader thread and the connection (up to 64 KiB each). The
+/// Reads held between the reader thread and the connection (up to 16 KiB each). The
 /// peer cannot send more DATA than the receive window we gave it, so the reader never
 /// has to hold more than that to keep a peer that writes before it reads going.
 const QUEUED_READS: usize = 32;
@@ -47,8 +47,11 @@ impl Socket {
         socket.set_write_timeout(Some(WRITE_TIMEOUT))?;
         let mut reading = socket.try_clone()?;
         let (tx, input) = sync_channel(QUEUED_READS);
-        std::thread::spawn(move || {
-            let mut buf = vec![0u8; 64 * 1024];
+        // The reader needs little stack: it only reads into its buffer.
+        let reader = std::thread::Builder::new().stack_size(64 * 1024);
+        reader.spawn(move || {
+            // 16 KiB: one full-size frame per read, and little held per idle connection.
+            let mut buf = vec![0u8; 16 * 1024];
             loop {
                 let result = reading.read(&mut buf).map(|n| buf[..n].to_vec());
                 let more = matches!(&result, Ok(bytes) if !bytes.is_empty());
@@ -57,7 +60,7 @@ impl Socket {
                     return;
                 }
             }
-        });
+        })?;
         Ok(Socket { socket, input })
     }
 

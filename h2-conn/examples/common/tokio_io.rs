@@ -3,6 +3,7 @@
 //! bodies at once would otherwise deadlock, each waiting in `write` for the other).
 
 use super::Session;
+use bytes::BytesMut;
 use h2_conn::Bytes;
 use std::io;
 use std::time::Duration;
@@ -23,7 +24,9 @@ pub async fn run(
     writer: &mut (impl AsyncWrite + Unpin),
     session: &mut impl Session,
 ) -> io::Result<()> {
-    let mut buf = vec![0u8; 64 * 1024];
+    // 16 KiB: one full-size frame per read. Read into spare capacity (`read_buf`), so an
+    // idle connection only touches the pages its few bytes landed in.
+    let mut buf = BytesMut::with_capacity(16 * 1024);
     let mut out = Bytes::new();
     let mut last_progress = Instant::now();
     let mut eof = false;
@@ -38,9 +41,12 @@ pub async fn run(
         let writing = !out.is_empty();
         // `read` and `write` are cancel safe: the branch that loses did nothing.
         tokio::select! {
-            read = reader.read(&mut buf), if !eof => match read? {
+            read = reader.read_buf(&mut buf), if !eof => match read? {
                 0 => eof = true,
-                n => session.receive(&buf[..n]),
+                _ => {
+                    session.receive(&buf);
+                    buf.clear();
+                }
             },
             written = writer.write(&out), if writing => {
                 let n = written?;
