@@ -653,3 +653,91 @@ proptest! {
         prop_assert_eq!(conn.memory_usage() < 200_000, true);
     }
 }
+
+/// Issue 14: the default bounds leave normal traffic alone. A 1 GiB download pulled from a
+/// source, read by a client that takes the server's output in 16 KiB steps and gives the
+/// window back only as it consumes: every byte arrives, the server never holds more than
+/// its send buffer, and no send is refused.
+#[test]
+fn default_bounds_leave_a_slowly_read_1_gib_download_alone() {
+    struct Pattern {
+        left: u64,
+    }
+    impl BodySource for Pattern {
+        fn pull(&mut self, max: usize) -> Pull {
+            static BLOCK: [u8; 16_384] = [b'z'; 16_384];
+            let n = (max.min(BLOCK.len()) as u64).min(self.left) as usize;
+            self.left -= n as u64;
+            let chunk = Bytes::from_static(&BLOCK[..n]);
+            if self.left == 0 {
+                Pull::Last(chunk)
+            } else {
+                Pull::Data(chunk)
+            }
+        }
+    }
+    const TOTAL: u64 = 1 << 30;
+    let mut pair = support::Pair::with_configs(Config::client(), Config::server());
+    let id = pair.client.next_stream_id().unwrap();
+    pair.client
+        .send_headers(id, &support::request_fields("GET", "/big"), true)
+        .unwrap();
+    pair.client_to_server();
+    let (_, server_events) = pair.take_events();
+    assert!(
+        matches!(server_events[0], Event::RequestReceived { .. }),
+        "{server_events:?}"
+    );
+    pair.server
+        .send_headers(id, &fields(&[(":status", "200")]), false)
+        .unwrap();
+    pair.server
+        .queue_source(id, Box::new(Pattern { left: TOTAL }))
+        .unwrap();
+    let limit = pair.server.config().max_send_buffer;
+    let (mut received, mut ended) = (0u64, false);
+    let mut events = Vec::new();
+    let mut step = [0u8; 16 * 1024];
+    let mut stalls = 0;
+    while !ended {
+        // The client reads 16 KiB of the server's output at a time.
+        let n = pair.server.data_to_send_into(&mut step);
+        assert!(pair.server.memory_usage() <= limit + (1 << 20));
+        if n == 0 {
+            // Nothing to read until the client gives window back.
+            assert!(
+                pair.client_to_server() > 0,
+                "stalled after {received} octets"
+            );
+            stalls += 1;
+            continue;
+        }
+        pair.client
+            .receive_data_into(&step[..n], &mut events)
+            .unwrap();
+        for event in events.drain(..) {
+            match event {
+                Event::DataReceived {
+                    stream_id,
+                    data,
+                    flow_controlled_length,
+                    end_stream,
+                } => {
+                    received += data.len() as u64;
+                    ended |= end_stream;
+                    assert!(data.iter().all(|&b| b == b'z'));
+                    // Consumed: the window goes back.
+                    pair.client
+                        .acknowledge_received_data(flow_controlled_length, stream_id)
+                        .unwrap();
+                }
+                Event::ResponseReceived { .. } | Event::StreamEnded { .. } => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        pair.client_to_server();
+    }
+    assert_eq!(received, TOTAL);
+    assert!(pair.server.memory_usage() <= limit);
+    assert!(stalls < 100_000, "{stalls} stalls");
+}
