@@ -5,6 +5,7 @@
 use crate::body::{BodySource, Pull};
 use crate::connection::{Connection, Phase};
 use crate::priority::ExtensiblePriority;
+use crate::registry::Entry;
 use crate::send_queue::Item;
 use bytes::Bytes;
 use h2_events::{Event, HeaderField, SendBuffer, UserError};
@@ -254,8 +255,8 @@ impl Connection {
         }
     }
 
-    /// Checks that `len` more octets may be queued on the stream; marks it blocked if not.
-    fn check_queueable(&mut self, stream_id: StreamId, len: usize) -> Result<(), UserError> {
+    /// The stream, if more may be queued on it (it exists, and its end is not queued).
+    pub(crate) fn queue_open(&self, stream_id: StreamId) -> Result<&Entry, UserError> {
         let Some(entry) = self.streams.get(stream_id) else {
             return Err(self.streams.missing(stream_id));
         };
@@ -265,7 +266,12 @@ impl Connection {
                 why: "the end of the stream is already queued",
             });
         }
-        let stream_queued = entry.queued();
+        Ok(entry)
+    }
+
+    /// Checks that `len` more octets may be queued on the stream; marks it blocked if not.
+    fn check_queueable(&mut self, stream_id: StreamId, len: usize) -> Result<(), UserError> {
+        let stream_queued = self.queue_open(stream_id)?.queued();
         let result = self.check_room(stream_id, stream_queued, len);
         if result.is_err() {
             let newly = self.streams.with(stream_id, |e| {

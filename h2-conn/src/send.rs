@@ -173,15 +173,7 @@ impl Connection {
         end_stream: bool,
     ) -> Result<(), UserError> {
         let cfg = self.config.validation;
-        let Some(entry) = self.streams.get(stream_id) else {
-            return Err(self.streams.missing(stream_id));
-        };
-        if entry.queue.as_ref().is_some_and(|q| q.ended) {
-            return Err(UserError::InvalidState {
-                stream_id,
-                why: "the end of the stream is already queued",
-            });
-        }
+        let entry = self.queue_open(stream_id)?;
         if !end_stream {
             return Err(UserError::InvalidState {
                 stream_id,

@@ -14,7 +14,7 @@
 //! or the legitimate client fails during or after an attack. Each attack lasts
 //! `--seconds` (default 6); the whole run stays well under five minutes.
 
-use crate::interop::{free_port, target_dir};
+use crate::interop::{build_examples, free_port};
 use crate::workspace_root;
 use bytes::{Bytes, BytesMut};
 use h2_conn::frame::{Data, Frame, FrameType, Ping, StreamId, Unknown, WindowUpdate};
@@ -56,21 +56,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         }
     }
     let duration = Duration::from_secs(seconds);
-    crate::run(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "-p",
-            "h2-conn",
-            "--example",
-            "server",
-            "--example",
-            "tokio_server",
-        ],
-        &[],
-    )?;
-    let examples = target_dir().join("release").join("examples");
+    let examples = build_examples(&["server", "tokio_server"])?;
     let mut rows = Vec::new();
     let mut idle = Vec::new();
     let mut failures = 0;

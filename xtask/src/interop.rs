@@ -236,6 +236,16 @@ struct Tools {
     client: PathBuf,
 }
 
+/// Builds the named examples of h2-conn in release; returns the folder they are in.
+pub(crate) fn build_examples(names: &[&str]) -> Result<PathBuf, String> {
+    let mut args = vec!["build", "--release", "-p", "h2-conn"];
+    for name in names {
+        args.extend(["--example", name]);
+    }
+    crate::run("cargo", &args, &[])?;
+    Ok(target_dir().join("release").join("examples"))
+}
+
 /// Where cargo puts build output: `CARGO_TARGET_DIR` (relative to the workspace root) or
 /// `target/`.
 pub(crate) fn target_dir() -> PathBuf {

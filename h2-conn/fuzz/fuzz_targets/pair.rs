@@ -37,19 +37,14 @@ enum Action {
         body: bool,
     },
     /// `side` sends DATA on its n-th known stream (the server sends response headers
-    /// first if it has not yet).
+    /// first if it has not yet): strict `send_data` within the window, or `buffered`
+    /// (`queue_data`, whatever the windows).
     Send {
         side: Side,
         stream: u8,
         len: u16,
         end: bool,
-    },
-    /// `side` queues DATA (buffered send, whatever the windows) on its n-th stream.
-    Queue {
-        side: Side,
-        stream: u8,
-        len: u16,
-        end: bool,
+        buffered: bool,
     },
     /// The client reprioritizes its n-th stream (PRIORITY_UPDATE; the server reschedules).
     Prioritize {
@@ -278,27 +273,16 @@ fuzz_target!(|input: Input| {
                 stream,
                 len,
                 end,
+                buffered,
             } => {
                 let end_ = match side {
                     Side::Client => &mut client,
                     Side::Server => &mut server,
                 };
-                if let Some(id) = end_.stream(stream) {
-                    end_.send(id, len, end);
-                }
-            }
-            Action::Queue {
-                side,
-                stream,
-                len,
-                end,
-            } => {
-                let end_ = match side {
-                    Side::Client => &mut client,
-                    Side::Server => &mut server,
-                };
-                if let Some(id) = end_.stream(stream) {
-                    end_.queue(id, len, end);
+                match end_.stream(stream) {
+                    Some(id) if buffered => end_.queue(id, len, end),
+                    Some(id) => end_.send(id, len, end),
+                    None => {}
                 }
             }
             Action::Prioritize {
