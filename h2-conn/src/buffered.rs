@@ -278,7 +278,7 @@ impl Connection {
                 !std::mem::replace(&mut e.wants_capacity, true)
             });
             if newly == Some(true) {
-                self.streams.blocked.push(stream_id);
+                self.streams.note_blocked(stream_id);
             }
         }
         result

@@ -760,3 +760,39 @@ fn default_bounds_leave_a_slowly_read_1_gib_download_alone() {
     assert!(late.0 <= early.0, "client grew: {} -> {}", early.0, late.0);
     assert!(late.1 <= early.1, "server grew: {} -> {}", early.1, late.1);
 }
+
+/// A peer that keeps opening and resetting streams while our send buffer is full (it
+/// does not read) cannot grow the list of streams waiting for room.
+#[test]
+fn streams_waiting_for_room_do_not_accumulate_when_the_peer_cycles_streams() {
+    let mut config = Config::server();
+    config.max_send_buffer = 1000;
+    // Only the list is under test here, not the reset-flood limits.
+    config.limits.max_remote_resets_per_window = u32::MAX;
+    let mut conn = Connection::new(config);
+    // Windows of 0: what stream 1 queues stays queued, so the buffer stays full.
+    let mut peer = Peer::connect_with(&mut conn, frames::settings().initial_window_size(0));
+    peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+    conn.send_headers(sid(1), &fields(&[(":status", "200")]), false)
+        .unwrap();
+    conn.queue_data(sid(1), vec![0u8; 2000], false).unwrap();
+    let mut held = Vec::new();
+    for n in 0..2000u32 {
+        let id = 3 + 2 * n;
+        peer.send(&mut conn, frames::headers(id).get("/").end_stream());
+        conn.send_headers(sid(id), &fields(&[(":status", "200")]), false)
+            .unwrap();
+        assert!(matches!(
+            conn.queue_data(sid(id), "x", false),
+            Err(UserError::SendBufferFull { .. })
+        ));
+        peer.send(&mut conn, frames::rst(id, ErrorCode::CANCEL));
+        peer.recv_frames(&mut conn);
+        if n == 100 || n == 1999 {
+            held.push(conn.memory_usage());
+        }
+    }
+    // Buffers kept for reuse move by a few hundred octets; a list of every refused
+    // stream would have grown by 8 KiB.
+    assert!(held[1] <= held[0] + 1024, "{held:?}");
+}
