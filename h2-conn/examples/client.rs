@@ -6,6 +6,7 @@
 //! cargo run --release --example client -- http://127.0.0.1:8080/ --upgrade   # HTTP/1.1 Upgrade
 //! cargo run --release --example client -- http://127.0.0.1:8080/echo --data Cargo.toml
 //! cargo run --release --example client -- http://127.0.0.1:8080/ -n 10000 --concurrent 100
+//! cargo run --release --example client -- http://127.0.0.1:8080/bytes/1000000 --timeout 5
 //! ```
 //!
 //! Prints the first response like `curl -v`: request and response headers on stderr, the
@@ -16,14 +17,23 @@
 //! The socket is read on a thread of its own while this thread writes
 //! (`common/blocking.rs`): a large upload to `/echo` comes back while it is still going
 //! out, and neither side ever waits in `write` for the other to read.
+//!
+//! Time: connecting and the Upgrade answer may take `--timeout SECS` (default 30); then
+//! this thread waits for input no longer than the connection's next timer
+//! (`recv_timeout` on the reader's channel), passes `Instant::now()` in with each read,
+//! and runs the timers when they are due: the server's SETTINGS must arrive within
+//! `--timeout`, keep-alive PINGs go out after 30 s of quiet, and each request must make
+//! progress every `--timeout`. A server that accepts the connection and says nothing
+//! makes the client exit with an error after `--timeout`.
 
 mod common;
 
 use common::blocking::{self, Socket, Transport};
 use common::client::{ClientConn, Options, USAGE};
 use common::http1;
-use std::net::TcpStream;
+use std::net::{TcpStream, ToSocketAddrs};
 use std::process::ExitCode;
+use std::time::Instant;
 
 fn main() -> ExitCode {
     let options = match Options::parse(std::env::args().skip(1)) {
@@ -43,11 +53,11 @@ fn main() -> ExitCode {
 }
 
 fn run(options: Options) -> Result<(), String> {
-    let socket = TcpStream::connect(&options.authority)
-        .map_err(|e| format!("connect {}: {e}", options.authority))?;
+    let socket = connect(&options).map_err(|e| format!("connect {}: {e}", options.authority))?;
     let mut socket = Socket::new(socket).map_err(|e| e.to_string())?;
     let upgrade = options.upgrade;
-    let mut client = ClientConn::new(options);
+    let deadline = Instant::now() + options.timeout;
+    let mut client = ClientConn::new(options, Instant::now());
     if upgrade {
         let request = client.upgrade_request()?;
         socket
@@ -56,7 +66,9 @@ fn run(options: Options) -> Result<(), String> {
         // Read the HTTP/1.1 answer head; what follows it is HTTP/2.
         let mut head = Vec::new();
         let head_len = loop {
-            let input = socket.read().map_err(|e| format!("read: {e}"))?;
+            let input = socket
+                .read_by(deadline)
+                .map_err(|e| format!("waiting for the upgrade answer: {e}"))?;
             if input.is_empty() {
                 return Err("connection closed before the upgrade answer".into());
             }
@@ -66,7 +78,7 @@ fn run(options: Options) -> Result<(), String> {
             }
         };
         client.upgrade_answered(&head[..head_len])?;
-        client.receive(&head[head_len..]);
+        client.receive(Instant::now(), &head[head_len..]);
     } else {
         client.start();
     }
@@ -78,4 +90,16 @@ fn run(options: Options) -> Result<(), String> {
     }
     socket.close();
     client.finish_run()
+}
+
+/// Connects to the first address of `--authority` that answers within `--timeout` each.
+fn connect(options: &Options) -> std::io::Result<TcpStream> {
+    let mut last = None;
+    for addr in options.authority.to_socket_addrs()? {
+        match TcpStream::connect_timeout(&addr, options.timeout) {
+            Ok(socket) => return Ok(socket),
+            Err(err) => last = Some(err),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no address")))
 }

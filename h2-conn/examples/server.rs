@@ -24,15 +24,23 @@
 //! The socket is read on a thread of its own while the connection's thread writes
 //! (`common/blocking.rs`), so a client that uploads while it downloads never deadlocks
 //! us; a write that makes no progress for 10 s gives the connection up.
+//!
+//! Time: the connection thread waits for input no longer than the connection's next timer
+//! (`recv_timeout` on the reader's channel) and passes `Instant::now()` in with every
+//! read and timeout. The timers are `Timeouts::recommended()` plus keep-alive PINGs after
+//! 30 s of quiet and an idle timeout of 60 s (`--keep-alive SECS`, `--idle SECS`,
+//! `--preface-timeout SECS`; 0 turns one off), so a client that connects and never
+//! completes its preface is closed after 10 s.
 
 mod common;
 
 use common::blocking::Socket;
 use common::server::serve_connection;
 use std::net::TcpListener;
+use std::time::Instant;
 
 fn main() {
-    let (addr, verbose) = common::server::args("server", "127.0.0.1:8080");
+    let (addr, options) = common::server::args("server", "127.0.0.1:8080");
     let listener = TcpListener::bind(&addr).unwrap_or_else(|e| {
         eprintln!("cannot listen on {addr}: {e}");
         std::process::exit(1);
@@ -43,6 +51,7 @@ fn main() {
     );
     for socket in listener.incoming() {
         let Ok(socket) = socket else { continue };
+        let start = Instant::now();
         std::thread::spawn(move || {
             let peer = socket
                 .peer_addr()
@@ -52,8 +61,8 @@ fn main() {
                 Ok(socket) => socket,
                 Err(err) => return eprintln!("{peer}: {err}"),
             };
-            if let Err(err) = serve_connection(&mut socket, verbose, true, Vec::new()) {
-                if verbose {
+            if let Err(err) = serve_connection(&mut socket, options, true, Vec::new(), start) {
+                if options.verbose {
                     eprintln!("{peer}: {err}");
                 }
             }

@@ -14,20 +14,23 @@
 //! cleartext server (`common/blocking.rs`): the reader thread hands over raw TLS records,
 //! and the connection's thread runs rustls both ways, so reading never stops while it
 //! writes. With ALPN `h2` the client starts with the HTTP/2 preface (RFC 9113 3.3); with
-//! `http/1.1` it gets HTTP/1.1 answers (no h2c Upgrade over TLS).
+//! `http/1.1` it gets HTTP/1.1 answers (no h2c Upgrade over TLS). The timers are the
+//! cleartext server's (`--idle`, `--keep-alive`, `--preface-timeout`); the TLS handshake
+//! and the first request must be done within the preface timeout.
 
 mod common;
 
 use common::blocking::{Socket, Transport};
-use common::server::{serve_connection, serve_h2, ServerConn};
+use common::server::{serve_connection, serve_h2, ServeOptions, ServerConn};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::{ServerConfig, ServerConnection};
 use std::io::{self, Read, Write};
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Instant;
 
 fn main() {
-    let (addr, verbose) = common::server::args("tls_server", "127.0.0.1:8443");
+    let (addr, options) = common::server::args("tls_server", "127.0.0.1:8443");
     let config = Arc::new(tls_config().unwrap_or_else(|e| {
         eprintln!("TLS setup failed: {e}");
         std::process::exit(1);
@@ -43,14 +46,15 @@ fn main() {
     for socket in listener.incoming() {
         let Ok(socket) = socket else { continue };
         let config = Arc::clone(&config);
+        let start = Instant::now();
         std::thread::spawn(move || {
             let tls = ServerConnection::new(config).map_err(io::Error::other);
             let mut tls = match (Socket::new(socket), tls) {
                 (Ok(socket), Ok(tls)) => TlsSocket { socket, tls },
                 (Err(err), _) | (_, Err(err)) => return eprintln!("connection: {err}"),
             };
-            if let Err(err) = handle(&mut tls, verbose) {
-                if verbose {
+            if let Err(err) = handle(&mut tls, options, start) {
+                if options.verbose {
                     eprintln!("connection: {err}");
                 }
             }
@@ -76,19 +80,21 @@ fn tls_config() -> Result<ServerConfig, Box<dyn std::error::Error>> {
     Ok(config)
 }
 
-/// One connection: the handshake completes with the first request bytes; ALPN says
-/// whether they are HTTP/2 or HTTP/1.1.
-fn handle(tls: &mut TlsSocket, verbose: bool) -> io::Result<()> {
-    let first = tls.read()?;
+/// One connection: the handshake completes with the first request bytes (within the
+/// preface timeout); ALPN says whether they are HTTP/2 or HTTP/1.1.
+fn handle(tls: &mut TlsSocket, options: ServeOptions, start: Instant) -> io::Result<()> {
+    let first = match options.first_request_deadline(start) {
+        Some(deadline) => tls.read_by(deadline)?,
+        None => tls.read_until(None)?.unwrap_or_default(),
+    };
     if first.is_empty() {
         return Ok(());
     }
     if tls.tls.alpn_protocol() == Some(b"h2") {
-        let mut server = ServerConn::new();
-        server.verbose = verbose;
+        let server = ServerConn::new(options, start);
         return serve_h2(tls, server, &first);
     }
-    serve_connection(tls, verbose, false, first)
+    serve_connection(tls, options, false, first, start)
 }
 
 /// rustls over a [`Socket`]: records read by the socket's reader thread are decrypted
@@ -116,12 +122,15 @@ impl TlsSocket {
 }
 
 impl Transport for TlsSocket {
-    fn read(&mut self) -> io::Result<Vec<u8>> {
+    fn read_until(&mut self, deadline: Option<Instant>) -> io::Result<Option<Vec<u8>>> {
         let mut plain = Vec::new();
         loop {
-            let raw = self.socket.read()?;
+            // `plain` is empty here: what was decrypted went out below.
+            let Some(raw) = self.socket.read_until(deadline)? else {
+                return Ok(None);
+            };
             if raw.is_empty() {
-                return Ok(plain); // TCP closed
+                return Ok(Some(plain)); // TCP closed
             }
             let mut rest = &raw[..];
             while !rest.is_empty() {
@@ -132,14 +141,14 @@ impl Transport for TlsSocket {
                 }
                 // Taken at once: rustls holds little received plaintext.
                 match self.tls.reader().read_to_end(&mut plain) {
-                    Ok(_) => return Ok(plain), // close_notify
+                    Ok(_) => return Ok(Some(plain)), // close_notify
                     Err(err) if err.kind() == io::ErrorKind::WouldBlock => {}
                     Err(err) => return Err(err),
                 }
             }
             self.flush_tls()?; // handshake answers, session tickets
             if !plain.is_empty() {
-                return Ok(plain);
+                return Ok(Some(plain));
             }
         }
     }

@@ -11,13 +11,19 @@
 //! After the optional HTTP/1.1 Upgrade handshake one task reads and writes at once
 //! (`common/tokio_io.rs`: `select!` over the two halves of the socket), so a large upload
 //! to `/echo` comes back while it is still going out.
+//!
+//! Time: connecting and the Upgrade answer may take `--timeout SECS` (default 30); then
+//! a `select!` branch sleeps until the connection's next timer and runs it, and each read
+//! is handed over with `Instant::now()`. The timers are the std client's: the server's
+//! SETTINGS within `--timeout`, keep-alive PINGs after 30 s of quiet, and progress on
+//! each request every `--timeout`.
 
 mod common;
 
 use common::client::{ClientConn, Options, USAGE};
 use common::{http1, tokio_io};
 use std::process::ExitCode;
-use tokio::io::AsyncReadExt;
+use std::time::Instant;
 use tokio::net::TcpStream;
 
 #[tokio::main]
@@ -39,13 +45,16 @@ async fn main() -> ExitCode {
 }
 
 async fn run(options: Options) -> Result<(), String> {
-    let mut socket = TcpStream::connect(&options.authority)
-        .await
-        .map_err(|e| format!("connect {}: {e}", options.authority))?;
+    let connect = tokio::time::timeout(options.timeout, TcpStream::connect(&options.authority));
+    let mut socket = match connect.await {
+        Ok(connected) => connected.map_err(|e| format!("connect {}: {e}", options.authority))?,
+        Err(_) => return Err(format!("connect {}: timed out", options.authority)),
+    };
     socket.set_nodelay(true).map_err(|e| e.to_string())?;
     let (mut reader, mut writer) = socket.split();
     let upgrade = options.upgrade;
-    let mut client = ClientConn::new(options);
+    let deadline = Instant::now() + options.timeout;
+    let mut client = ClientConn::new(options, Instant::now());
     if upgrade {
         let request = client.upgrade_request()?;
         tokio_io::write_all(&mut writer, &request)
@@ -54,10 +63,9 @@ async fn run(options: Options) -> Result<(), String> {
         let mut buf = vec![0u8; 64 * 1024];
         let mut head = Vec::new();
         let head_len = loop {
-            let n = reader
-                .read(&mut buf)
+            let n = tokio_io::read_until(&mut reader, &mut buf, Some(deadline))
                 .await
-                .map_err(|e| format!("read: {e}"))?;
+                .map_err(|e| format!("waiting for the upgrade answer: {e}"))?;
             if n == 0 {
                 return Err("connection closed before the upgrade answer".into());
             }
@@ -67,7 +75,7 @@ async fn run(options: Options) -> Result<(), String> {
             }
         };
         client.upgrade_answered(&head[..head_len])?;
-        client.receive(&head[head_len..]);
+        client.receive(Instant::now(), &head[head_len..]);
     } else {
         client.start();
     }

@@ -11,20 +11,27 @@
 //! One task per connection reads and writes at once (`common/tokio_io.rs`: `select!` over
 //! the two halves of the socket), so reading never stops while a write waits; a write
 //! that makes no progress for 10 s gives the connection up.
+//!
+//! Time: a fourth `select!` branch sleeps until the connection's next timer
+//! (`poll_timeout`) and calls `handle_timeout`; reads are handed over with
+//! `Instant::now()`. The timers and their flags are the std server's:
+//! `Timeouts::recommended()`, keep-alive after 30 s of quiet, idle timeout 60 s
+//! (`--keep-alive SECS`, `--idle SECS`, `--preface-timeout SECS`; 0 turns one off).
 
 mod common;
 
 use common::http1::{self, Start};
-use common::server::{http1_response, Http1Answer, ServerConn};
+use common::server::{http1_response, Http1Answer, ServeOptions, ServerConn};
 use common::tokio_io;
 use h2_conn::{BodySource, Pull};
 use std::io;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
+use std::time::Instant;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() {
-    let (addr, verbose) = common::server::args("tokio_server", "127.0.0.1:8080");
+    let (addr, options) = common::server::args("tokio_server", "127.0.0.1:8080");
     let listener = TcpListener::bind(&addr).await.unwrap_or_else(|e| {
         eprintln!("cannot listen on {addr}: {e}");
         std::process::exit(1);
@@ -37,11 +44,12 @@ async fn main() {
         let Ok((mut socket, peer)) = listener.accept().await else {
             continue;
         };
+        let start = Instant::now();
         tokio::spawn(async move {
             let _ = socket.set_nodelay(true);
             let (mut reader, mut writer) = socket.split();
-            if let Err(err) = handle(&mut reader, &mut writer, verbose).await {
-                if verbose {
+            if let Err(err) = handle(&mut reader, &mut writer, options, start).await {
+                if options.verbose {
                     eprintln!("{peer}: {err}");
                 }
             }
@@ -52,31 +60,35 @@ async fn main() {
 }
 
 /// One connection: HTTP/1.1 requests (kept alive) until the HTTP/2 preface or an
-/// `Upgrade: h2c`, then HTTP/2 until it is over.
+/// `Upgrade: h2c`, then HTTP/2 until it is over. The preface or first request must be
+/// complete within the preface timeout, each later HTTP/1.1 request within the idle
+/// timeout (slowloris).
 async fn handle(
     reader: &mut (impl AsyncRead + Unpin),
     writer: &mut (impl AsyncWrite + Unpin),
-    verbose: bool,
+    options: ServeOptions,
+    start: Instant,
 ) -> io::Result<()> {
     // Only for the first bytes (preface or HTTP/1.1 head); `run` reads with its own.
     let mut buf = vec![0u8; 4096];
     let mut first = Vec::new();
+    let mut deadline = options.first_request_deadline(start);
     let (mut server, rest) = loop {
         let answer = match http1::parse_start(&first) {
             Start::NeedMore => {
-                let n = reader.read(&mut buf).await?;
+                let n = tokio_io::read_until(reader, &mut buf, deadline).await?;
                 if n == 0 {
                     return Ok(());
                 }
                 first.extend_from_slice(&buf[..n]);
                 continue;
             }
-            Start::PriorKnowledge => break (ServerConn::new(), first),
+            Start::PriorKnowledge => break (ServerConn::new(options, start), first),
             Start::Upgrade {
                 request,
                 settings,
                 rest,
-            } => match ServerConn::upgraded(&settings, &request) {
+            } => match ServerConn::upgraded(&settings, &request, options, start) {
                 Ok(server) => {
                     tokio_io::write_all(writer, http1::SWITCHING_PROTOCOLS).await?;
                     break (server, rest);
@@ -90,6 +102,7 @@ async fn handle(
                     return Ok(());
                 }
                 first = rest;
+                deadline = options.next_request_deadline(Instant::now());
                 continue;
             }
             Start::TooLarge => http1::payload_too_large(),
@@ -99,8 +112,7 @@ async fn handle(
         return tokio_io::write_all(writer, &answer).await;
     };
     drop(buf);
-    server.verbose = verbose;
-    server.receive(&rest);
+    server.receive(Instant::now(), &rest);
     tokio_io::run(reader, writer, &mut server).await
 }
 

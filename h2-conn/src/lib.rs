@@ -241,7 +241,15 @@
 //!   header blocks and stream closes are stamped with the last time given; an earlier
 //!   time is ignored), and [`handle_timeout`](Connection::handle_timeout) when
 //!   [`poll_timeout`](Connection::poll_timeout) says; its events report a timer that
-//!   ended the connection ([`Connection::timed_out`] says which). Timers
+//!   ended the connection ([`Connection::timed_out`] says which). The SETTINGS and PINGs
+//!   we send are stamped with the last time given when they are queued
+//!   (`initiate_connection`, `update_settings`, [`ping`](Connection::ping)), not when
+//!   you write them: give the time right before those calls and write soon after, or
+//!   [`rtt`](Connection::rtt) counts the gap (say, a slow setup between
+//!   `initiate_connection` and the first `data_to_send`) as network delay. In an async loop, wait for input, writability and `poll_timeout()` at once
+//!   (tokio: a `sleep_until` branch in the `select!`, as in the repository's
+//!   `examples/common/tokio_io.rs`); your own deadlines (a request that makes no
+//!   progress) are yours to merge with it. Timers
 //!   ([`Timeouts`]: keep-alive, SETTINGS ACK, idle, graceful-shutdown, preface and
 //!   header-block deadlines), the [`AdaptiveWindow`] and the per-second [`RateLimits`]
 //!   are all off by default; [`rtt`](Connection::rtt) is measured whenever you pass the

@@ -6,15 +6,21 @@
 //! h2load and a Python `h2` client (`xtask/interop/h2_client.py`); then drives a Python
 //! `h2` server (`xtask/interop/h2_server.py`) and `nghttpd --no-tls` with our `client`,
 //! and runs h2load against nghttpd for comparison. Every response is checked exactly.
+//! Then the timers: our clients (std and tokio) against a TCP listener that accepts and
+//! never writes must give up with an error within `--timeout`, and our servers (std and
+//! tokio, `--preface-timeout 2 --idle 3`) must close connections that never complete
+//! their preface or first request (slowloris) and connections left idle, in time.
 //! Prints a peer x scenario table; fails on any FAIL, and on any SKIP (peer not
 //! installed) unless `--allow-missing` is given.
 
 use crate::workspace_root;
 use std::fmt::Write as _;
 use std::fs::File;
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// What `/` of the example server answers (examples/common/server.rs).
@@ -153,12 +159,18 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "server",
             "--example",
             "client",
+            "--example",
+            "tokio_server",
+            "--example",
+            "tokio_client",
         ],
         &[],
     )?;
     let examples = target_dir().join("release").join("examples");
     let server_bin = examples.join("server");
     let client_bin = examples.join("client");
+    let tokio_server_bin = examples.join("tokio_server");
+    let tokio_client_bin = examples.join("tokio_client");
     let work = std::env::temp_dir().join(format!("h2-interop-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let upload = work.join("upload.bin");
@@ -192,6 +204,17 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     python_client(&mut report, &work, port);
     client_vs_ours(&mut report, &ours, &base);
     drop(server);
+
+    // ---- the timers: silent servers, slowloris clients, idle connections
+    for client in [&ours.client, &tokio_client_bin] {
+        silent_server(&mut report, &ours, client)?;
+    }
+    for (name, bin) in [
+        ("our server", &server_bin),
+        ("our tokio_server", &tokio_server_bin),
+    ] {
+        slowloris(&mut report, &work, name, bin)?;
+    }
 
     // ---- other servers, driven by our client
     python_server(&mut report, &ours)?;
@@ -904,4 +927,207 @@ fn nghttpd(report: &mut Report, t: &Tools) -> Result<(), String> {
     h2load(report, "h2load", "nghttpd", &base, &t.work);
     drop(server);
     Ok(())
+}
+
+/// `--timeout` of the silent-server scenarios.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Our clients close with a linger (up to 1 s reading what the server still sends, so
+/// the GOAWAY is not lost to a TCP reset); a silent server sends nothing and never
+/// closes, so they exit about this much after their timeout.
+const LINGER: Duration = Duration::from_secs(1);
+/// Slack for a loaded machine on every "in time" check.
+const SLACK: Duration = Duration::from_millis(1500);
+
+/// Our client (std or tokio) against a TCP listener that accepts and never writes: it
+/// must exit non-zero, saying why, within its `--timeout` (and the close's linger).
+fn silent_server(report: &mut Report, t: &Tools, client: &Path) -> Result<(), String> {
+    let peer = if client.ends_with("tokio_client") {
+        "our tokio_client"
+    } else {
+        "our client"
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        // Accepts, holds every connection open, and never writes a byte.
+        scope.spawn(|| {
+            let mut held = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((socket, _)) => held.push(socket),
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        let secs = CLIENT_TIMEOUT.as_secs().to_string();
+        let url = format!("http://127.0.0.1:{port}/");
+        for (scenario, args, want) in [
+            (
+                "silent TCP server, --timeout 2: exits non-zero in time",
+                vec![url.as_str(), "--timeout", &secs],
+                "sent no HTTP/2 SETTINGS",
+            ),
+            (
+                "silent TCP server, --upgrade --timeout 2: exits non-zero in time",
+                vec![url.as_str(), "--upgrade", "--timeout", &secs],
+                "waiting for the upgrade answer",
+            ),
+        ] {
+            let began = Instant::now();
+            let result =
+                run_limited(client, &args, &t.work, Duration::from_secs(20)).and_then(|ran| {
+                    let took = began.elapsed();
+                    let said = ran.stderr.lines().last().unwrap_or_default().to_string();
+                    if ran.ok {
+                        return Err(format!("exited 0 after {took:.1?}: {said}"));
+                    }
+                    if !said.contains(want) {
+                        return Err(format!("exited non-zero, but said {said:?}"));
+                    }
+                    if took < CLIENT_TIMEOUT || took > CLIENT_TIMEOUT + LINGER + SLACK {
+                        return Err(format!("gave up after {took:.1?}: {said}"));
+                    }
+                    Ok(format!("exit 1 after {took:.1?}: {said}"))
+                });
+            report.record(peer, scenario, result);
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+    Ok(())
+}
+
+/// `--preface-timeout` and `--idle` of the server in the slowloris scenarios.
+const PREFACE_TIMEOUT: Duration = Duration::from_secs(2);
+const IDLE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// An empty SETTINGS frame, and a SETTINGS ACK (RFC 9113 6.5).
+const SETTINGS: [u8; 9] = [0, 0, 0, 4, 0, 0, 0, 0, 0];
+const SETTINGS_ACK: [u8; 9] = [0, 0, 0, 4, 1, 0, 0, 0, 0];
+
+/// Our server (std or tokio), with `--preface-timeout 2 --idle 3`, against clients that
+/// send part of what they must and then wait: each connection must be closed by the
+/// deadline (and not before it).
+fn slowloris(
+    report: &mut Report,
+    work: &Path,
+    peer: &'static str,
+    bin: &Path,
+) -> Result<(), String> {
+    let port = free_port()?;
+    let server = Server::start(
+        peer,
+        Command::new(bin).args([
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--preface-timeout",
+            &PREFACE_TIMEOUT.as_secs().to_string(),
+            "--idle",
+            &IDLE_TIMEOUT.as_secs().to_string(),
+        ]),
+        port,
+        work,
+    )?;
+    let preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".as_slice();
+    let mut settled = preface.to_vec();
+    settled.extend_from_slice(&SETTINGS);
+    settled.extend_from_slice(&SETTINGS_ACK);
+    // (scenario, what the client sends, the deadline, the GOAWAY code expected)
+    let cases: [(&str, &[u8], Duration, Option<u32>); 4] = [
+        (
+            "slowloris: 16 of the 24 preface octets, --preface-timeout 2: closed in time",
+            &preface[..16],
+            PREFACE_TIMEOUT,
+            None,
+        ),
+        (
+            "slowloris: half an HTTP/1.1 head, --preface-timeout 2: closed in time",
+            b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+            PREFACE_TIMEOUT,
+            None,
+        ),
+        (
+            "slowloris: preface, no SETTINGS: GOAWAY PROTOCOL_ERROR in time",
+            preface,
+            PREFACE_TIMEOUT,
+            Some(0x1),
+        ),
+        (
+            "idle after the handshake, --idle 3: GOAWAY NO_ERROR in time",
+            &settled,
+            IDLE_TIMEOUT,
+            Some(0x0),
+        ),
+    ];
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let runs: Vec<_> = cases
+            .iter()
+            .map(|&(_, send, deadline, code)| {
+                scope.spawn(move || closed_in_time(port, send, deadline, code))
+            })
+            .collect();
+        runs.into_iter()
+            .map(|run| run.join().unwrap_or_else(|_| Err("probe panicked".into())))
+            .collect()
+    });
+    for ((scenario, ..), result) in cases.iter().zip(results) {
+        report.record(peer, scenario, result);
+    }
+    drop(server);
+    Ok(())
+}
+
+/// Connects, sends `send`, then only reads: the server must close the connection between
+/// `deadline` and `deadline` + [`SLACK`], with a GOAWAY carrying `code` when one is given.
+fn closed_in_time(
+    port: u16,
+    send: &[u8],
+    deadline: Duration,
+    code: Option<u32>,
+) -> Result<String, String> {
+    let mut socket = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    socket.write_all(send).map_err(|e| e.to_string())?;
+    let began = Instant::now();
+    socket
+        .set_read_timeout(Some(deadline + SLACK * 4))
+        .map_err(|e| e.to_string())?;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match socket.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => return Err(format!("still open after {:.1?} ({e})", began.elapsed())),
+        }
+    }
+    let took = began.elapsed();
+    if took + Duration::from_millis(100) < deadline || took > deadline + SLACK {
+        return Err(format!("closed after {took:.1?}, deadline {deadline:?}"));
+    }
+    let goaway = goaway(&got);
+    match (code, &goaway) {
+        (None, _) => Ok(format!("closed after {took:.1?}")),
+        (Some(want), Some((got_code, why))) if *got_code == want => {
+            Ok(format!("GOAWAY {got_code:#x} {why:?} after {took:.1?}"))
+        }
+        (Some(want), _) => Err(format!(
+            "closed after {took:.1?} without GOAWAY {want:#x} (got {goaway:?})"
+        )),
+    }
+}
+
+/// The error code and debug data of the first GOAWAY frame (RFC 9113 6.8) in `bytes`.
+fn goaway(mut bytes: &[u8]) -> Option<(u32, String)> {
+    while bytes.len() >= 9 {
+        let len = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]) as usize;
+        let payload = bytes.get(9..9 + len)?;
+        if bytes[3] == 0x7 && len >= 8 {
+            let code = u32::from_be_bytes([payload[4], payload[5], payload[6], payload[7]]);
+            return Some((code, String::from_utf8_lossy(&payload[8..]).into_owned()));
+        }
+        bytes = &bytes[9 + len..];
+    }
+    None
 }

@@ -3,12 +3,14 @@
 //! A loop that writes everything and only then reads deadlocks when both sides send
 //! large bodies at once: each blocks in `write` with full socket buffers, waiting for the
 //! other to read. [`Socket`] reads on a thread of its own and hands what it read over a
-//! bounded channel, while the thread that owns the HTTP/2 connection writes.
+//! bounded channel, while the thread that owns the HTTP/2 connection writes. Waiting on
+//! that channel with a deadline (`recv_timeout`) is how the loop keeps the connection's
+//! timers: it never waits for input past [`Session::poll_timeout`].
 
 use super::Session;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// How long a write may make no progress (a peer that does not read) before the
@@ -27,8 +29,15 @@ const QUEUED_READS: usize = 32;
 /// Received bytes in, bytes to write out, one blocking call each: what the HTTP/2 loops
 /// of the std examples drive ([`Socket`] for TCP, a TLS wrapper in `tls_server`).
 pub trait Transport {
-    /// The next bytes from the peer; empty at the end of input.
-    fn read(&mut self) -> io::Result<Vec<u8>>;
+    /// The next bytes from the peer, waiting no later than `deadline` (`None`: as long
+    /// as it takes). `Ok(None)`: the deadline passed first; empty: the end of input.
+    fn read_until(&mut self, deadline: Option<Instant>) -> io::Result<Option<Vec<u8>>>;
+    /// The next bytes from the peer, by `deadline`, else a `TimedOut` error; empty at the
+    /// end of input.
+    fn read_by(&mut self, deadline: Instant) -> io::Result<Vec<u8>> {
+        self.read_until(Some(deadline))?
+            .ok_or_else(|| io::Error::new(io::ErrorKind::TimedOut, "the peer said nothing in time"))
+    }
     /// Writes all of `data` (blocks at most [`WRITE_TIMEOUT`] without progress).
     fn write_all(&mut self, data: &[u8]) -> io::Result<()>;
 }
@@ -83,9 +92,22 @@ impl Socket {
 }
 
 impl Transport for Socket {
-    fn read(&mut self) -> io::Result<Vec<u8>> {
-        // The reader thread is gone only after EOF or an error, both already handed over.
-        self.input.recv().unwrap_or(Ok(Vec::new()))
+    fn read_until(&mut self, deadline: Option<Instant>) -> io::Result<Option<Vec<u8>>> {
+        let received = match deadline {
+            None => self
+                .input
+                .recv()
+                .map_err(|_| RecvTimeoutError::Disconnected),
+            Some(at) => self
+                .input
+                .recv_timeout(at.saturating_duration_since(Instant::now())),
+        };
+        match received {
+            Ok(result) => result.map(Some),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+            // The reader thread is gone only after EOF or an error, both handed over.
+            Err(RecvTimeoutError::Disconnected) => Ok(Some(Vec::new())),
+        }
     }
 
     fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
@@ -111,21 +133,27 @@ impl Drop for Socket {
     }
 }
 
-/// The HTTP/2 loop: write everything the connection has (the reader thread keeps
-/// reading meanwhile), then wait for input and feed it. Returns when the session is done
+/// The HTTP/2 loop: run the timers that are due, write everything the connection has
+/// (the reader thread keeps reading meanwhile), then wait for input until the next timer
+/// at most, and feed what came with the time it came. Returns when the session is done
 /// or the peer closed; the caller closes the transport.
 pub fn run(io: &mut impl Transport, session: &mut impl Session) -> io::Result<()> {
     loop {
+        // Due timers first: a peer that never stops sending cannot starve them.
+        let now = Instant::now();
+        if session.poll_timeout().is_some_and(|at| at <= now) {
+            session.handle_timeout(now);
+        }
         while session.wants_write() {
             io.write_all(&session.data_to_send())?;
         }
         if session.is_done() {
             return Ok(());
         }
-        let input = io.read()?;
-        if input.is_empty() {
-            return Ok(()); // the peer closed
+        match io.read_until(session.poll_timeout())? {
+            None => session.handle_timeout(Instant::now()),
+            Some(input) if input.is_empty() => return Ok(()), // the peer closed
+            Some(input) => session.receive(Instant::now(), &input),
         }
-        session.receive(&input);
     }
 }

@@ -4,15 +4,64 @@
 //! [`ServerConn::wants_write`], close when [`ServerConn::is_done`]. Response bodies are
 //! queued on the connection (`queue_data`, `queue_source`), which frames them as the
 //! client's windows open.
+//!
+//! Time is passed in: [`ServerConn::receive`] takes the time the bytes came, and the I/O
+//! loop calls [`ServerConn::handle_timeout`] by [`ServerConn::poll_timeout`]. The
+//! connection's timers ([`ServeOptions::timeouts`]) then send keep-alive PINGs and close
+//! connections that are idle, or that never complete their preface (slowloris).
 
 use super::blocking::Transport;
 use super::http1;
 use h2_conn::frame::SettingId;
 use h2_conn::{
-    BodySource, Bytes, Config, Connection, ErrorCode, Event, HeaderField, Pull, StreamId,
+    BodySource, Bytes, Config, Connection, ErrorCode, Event, HeaderField, KeepAlive, Pull,
+    StreamId, Timeouts,
 };
 use std::collections::HashMap;
 use std::io;
+use std::time::{Duration, Instant};
+
+/// How the example servers serve a connection (from the command line, see [`args`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ServeOptions {
+    /// Log requests and connection ends to stderr.
+    pub verbose: bool,
+    /// The connection's timers: [`Timeouts::recommended`] (preface, header block and
+    /// SETTINGS ACK 10 s, graceful shutdown 30 s), keep-alive PINGs after 30 s of quiet,
+    /// and an idle timeout of 60 s without an open stream.
+    pub timeouts: Timeouts,
+}
+
+impl Default for ServeOptions {
+    fn default() -> ServeOptions {
+        ServeOptions {
+            verbose: false,
+            timeouts: Timeouts {
+                keep_alive: Some(KeepAlive::new(Duration::from_secs(30))),
+                idle: Some(Duration::from_secs(60)),
+                ..Timeouts::recommended()
+            },
+        }
+    }
+}
+
+impl ServeOptions {
+    /// The deadline for the first bytes of a connection (the HTTP/2 preface or an
+    /// HTTP/1.1 request), the preface timeout from `start`; the same slowloris defence
+    /// as the connection's own preface timer, before there is a connection.
+    pub fn first_request_deadline(&self, start: Instant) -> Option<Instant> {
+        self.timeouts.preface.map(|after| start + after)
+    }
+
+    /// The deadline for the next HTTP/1.1 request on a kept-alive connection: the idle
+    /// timeout (or else the preface timeout) from `start`.
+    pub fn next_request_deadline(&self, start: Instant) -> Option<Instant> {
+        self.timeouts
+            .idle
+            .or(self.timeouts.preface)
+            .map(|after| start + after)
+    }
+}
 
 /// What `/` answers.
 pub const HELLO: &str = "Hello from h2-sans-io!\n";
@@ -154,8 +203,11 @@ impl BodySource for PatternSource {
 /// for writing, so what a client can make us hold is what our windows let it send: at
 /// most one stream window (256 KiB, the stream send buffer) per stream and one connection
 /// window (1 MiB) in all, below the 2 MiB send buffer, so echoing is never refused.
-pub fn config() -> Config {
+///
+/// `timeouts` go into [`Config::timeouts`].
+pub fn config(timeouts: Timeouts) -> Config {
     let mut config = Config::server();
+    config.timeouts = timeouts;
     config.set_local_setting(SettingId::MAX_CONCURRENT_STREAMS, 1024);
     config.set_local_setting(SettingId::INITIAL_WINDOW_SIZE, 256 * 1024);
     config.initial_connection_window = Some(1024 * 1024);
@@ -197,31 +249,39 @@ pub struct ServerConn {
 
 impl ServerConn {
     /// A connection for a client that sent the HTTP/2 preface (prior knowledge, or TLS
-    /// with ALPN `h2`).
-    pub fn new() -> ServerConn {
-        let mut conn = Connection::new(config());
+    /// with ALPN `h2`), started at `now`.
+    pub fn new(options: ServeOptions, now: Instant) -> ServerConn {
+        let mut conn = Connection::new(config(options.timeouts));
+        // The time first: the preface and SETTINGS ACK deadlines count from here.
+        conn.set_now(now);
         conn.initiate_connection();
-        ServerConn::with(conn)
+        ServerConn::with(conn, options)
     }
 
-    fn with(conn: Connection) -> ServerConn {
+    fn with(conn: Connection, options: ServeOptions) -> ServerConn {
         ServerConn {
             conn,
             requests: HashMap::new(),
             echo_unacked: HashMap::new(),
             peer_going_away: false,
             upgrade_response: None,
-            verbose: false,
+            verbose: options.verbose,
         }
     }
 
     /// A connection upgraded from HTTP/1.1 (after `101 Switching Protocols` was written):
     /// the HTTP/1.1 request, body included, is answered on stream 1.
-    pub fn upgraded(settings: &[u8], request: &http1::Request) -> Result<ServerConn, String> {
-        let mut conn = Connection::new(config());
+    pub fn upgraded(
+        settings: &[u8],
+        request: &http1::Request,
+        options: ServeOptions,
+        now: Instant,
+    ) -> Result<ServerConn, String> {
+        let mut conn = Connection::new(config(options.timeouts));
+        conn.set_now(now);
         conn.initiate_upgrade_connection(Some(settings))
             .map_err(|e| format!("upgrade: {e}"))?;
-        let mut server = ServerConn::with(conn);
+        let mut server = ServerConn::with(conn, options);
         let flight = InFlight {
             method: request.method.clone(),
             response: route(&request.method, &request.path),
@@ -252,13 +312,29 @@ impl ServerConn {
         }
     }
 
-    /// Handles received bytes: events are answered, bodies queued.
-    pub fn receive(&mut self, data: &[u8]) {
+    /// Handles bytes received at `now`: events are answered, bodies queued.
+    pub fn receive(&mut self, now: Instant, data: &[u8]) {
+        // The time first: a PING ACK's round trip, a header block left incomplete and
+        // the keep-alive's "last heard from" are all stamped with it.
+        self.conn.set_now(now);
         let events = match self.conn.receive_data(data) {
             Ok(events) => events,
             Err(_) => return, // closed already
         };
         for event in events {
+            self.on_event(event);
+        }
+    }
+
+    /// When the connection's next timer is due (keep-alive, idle, preface, ...).
+    pub fn poll_timeout(&mut self) -> Option<Instant> {
+        self.conn.poll_timeout()
+    }
+
+    /// Runs the timers due at `now`: a keep-alive PING to send, or a GOAWAY that ends the
+    /// connection (idle, preface not completed, PING not answered).
+    pub fn handle_timeout(&mut self, now: Instant) {
+        for event in self.conn.handle_timeout(now) {
             self.on_event(event);
         }
     }
@@ -489,12 +565,6 @@ impl ServerConn {
     }
 }
 
-impl Default for ServerConn {
-    fn default() -> Self {
-        ServerConn::new()
-    }
-}
-
 /// An HTTP/1.1 answer: the head (and a fixed body), then, for `/bytes/N`, the pattern.
 pub struct Http1Answer {
     /// Head and fixed body.
@@ -553,19 +623,29 @@ fn write_http1(io: &mut impl Transport, answer: Http1Answer) -> io::Result<()> {
 /// Serves one connection over a blocking transport: tells the HTTP/2 preface from an
 /// HTTP/1.1 request, answers HTTP/1.1 (keeping the connection alive between requests),
 /// switches to HTTP/2 on `Upgrade: h2c` when `h2c_upgrade` (cleartext only), and runs
-/// HTTP/2 until the connection is over. `first`: bytes read already. The caller closes
-/// the transport.
+/// HTTP/2 until the connection is over. `first`: bytes read already, `start`: when the
+/// connection began. The preface (or first request) must be complete within the preface
+/// timeout, each later HTTP/1.1 request within the idle timeout of the answer before it;
+/// else a `TimedOut` error. The caller closes the transport.
 pub fn serve_connection(
     io: &mut impl Transport,
-    verbose: bool,
+    options: ServeOptions,
     h2c_upgrade: bool,
     first: Vec<u8>,
+    start: Instant,
 ) -> io::Result<()> {
+    let verbose = options.verbose;
     let mut buf = first;
+    let mut deadline = options.first_request_deadline(start);
     loop {
         let answer = match http1::parse_start(&buf) {
             http1::Start::NeedMore => {
-                let input = io.read()?;
+                let Some(input) = io.read_until(deadline)? else {
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "no complete preface or request in time",
+                    ));
+                };
                 if input.is_empty() {
                     return Ok(());
                 }
@@ -573,18 +653,16 @@ pub fn serve_connection(
                 continue;
             }
             http1::Start::PriorKnowledge => {
-                let mut server = ServerConn::new();
-                server.verbose = verbose;
+                let server = ServerConn::new(options, start);
                 return serve_h2(io, server, &buf);
             }
             http1::Start::Upgrade {
                 request,
                 settings,
                 rest,
-            } if h2c_upgrade => match ServerConn::upgraded(&settings, &request) {
-                Ok(mut server) => {
+            } if h2c_upgrade => match ServerConn::upgraded(&settings, &request, options, start) {
+                Ok(server) => {
                     io.write_all(http1::SWITCHING_PROTOCOLS)?;
-                    server.verbose = verbose;
                     return serve_h2(io, server, &rest);
                 }
                 Err(why) => http1::bad_request(&why),
@@ -599,6 +677,7 @@ pub fn serve_connection(
                     return Ok(());
                 }
                 buf = rest;
+                deadline = options.next_request_deadline(Instant::now());
                 continue;
             }
             http1::Start::TooLarge => http1::payload_too_large(),
@@ -611,25 +690,48 @@ pub fn serve_connection(
 
 /// Runs HTTP/2 over a blocking transport, `first` being what was read already.
 pub fn serve_h2(io: &mut impl Transport, mut server: ServerConn, first: &[u8]) -> io::Result<()> {
-    server.receive(first);
+    server.receive(Instant::now(), first);
     super::blocking::run(io, &mut server)
 }
 
-/// The command line every example server takes: `[--addr HOST:PORT] [--verbose]`, with
-/// `default_addr`; exits with a usage line naming `program` on anything else.
-pub fn args(program: &str, default_addr: &str) -> (String, bool) {
+/// The command line every example server takes, with `default_addr`; exits with a usage
+/// line naming `program` on anything else:
+///
+/// - `--addr HOST:PORT`
+/// - `--verbose`
+/// - `--idle SECS`: close a connection without open streams after SECS (default 60)
+/// - `--keep-alive SECS`: PING a connection quiet for SECS (default 30)
+/// - `--preface-timeout SECS`: the client's preface (or first HTTP/1.1 request) must be
+///   complete within SECS (default 10)
+///
+/// `0` turns a timer off.
+pub fn args(program: &str, default_addr: &str) -> (String, ServeOptions) {
+    let usage = || -> ! {
+        eprintln!(
+            "usage: {program} [--addr HOST:PORT] [--verbose] [--idle SECS] [--keep-alive SECS] [--preface-timeout SECS]"
+        );
+        std::process::exit(2);
+    };
     let mut addr = default_addr.to_string();
-    let mut verbose = false;
+    let mut options = ServeOptions::default();
     let mut args = std::env::args().skip(1);
+    // Seconds (fractions allowed); 0 is off.
+    let secs = |value: Option<String>| {
+        let secs: f64 = value
+            .and_then(|v| v.parse().ok())
+            .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+            .unwrap_or_else(|| usage());
+        (secs > 0.0).then(|| Duration::from_secs_f64(secs))
+    };
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--addr" => addr = args.next().expect("--addr needs HOST:PORT"),
-            "--verbose" | "-v" => verbose = true,
-            _ => {
-                eprintln!("usage: {program} [--addr HOST:PORT] [--verbose]");
-                std::process::exit(2);
-            }
+            "--addr" => addr = args.next().unwrap_or_else(|| usage()),
+            "--verbose" | "-v" => options.verbose = true,
+            "--idle" => options.timeouts.idle = secs(args.next()),
+            "--keep-alive" => options.timeouts.keep_alive = secs(args.next()).map(KeepAlive::new),
+            "--preface-timeout" => options.timeouts.preface = secs(args.next()),
+            _ => usage(),
         }
     }
-    (addr, verbose)
+    (addr, options)
 }

@@ -1,6 +1,8 @@
 //! tokio I/O for the examples: one task reads and writes at once with `select!`, so
 //! reading never stops while a write waits for the peer (both sides sending large
 //! bodies at once would otherwise deadlock, each waiting in `write` for the other).
+//! A third branch sleeps until the connection's next timer ([`Session::poll_timeout`])
+//! and runs it; every read is handed over with the time it came.
 
 use super::Session;
 use bytes::BytesMut;
@@ -8,7 +10,7 @@ use h2_conn::Bytes;
 use std::io;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::time::{sleep_until, timeout, Instant};
+use tokio::time::{sleep_until, timeout, timeout_at, Instant};
 
 /// How long a write may make no progress (a peer that does not read) before the
 /// connection is given up.
@@ -17,8 +19,8 @@ pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 pub const LINGER: Duration = Duration::from_secs(1);
 
 /// The HTTP/2 loop: takes output while the session wants to write and writes it, reading
-/// and feeding input all the while. Returns when the session is done (or the peer closed)
-/// and everything is written.
+/// and feeding input all the while, and runs the session's timers when they are due.
+/// Returns when the session is done (or the peer closed) and everything is written.
 pub async fn run(
     reader: &mut (impl AsyncRead + Unpin),
     writer: &mut (impl AsyncWrite + Unpin),
@@ -31,6 +33,11 @@ pub async fn run(
     let mut last_progress = Instant::now();
     let mut eof = false;
     loop {
+        // Due timers first: a peer that never stops sending cannot starve them.
+        let now = std::time::Instant::now();
+        if session.poll_timeout().is_some_and(|at| at <= now) {
+            session.handle_timeout(now);
+        }
         if out.is_empty() && session.wants_write() {
             out = session.data_to_send();
             last_progress = Instant::now();
@@ -39,12 +46,14 @@ pub async fn run(
             return Ok(());
         }
         let writing = !out.is_empty();
+        // Asked after the output was taken: sending starts timers too (a PING's ACK).
+        let timer = session.poll_timeout();
         // `read` and `write` are cancel safe: the branch that loses did nothing.
         tokio::select! {
             read = reader.read_buf(&mut buf), if !eof => match read? {
                 0 => eof = true,
                 _ => {
-                    session.receive(&buf);
+                    session.receive(std::time::Instant::now(), &buf);
                     buf.clear();
                 }
             },
@@ -57,7 +66,29 @@ pub async fn run(
             _ = sleep_until(last_progress + WRITE_TIMEOUT), if writing => {
                 return Err(io::Error::new(io::ErrorKind::TimedOut, "the peer does not read"));
             }
+            // (A disabled branch's future is still made, so it needs some instant.)
+            _ = sleep_until(timer.map_or(last_progress, Instant::from_std)), if timer.is_some() => {
+                session.handle_timeout(std::time::Instant::now());
+            }
         }
+    }
+}
+
+/// `read` that gives up at `deadline` (`None`: never) with a `TimedOut` error.
+pub async fn read_until(
+    reader: &mut (impl AsyncRead + Unpin),
+    buf: &mut [u8],
+    deadline: Option<std::time::Instant>,
+) -> io::Result<usize> {
+    let Some(deadline) = deadline else {
+        return reader.read(buf).await;
+    };
+    match timeout_at(Instant::from_std(deadline), reader.read(buf)).await {
+        Ok(result) => result,
+        Err(_) => Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "the peer said nothing in time",
+        )),
     }
 }
 
