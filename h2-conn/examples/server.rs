@@ -17,18 +17,30 @@
 //! Each connection starts either with the HTTP/2 preface (prior knowledge) or with an
 //! HTTP/1.1 request. A request carrying `Upgrade: h2c` and `HTTP2-Settings` is answered
 //! with `101 Switching Protocols`, then the connection speaks HTTP/2 and the response to
-//! that request goes out on stream 1. All the HTTP/2 logic is in `common/server.rs`.
+//! that request goes out on stream 1 (an HTTP/1.1 body above 1 MiB gets `413` instead).
+//! Plain HTTP/1.1 requests are answered on the same routes, the connection kept alive.
+//! All the HTTP/2 logic is in `common/server.rs`.
+//!
+//! The socket is read on a thread of its own while the connection's thread writes
+//! (`common/blocking.rs`), so a client that uploads while it downloads never deadlocks
+//! us; a write that makes no progress for 10 s gives the connection up.
+//!
+//! Time: the connection thread waits for input no longer than the connection's next timer
+//! (`recv_timeout` on the reader's channel) and passes `Instant::now()` in with every
+//! read and timeout. The timers are `Timeouts::recommended()` plus keep-alive PINGs after
+//! 30 s of quiet and an idle timeout of 60 s (`--keep-alive SECS`, `--idle SECS`,
+//! `--preface-timeout SECS`; 0 turns one off), so a client that connects and never
+//! completes its preface is closed after 10 s.
 
 mod common;
 
-use common::http1::{self, Start};
-use common::server::{http1_response, serve_blocking, ServerConn};
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::time::Duration;
+use common::blocking::Socket;
+use common::server::serve_connection;
+use std::net::TcpListener;
+use std::time::Instant;
 
 fn main() {
-    let (addr, verbose) = common::server::args("server", "127.0.0.1:8080");
+    let (addr, options) = common::server::args("server", "127.0.0.1:8080");
     let listener = TcpListener::bind(&addr).unwrap_or_else(|e| {
         eprintln!("cannot listen on {addr}: {e}");
         std::process::exit(1);
@@ -39,63 +51,23 @@ fn main() {
     );
     for socket in listener.incoming() {
         let Ok(socket) = socket else { continue };
+        let start = Instant::now();
         std::thread::spawn(move || {
             let peer = socket
                 .peer_addr()
                 .map(|a| a.to_string())
                 .unwrap_or_default();
-            if let Err(err) = handle(socket, verbose) {
-                if verbose {
+            let mut socket = match Socket::new(socket) {
+                Ok(socket) => socket,
+                Err(err) => return eprintln!("{peer}: {err}"),
+            };
+            if let Err(err) = serve_connection(&mut socket, options, true, Vec::new(), start) {
+                if options.verbose {
                     eprintln!("{peer}: {err}");
                 }
             }
+            // FIN, then drain for a moment: our GOAWAY is not lost to a TCP reset.
+            socket.close();
         });
     }
-}
-
-/// One connection: find out how it starts, then run HTTP/2 until it is over.
-fn handle(mut socket: TcpStream, verbose: bool) -> io::Result<()> {
-    socket.set_nodelay(true)?;
-    let mut first = Vec::new();
-    let mut buf = [0u8; 16 * 1024];
-    let (mut server, rest) = loop {
-        let n = socket.read(&mut buf)?;
-        if n == 0 {
-            return Ok(());
-        }
-        first.extend_from_slice(&buf[..n]);
-        let answer = match http1::parse_start(&first) {
-            Start::NeedMore => continue,
-            Start::PriorKnowledge => break (ServerConn::new(), first),
-            Start::Upgrade {
-                request,
-                settings,
-                rest,
-            } => match ServerConn::upgraded(&settings, &request) {
-                Ok(server) => {
-                    socket.write_all(http1::SWITCHING_PROTOCOLS)?;
-                    break (server, rest);
-                }
-                Err(why) => http1::bad_request(&why),
-            },
-            Start::Http1(request) => http1_response(&request),
-            Start::Bad(why) => http1::bad_request(why),
-        };
-        socket.write_all(&answer)?;
-        return linger_close(socket);
-    };
-    server.verbose = verbose;
-    serve_blocking(&mut socket, server, &rest)?;
-    linger_close(socket)
-}
-
-/// Closes our side and drains what the peer still sends for a moment, so that our last
-/// bytes (a GOAWAY) are not destroyed by a TCP reset caused by unread input.
-fn linger_close(mut socket: TcpStream) -> io::Result<()> {
-    socket.shutdown(Shutdown::Write)?;
-    socket.set_read_timeout(Some(Duration::from_secs(1)))?;
-    let mut buf = [0u8; 16 * 1024];
-    let deadline = std::time::Instant::now() + Duration::from_secs(2);
-    while std::time::Instant::now() < deadline && matches!(socket.read(&mut buf), Ok(n) if n > 0) {}
-    Ok(())
 }

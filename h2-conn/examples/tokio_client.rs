@@ -8,20 +8,23 @@
 //! cargo run --release --example tokio_client -- http://127.0.0.1:8080/ -n 10000 --concurrent 100
 //! ```
 //!
-//! After the optional HTTP/1.1 Upgrade handshake the socket is split: a read half feeds
-//! the connection and wakes the write half, which writes pending output.
+//! After the optional HTTP/1.1 Upgrade handshake one task reads and writes at once
+//! (`common/tokio_io.rs`: `select!` over the two halves of the socket), so a large upload
+//! to `/echo` comes back while it is still going out.
+//!
+//! Time: connecting and the Upgrade answer may take `--timeout SECS` (default 30); then
+//! a `select!` branch sleeps until the connection's next timer and runs it, and each read
+//! is handed over with `Instant::now()`. The timers are the std client's: the server's
+//! SETTINGS within `--timeout`, keep-alive PINGs after 30 s of quiet, and progress on
+//! each request every `--timeout`.
 
 mod common;
 
 use common::client::{ClientConn, Options, USAGE};
-use common::http1;
+use common::{http1, tokio_io};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::OwnedWriteHalf;
+use std::time::Instant;
 use tokio::net::TcpStream;
-use tokio::sync::Notify;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -41,34 +44,28 @@ async fn main() -> ExitCode {
     }
 }
 
-/// What the two halves share.
-struct Shared {
-    client: Mutex<ClientConn>,
-    wake: Notify,
-    /// The reader stopped (end of input or error).
-    stopped: AtomicBool,
-}
-
 async fn run(options: Options) -> Result<(), String> {
-    let mut socket = TcpStream::connect(&options.authority)
-        .await
-        .map_err(|e| format!("connect {}: {e}", options.authority))?;
+    let connect = tokio::time::timeout(options.timeout, TcpStream::connect(&options.authority));
+    let mut socket = match connect.await {
+        Ok(connected) => connected.map_err(|e| format!("connect {}: {e}", options.authority))?,
+        Err(_) => return Err(format!("connect {}: timed out", options.authority)),
+    };
     socket.set_nodelay(true).map_err(|e| e.to_string())?;
+    let (mut reader, mut writer) = socket.split();
     let upgrade = options.upgrade;
-    let mut client = ClientConn::new(options);
-    let mut buf = vec![0u8; 64 * 1024];
+    let deadline = Instant::now() + options.timeout;
+    let mut client = ClientConn::new(options, Instant::now());
     if upgrade {
         let request = client.upgrade_request()?;
-        socket
-            .write_all(&request)
+        tokio_io::write_all(&mut writer, &request)
             .await
             .map_err(|e| format!("write: {e}"))?;
+        let mut buf = vec![0u8; 64 * 1024];
         let mut head = Vec::new();
         let head_len = loop {
-            let n = socket
-                .read(&mut buf)
+            let n = tokio_io::read_until(&mut reader, &mut buf, Some(deadline))
                 .await
-                .map_err(|e| format!("read: {e}"))?;
+                .map_err(|e| format!("waiting for the upgrade answer: {e}"))?;
             if n == 0 {
                 return Err("connection closed before the upgrade answer".into());
             }
@@ -78,66 +75,15 @@ async fn run(options: Options) -> Result<(), String> {
             }
         };
         client.upgrade_answered(&head[..head_len])?;
-        client.receive(&head[head_len..]);
+        client.receive(Instant::now(), &head[head_len..]);
     } else {
         client.start();
     }
-
-    let shared = Arc::new(Shared {
-        client: Mutex::new(client),
-        wake: Notify::new(),
-        stopped: AtomicBool::new(false),
-    });
-    let (mut reader, writer) = socket.into_split();
-    let write_task = tokio::spawn(write_loop(writer, Arc::clone(&shared)));
-    loop {
-        let result = reader.read(&mut buf).await;
-        let mut client = shared.client.lock().expect("not poisoned");
-        match result {
-            Ok(0) => client.io_failed("the server closed the connection".into()),
-            Ok(n) => client.receive(&buf[..n]),
-            Err(ref err) => client.io_failed(format!("read: {err}")),
-        }
-        let done = client.is_done() || matches!(result, Ok(0) | Err(_));
-        drop(client);
-        if done {
-            shared.stopped.store(true, Ordering::Release);
-        }
-        shared.wake.notify_one();
-        if done {
-            break;
-        }
+    match tokio_io::run(&mut reader, &mut writer, &mut client).await {
+        Ok(()) if !client.is_done() => client.io_failed("the server closed the connection".into()),
+        Ok(()) => {}
+        Err(err) => client.io_failed(format!("I/O: {err}")),
     }
-    if let Err(err) = write_task.await.expect("writer task does not panic") {
-        shared
-            .client
-            .lock()
-            .expect("not poisoned")
-            .io_failed(format!("write: {err}"));
-    }
-    let client = shared.client.lock().expect("not poisoned");
+    tokio_io::close(&mut reader, &mut writer).await;
     client.finish_run()
-}
-
-/// Writes pending output whenever woken; ends when the reader stopped and everything
-/// is written.
-async fn write_loop(mut writer: OwnedWriteHalf, shared: Arc<Shared>) -> std::io::Result<()> {
-    loop {
-        let (out, done) = {
-            let mut client = shared.client.lock().expect("not poisoned");
-            (
-                client.data_to_send(),
-                client.is_done() || shared.stopped.load(Ordering::Acquire),
-            )
-        };
-        if !out.is_empty() {
-            writer.write_all(&out).await?;
-            continue;
-        }
-        if done {
-            break;
-        }
-        shared.wake.notified().await;
-    }
-    writer.shutdown().await
 }

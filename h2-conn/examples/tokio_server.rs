@@ -8,25 +8,30 @@
 //! curl --http2 http://127.0.0.1:8080/                           # HTTP/1.1 Upgrade
 //! ```
 //!
-//! Each connection is split into a read half and a write half. The reader feeds the
-//! sans-IO connection and wakes the writer; the writer sleeps until woken, then writes
-//! whatever output is pending. The connection sits behind a mutex that is never held
-//! across an `.await`.
+//! One task per connection reads and writes at once (`common/tokio_io.rs`: `select!` over
+//! the two halves of the socket), so reading never stops while a write waits; a write
+//! that makes no progress for 10 s gives the connection up.
+//!
+//! Time: a fourth `select!` branch sleeps until the connection's next timer
+//! (`poll_timeout`) and calls `handle_timeout`; reads are handed over with
+//! `Instant::now()`. The timers and their flags are the std server's:
+//! `Timeouts::recommended()`, keep-alive after 30 s of quiet, idle timeout 60 s
+//! (`--keep-alive SECS`, `--idle SECS`, `--preface-timeout SECS`; 0 turns one off).
 
 mod common;
 
 use common::http1::{self, Start};
-use common::server::{http1_response, ServerConn};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::OwnedWriteHalf;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Notify;
+use common::server::{http1_response, Http1Answer, ServeOptions, ServerConn};
+use common::tokio_io;
+use h2_conn::{BodySource, Pull};
+use std::io;
+use std::time::Instant;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() {
-    let (addr, verbose) = common::server::args("tokio_server", "127.0.0.1:8080");
+    let (addr, options) = common::server::args("tokio_server", "127.0.0.1:8080");
     let listener = TcpListener::bind(&addr).await.unwrap_or_else(|e| {
         eprintln!("cannot listen on {addr}: {e}");
         std::process::exit(1);
@@ -36,109 +41,94 @@ async fn main() {
         listener.local_addr().expect("bound")
     );
     loop {
-        let Ok((socket, peer)) = listener.accept().await else {
+        let Ok((mut socket, peer)) = listener.accept().await else {
             continue;
         };
+        let start = Instant::now();
         tokio::spawn(async move {
-            if let Err(err) = handle(socket, verbose).await {
-                if verbose {
+            let _ = socket.set_nodelay(true);
+            let (mut reader, mut writer) = socket.split();
+            if let Err(err) = handle(&mut reader, &mut writer, options, start).await {
+                if options.verbose {
                     eprintln!("{peer}: {err}");
                 }
             }
+            // FIN, then drain for a moment: our GOAWAY is not lost to a TCP reset.
+            tokio_io::close(&mut reader, &mut writer).await;
         });
     }
 }
 
-/// What the two halves share.
-struct Shared {
-    server: Mutex<ServerConn>,
-    /// Output may be pending (or the connection ended): the writer should look.
-    wake: Notify,
-    /// The peer closed its side.
-    eof: AtomicBool,
-}
-
-async fn handle(mut socket: TcpStream, verbose: bool) -> std::io::Result<()> {
-    socket.set_nodelay(true)?;
-    let mut buf = vec![0u8; 64 * 1024];
+/// One connection: HTTP/1.1 requests (kept alive) until the HTTP/2 preface or an
+/// `Upgrade: h2c`, then HTTP/2 until it is over. The preface or first request must be
+/// complete within the preface timeout, each later HTTP/1.1 request within the idle
+/// timeout (slowloris).
+async fn handle(
+    reader: &mut (impl AsyncRead + Unpin),
+    writer: &mut (impl AsyncWrite + Unpin),
+    options: ServeOptions,
+    start: Instant,
+) -> io::Result<()> {
+    // Only for the first bytes (preface or HTTP/1.1 head); `run` reads with its own.
+    let mut buf = vec![0u8; 4096];
     let mut first = Vec::new();
+    let mut deadline = options.first_request_deadline(start);
     let (mut server, rest) = loop {
-        let n = socket.read(&mut buf).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        first.extend_from_slice(&buf[..n]);
         let answer = match http1::parse_start(&first) {
-            Start::NeedMore => continue,
-            Start::PriorKnowledge => break (ServerConn::new(), first),
+            Start::NeedMore => {
+                let n = tokio_io::read_until(reader, &mut buf, deadline).await?;
+                if n == 0 {
+                    return Ok(());
+                }
+                first.extend_from_slice(&buf[..n]);
+                continue;
+            }
+            Start::PriorKnowledge => break (ServerConn::new(options, start), first),
             Start::Upgrade {
                 request,
                 settings,
                 rest,
-            } => match ServerConn::upgraded(&settings, &request) {
+            } => match ServerConn::upgraded(&settings, &request, options, start) {
                 Ok(server) => {
-                    socket.write_all(http1::SWITCHING_PROTOCOLS).await?;
+                    tokio_io::write_all(writer, http1::SWITCHING_PROTOCOLS).await?;
                     break (server, rest);
                 }
                 Err(why) => http1::bad_request(&why),
             },
-            Start::Http1(request) => http1_response(&request),
+            Start::Http1 { request, rest } => {
+                let close = request.wants_close();
+                write_http1(writer, http1_response(&request, close)).await?;
+                if close {
+                    return Ok(());
+                }
+                first = rest;
+                deadline = options.next_request_deadline(Instant::now());
+                continue;
+            }
+            Start::TooLarge => http1::payload_too_large(),
             Start::Bad(why) => http1::bad_request(why),
         };
-        socket.write_all(&answer).await?;
-        return socket.shutdown().await;
+        // An error answer closes the connection.
+        return tokio_io::write_all(writer, &answer).await;
     };
-    server.verbose = verbose;
-    server.receive(&rest);
-
-    let shared = Arc::new(Shared {
-        server: Mutex::new(server),
-        wake: Notify::new(),
-        eof: AtomicBool::new(false),
-    });
-    let (mut reader, writer) = socket.into_split();
-    let write_task = tokio::spawn(write_loop(writer, Arc::clone(&shared)));
-    loop {
-        let n: usize = reader.read(&mut buf).await.unwrap_or_default();
-        if n == 0 {
-            shared.eof.store(true, Ordering::Release);
-            shared.wake.notify_one();
-            break;
-        }
-        let done = {
-            let mut server = shared.server.lock().expect("not poisoned");
-            server.receive(&buf[..n]);
-            server.is_done()
-        };
-        shared.wake.notify_one();
-        if done {
-            break;
-        }
-    }
-    write_task.await.expect("writer task does not panic")
+    drop(buf);
+    server.receive(Instant::now(), &rest);
+    tokio_io::run(reader, writer, &mut server).await
 }
 
-/// Writes pending output whenever woken; ends once the connection is over and
-/// everything is written.
-async fn write_loop(mut writer: OwnedWriteHalf, shared: Arc<Shared>) -> std::io::Result<()> {
-    loop {
-        let (out, done) = {
-            let mut server = shared.server.lock().expect("not poisoned");
-            (
-                server.data_to_send(),
-                server.is_done() || shared.eof.load(Ordering::Acquire),
-            )
-        };
-        if !out.is_empty() {
-            writer.write_all(&out).await?;
-            continue;
+/// Writes an HTTP/1.1 answer: the head, then a generated body in chunks.
+async fn write_http1(
+    writer: &mut (impl AsyncWrite + Unpin),
+    answer: Http1Answer,
+) -> io::Result<()> {
+    tokio_io::write_all(writer, &answer.head).await?;
+    if let Some(mut pattern) = answer.pattern {
+        while let Pull::Data(chunk) | Pull::Last(chunk) = pattern.pull(64 * 1024) {
+            if chunk.is_empty() {
+                break;
+            }
+            tokio_io::write_all(writer, &chunk).await?;
         }
-        if done {
-            break;
-        }
-        // `notify_one` stores a permit when nobody waits, so a wake-up between the check
-        // above and this line is not lost.
-        shared.wake.notified().await;
     }
-    writer.shutdown().await
+    Ok(())
 }

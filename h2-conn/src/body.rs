@@ -52,6 +52,30 @@ pub trait BodySource: Send {
     fn pull(&mut self, max: usize) -> Pull;
 }
 
+/// A body already in memory, handed out in slices of itself (no copy): queue it with
+/// [`Connection::queue_source`](crate::Connection::queue_source) when it is larger than
+/// the send buffer takes at once (`queue_data` of a large body is refused while the
+/// buffer is at its mark; a source is pulled only as windows open and costs the buffer
+/// nothing).
+///
+/// ```
+/// use h2_conn::{BodySource, Bytes, Pull};
+/// let mut body = Bytes::from(vec![1u8; 40_000]);
+/// assert_eq!(body.pull(16_384), Pull::Data(Bytes::from(vec![1u8; 16_384])));
+/// assert_eq!(body.pull(16_384), Pull::Data(Bytes::from(vec![1u8; 16_384])));
+/// assert_eq!(body.pull(16_384), Pull::Last(Bytes::from(vec![1u8; 7_232])));
+/// ```
+impl BodySource for Bytes {
+    fn pull(&mut self, max: usize) -> Pull {
+        let chunk = self.split_to(max.min(self.len()));
+        if self.is_empty() {
+            Pull::Last(chunk)
+        } else {
+            Pull::Data(chunk)
+        }
+    }
+}
+
 impl std::fmt::Debug for dyn BodySource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("BodySource")

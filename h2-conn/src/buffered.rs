@@ -5,6 +5,7 @@
 use crate::body::{BodySource, Pull};
 use crate::connection::{Connection, Phase};
 use crate::priority::ExtensiblePriority;
+use crate::registry::Entry;
 use crate::send_queue::Item;
 use bytes::Bytes;
 use h2_events::{Event, HeaderField, SendBuffer, UserError};
@@ -40,13 +41,15 @@ impl Connection {
     /// [`end_stream`](Connection::end_stream) called while data is queued are queued behind
     /// it, in order.
     ///
-    /// Refused with [`UserError::SendBufferFull`], changing nothing, when the connection's
-    /// buffer ([`Config::max_send_buffer`](crate::Config)) or the stream's
-    /// ([`Config::max_stream_send_buffer`](crate::Config)) would overflow; the stream is
-    /// then reported by [`writable_streams`](Connection::writable_streams) once there is
-    /// room again. [`send_capacity`](Connection::send_capacity) says how much fits now.
-    /// This is the backpressure that keeps a peer that stops reading from growing our
-    /// memory.
+    /// The send buffers work like a socket's high-water mark: while the connection's
+    /// buffer ([`Config::max_send_buffer`](crate::Config)) and the stream's
+    /// ([`Config::max_stream_send_buffer`](crate::Config)) are below their limits, a call
+    /// is taken whole, whatever its size (so a whole body can go in one call); once one of
+    /// them is at its limit, calls are refused with [`UserError::SendBufferFull`],
+    /// changing nothing, and the stream is reported by
+    /// [`writable_streams`](Connection::writable_streams) once there is room again
+    /// ([`send_capacity`](Connection::send_capacity) says how much room is left). This is
+    /// the backpressure that keeps a peer that stops reading from growing our memory.
     ///
     /// `data` is taken without a copy (`Bytes`, `Vec<u8>`, `String`, a `'static`
     /// literal); a borrowed `&[u8]`/`&str` that is not `'static` does not compile
@@ -154,7 +157,9 @@ impl Connection {
         self.streams.get(stream_id).map_or(0, |e| e.queued())
     }
 
-    /// How many octets [`queue_data`](Connection::queue_data) accepts on `stream_id` now.
+    /// Room left on `stream_id` before the send buffers reach their limits. While it is
+    /// above 0 the next [`queue_data`](Connection::queue_data) is taken whole, whatever
+    /// its size; at 0 it is refused with [`UserError::SendBufferFull`].
     pub fn send_capacity(&self, stream_id: StreamId) -> usize {
         let stream_queued = self.queued_len(stream_id);
         let conn_room = self
@@ -189,9 +194,12 @@ impl Connection {
     }
 
     /// True when there is output to take: frames waiting, or queued DATA that the windows
-    /// let us send. Loop on `data_to_send*` while it holds.
+    /// let us send. Loop on `data_to_send*` while it holds. Once the connection is closed
+    /// (our GOAWAY) queued DATA is no longer framed, so only the waiting frames count.
     pub fn wants_write(&self) -> bool {
-        self.output.len() > 0 || self.next_sendable().is_some()
+        self.output.len() > 0
+            || (!matches!(self.phase, Phase::Closed | Phase::NotStarted)
+                && self.next_sendable().is_some())
     }
 
     /// Changes how a stream's queued DATA is scheduled against other streams' (RFC 9218).
@@ -247,8 +255,8 @@ impl Connection {
         }
     }
 
-    /// Checks that `len` more octets may be queued on the stream; marks it blocked if not.
-    fn check_queueable(&mut self, stream_id: StreamId, len: usize) -> Result<(), UserError> {
+    /// The stream, if more may be queued on it (it exists, and its end is not queued).
+    pub(crate) fn queue_open(&self, stream_id: StreamId) -> Result<&Entry, UserError> {
         let Some(entry) = self.streams.get(stream_id) else {
             return Err(self.streams.missing(stream_id));
         };
@@ -258,30 +266,41 @@ impl Connection {
                 why: "the end of the stream is already queued",
             });
         }
-        let stream_queued = entry.queued();
+        Ok(entry)
+    }
+
+    /// Checks that `len` more octets may be queued on the stream; marks it blocked if not.
+    fn check_queueable(&mut self, stream_id: StreamId, len: usize) -> Result<(), UserError> {
+        let stream_queued = self.queue_open(stream_id)?.queued();
         let result = self.check_room(stream_id, stream_queued, len);
         if result.is_err() {
             let newly = self.streams.with(stream_id, |e| {
                 !std::mem::replace(&mut e.wants_capacity, true)
             });
             if newly == Some(true) {
-                self.streams.blocked.push(stream_id);
+                self.streams.note_blocked(stream_id);
             }
         }
         result
     }
 
-    /// The send-buffer bounds: refuses `len` more octets when something is held already
-    /// and the connection's or the stream's limit would be passed.
+    /// The send-buffer bounds, a high-water mark like a socket's: a send is taken whole
+    /// while the connection's (and the stream's) buffer is below its limit, and refused
+    /// once it is at or above it. So what is held passes the limit by at most the last
+    /// send taken, and a body of any size can be handed over in one call when there is
+    /// room. Sends of no octets (the end of a stream, a source) always pass.
     pub(crate) fn check_room(
         &self,
         stream_id: StreamId,
         stream_queued: usize,
         len: usize,
     ) -> Result<(), UserError> {
+        if len == 0 {
+            return Ok(());
+        }
         let held = self.held_output();
         let limit = self.config.max_send_buffer;
-        if held > 0 && held.saturating_add(len) > limit {
+        if held >= limit {
             return Err(UserError::SendBufferFull {
                 stream_id,
                 buffer: SendBuffer::Connection,
@@ -291,7 +310,7 @@ impl Connection {
             });
         }
         let limit = self.config.max_stream_send_buffer;
-        if stream_queued > 0 && stream_queued.saturating_add(len) > limit {
+        if stream_queued >= limit {
             return Err(UserError::SendBufferFull {
                 stream_id,
                 buffer: SendBuffer::Stream,

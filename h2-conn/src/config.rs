@@ -92,15 +92,14 @@ pub struct Config {
     pub initial_max_send_streams: u32,
     /// The most output the connection holds: octets framed and not yet taken with
     /// `data_to_send*`, plus body octets queued with
-    /// [`queue_data`](crate::Connection::queue_data) and not yet framed. A send that
-    /// would pass it is refused with [`UserError::SendBufferFull`](crate::UserError)
-    /// (unless nothing is held: one send of any size is always taken), so a peer that
-    /// stops reading stalls the application instead of growing our memory.
-    /// Default [`DEFAULT_MAX_SEND_BUFFER`] (512 KiB). A peer's window may be larger
-    /// (ours default to 1 MiB): a strict `send_data` of a whole large window while
-    /// output is held is refused, so send in pieces or use `queue_data`.
+    /// [`queue_data`](crate::Connection::queue_data) and not yet framed. It is a
+    /// high-water mark: a send is taken whole while less is held, and refused with
+    /// [`UserError::SendBufferFull`](crate::UserError) once this much is held (so what
+    /// is held passes it by at most one send), so a peer that stops reading stalls the
+    /// application instead of growing our memory. Default [`DEFAULT_MAX_SEND_BUFFER`]
+    /// (512 KiB).
     pub max_send_buffer: usize,
-    /// The most body octets one stream may have queued with
+    /// The high-water mark of body octets one stream may have queued with
     /// [`queue_data`](crate::Connection::queue_data), so one stream cannot take the whole
     /// connection's buffer. Default [`DEFAULT_MAX_STREAM_SEND_BUFFER`] (256 KiB).
     pub max_stream_send_buffer: usize,

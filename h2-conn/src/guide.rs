@@ -208,5 +208,19 @@
 //! | `h2.stream.H2StreamStateMachine` | [`stream`](crate::stream) (`h2-stream` crate), [`StreamState`](crate::StreamState) |
 //! | `h2.utilities` header validation | [`ValidationConfig`](crate::ValidationConfig) switches, done inside `send_headers` and `receive_data` |
 
+//!
+//! # Beyond hyper-h2
+//!
+//! hyper-h2 leaves sending a body larger than the window to the application (the loop
+//! on `local_flow_control_window` and `WindowUpdated`). Here the connection does it:
+//!
+//! | need | here |
+//! |---|---|
+//! | send a body of any size | [`Connection::queue_data`]: framed as the windows open, when output is taken; loop `data_to_send` while [`Connection::wants_write`] |
+//! | generate a body as it is sent (nghttp2's data provider) | [`Connection::queue_source`] with a [`BodySource`](crate::BodySource) |
+//! | trailers or the end after a queued body | `send_headers(.., true)` / `end_stream` as usual: they queue behind it |
+//! | backpressure | [`Connection::send_capacity`], [`Connection::writable_streams`], [`UserError::SendBufferFull`](crate::UserError::SendBufferFull), [`Config::max_send_buffer`](crate::Config) |
+//! | RFC 9218 priorities | honoured by the server's scheduler from the `priority` header and PRIORITY_UPDATE; [`Connection::set_priority`] overrides (server) or signals (client) |
+
 #[allow(unused_imports)] // Only for the intra-doc links above.
 use crate::{Connection, Event, HeaderField};

@@ -47,30 +47,53 @@
 //! # A server and a client over TCP, end to end
 //!
 //! Every program built on this crate has the same loop: read bytes, hand them to
-//! [`receive_data`](Connection::receive_data), act on each event, write
-//! [`data_to_send`](Connection::data_to_send). Below, a blocking server echoes request
-//! bodies, and a client POSTs a body and reads the response, over a real loopback socket.
+//! [`receive_data`](Connection::receive_data), act on each event, and write
+//! [`data_to_send`](Connection::data_to_send) while [`wants_write`](Connection::wants_write).
+//! Below, a blocking server echoes request bodies, and a client POSTs a body three times
+//! larger than the initial window with [`queue_data`](Connection::queue_data) (the
+//! connection sends it as the server opens windows), over a real loopback socket.
+//!
+//! Each side reads on a thread of its own: with "write everything, then read", two peers
+//! that both send large bodies at once would each block in `write`, waiting for the other
+//! to read.
 //!
 //! ```
 //! use h2_conn::{Config, Connection, ErrorCode, Event, HeaderField, StreamId};
 //! use std::collections::HashMap;
 //! use std::io::{self, Read, Write};
-//! use std::net::{TcpListener, TcpStream};
+//! use std::net::{Shutdown, TcpListener, TcpStream};
+//! use std::sync::mpsc::{sync_channel, Receiver};
+//!
+//! /// Reads `socket` on a thread of its own, so reading goes on while we write.
+//! fn reader(socket: &TcpStream) -> io::Result<Receiver<Vec<u8>>> {
+//!     let mut socket = socket.try_clone()?;
+//!     let (tx, rx) = sync_channel(16);
+//!     std::thread::spawn(move || {
+//!         let mut buf = vec![0; 64 * 1024];
+//!         while let Ok(n @ 1..) = socket.read(&mut buf) {
+//!             if tx.send(buf[..n].to_vec()).is_err() {
+//!                 break;
+//!             }
+//!         }
+//!     }); // ends at EOF: `recv` then fails
+//!     Ok(rx)
+//! }
 //!
 //! /// Serves one connection: answers every request with `200` and the request's body.
 //! fn serve(mut socket: TcpStream) -> io::Result<()> {
+//!     let input = reader(&socket)?;
 //!     let mut conn = Connection::new(Config::server());
 //!     conn.initiate_connection(); // queues our SETTINGS
-//!     socket.write_all(&conn.data_to_send())?;
 //!     let mut bodies: HashMap<StreamId, Vec<u8>> = HashMap::new();
-//!     let mut buf = vec![0; 16 * 1024];
 //!     loop {
-//!         let n = socket.read(&mut buf)?;
-//!         if n == 0 {
-//!             return Ok(()); // the peer closed the socket
+//!         while conn.wants_write() {
+//!             socket.write_all(&conn.data_to_send())?;
 //!         }
+//!         let Ok(bytes) = input.recv() else {
+//!             return Ok(()); // the peer closed the socket
+//!         };
 //!         // Err only if the connection was already closed; peer faults are events.
-//!         let events = conn.receive_data(&buf[..n]).expect("connection is open");
+//!         let events = conn.receive_data(&bytes).expect("connection is open");
 //!         for event in events {
 //!             match event {
 //!                 Event::RequestReceived { stream_id, .. } => {
@@ -91,9 +114,8 @@
 //!                         HeaderField::new("content-length", length),
 //!                     ];
 //!                     conn.send_headers(stream_id, &response, false).expect("stream is open");
-//!                     // A body larger than `conn.local_flow_control_window(stream_id)`
-//!                     // must wait for `Event::WindowUpdated`; this one is small.
-//!                     conn.send_data(stream_id, body, true).expect("window is open");
+//!                     // Any size: framed as the client's windows allow.
+//!                     conn.queue_data(stream_id, body, true).expect("within the send buffer");
 //!                 }
 //!                 Event::StreamReset { stream_id, .. } => {
 //!                     bodies.remove(&stream_id);
@@ -101,17 +123,17 @@
 //!                 Event::ConnectionTerminated { .. } => {
 //!                     // GOAWAY received, or sent by us on a protocol error: flush, stop.
 //!                     socket.write_all(&conn.data_to_send())?;
-//!                     return Ok(());
+//!                     return socket.shutdown(Shutdown::Write);
 //!                 }
 //!                 _ => {} // settings, pings (answered for you), window updates, ...
 //!             }
 //!         }
-//!         socket.write_all(&conn.data_to_send())?;
 //!     }
 //! }
 //!
 //! /// Sends one POST and returns the response status and body.
-//! fn post(mut socket: TcpStream, path: &str, body: &str) -> io::Result<(String, Vec<u8>)> {
+//! fn post(mut socket: TcpStream, path: &str, body: Vec<u8>) -> io::Result<(String, Vec<u8>)> {
+//!     let input = reader(&socket)?;
 //!     let mut conn = Connection::new(Config::client());
 //!     conn.initiate_connection(); // queues the client preface and our SETTINGS
 //!     let id = conn.next_stream_id().expect("a fresh connection has stream ids");
@@ -122,17 +144,15 @@
 //!         HeaderField::new(":path", path.to_owned()),
 //!     ];
 //!     conn.send_headers(id, &request, false).expect("new stream");
-//!     conn.send_data(id, body.to_owned(), true).expect("within the initial window");
-//!     socket.write_all(&conn.data_to_send())?;
+//!     conn.queue_data(id, body, true).expect("within the send buffer");
 //!
 //!     let (mut status, mut response_body) = (String::new(), Vec::new());
-//!     let mut buf = vec![0; 16 * 1024];
 //!     loop {
-//!         let n = socket.read(&mut buf)?;
-//!         if n == 0 {
-//!             return Err(io::ErrorKind::UnexpectedEof.into());
+//!         while conn.wants_write() {
+//!             socket.write_all(&conn.data_to_send())?;
 //!         }
-//!         for event in conn.receive_data(&buf[..n]).expect("connection is open") {
+//!         let bytes = input.recv().map_err(|_| io::Error::from(io::ErrorKind::UnexpectedEof))?;
+//!         for event in conn.receive_data(&bytes).expect("connection is open") {
 //!             match event {
 //!                 Event::ResponseReceived { headers, .. } => {
 //!                     let field = headers.iter().find(|f| f.name == ":status").unwrap();
@@ -148,6 +168,7 @@
 //!                     conn.close_connection(ErrorCode::NO_ERROR, None, None)
 //!                         .expect("connection is open");
 //!                     socket.write_all(&conn.data_to_send())?;
+//!                     socket.shutdown(Shutdown::Write)?;
 //!                     return Ok((status, response_body));
 //!                 }
 //!                 Event::StreamReset { error_code, .. }
@@ -157,22 +178,23 @@
 //!                 _ => {}
 //!             }
 //!         }
-//!         socket.write_all(&conn.data_to_send())?;
 //!     }
 //! }
 //!
 //! let listener = TcpListener::bind("127.0.0.1:0")?;
 //! let addr = listener.local_addr()?;
 //! let server = std::thread::spawn(move || serve(listener.accept()?.0));
-//! let (status, body) = post(TcpStream::connect(addr)?, "/echo", "ping")?;
+//! let upload: Vec<u8> = (0..200_000u32).map(|i| i as u8).collect();
+//! let (status, body) = post(TcpStream::connect(addr)?, "/echo", upload.clone())?;
 //! assert_eq!(status, "200");
-//! assert_eq!(body, b"ping");
+//! assert_eq!(body, upload);
 //! server.join().unwrap()?;
 //! # Ok::<(), io::Error>(())
 //! ```
 //!
-//! The same loop runs under an async runtime: read and write with the runtime's socket
-//! and keep the `Connection` in the task (see `examples/tokio_server.rs`). The
+//! The same loop runs under an async runtime: keep the `Connection` in the task and
+//! `select!` over reading and writing the two halves of the socket (see
+//! `examples/common/tokio_io.rs`). The
 //! repository's `examples/` also hold a complete h2c server and client with prior
 //! knowledge and the HTTP/1.1 Upgrade path (`cargo run --example server`, then
 //! `curl --http2-prior-knowledge http://127.0.0.1:8080/`), and a TLS server with ALPN.
@@ -219,7 +241,15 @@
 //!   header blocks and stream closes are stamped with the last time given; an earlier
 //!   time is ignored), and [`handle_timeout`](Connection::handle_timeout) when
 //!   [`poll_timeout`](Connection::poll_timeout) says; its events report a timer that
-//!   ended the connection ([`Connection::timed_out`] says which). Timers
+//!   ended the connection ([`Connection::timed_out`] says which). The SETTINGS and PINGs
+//!   we send are stamped with the last time given when they are queued
+//!   (`initiate_connection`, `update_settings`, [`ping`](Connection::ping)), not when
+//!   you write them: give the time right before those calls and write soon after, or
+//!   [`rtt`](Connection::rtt) counts the gap (say, a slow setup between
+//!   `initiate_connection` and the first `data_to_send`) as network delay. In an async loop, wait for input, writability and `poll_timeout()` at once
+//!   (tokio: a `sleep_until` branch in the `select!`, as in the repository's
+//!   `examples/common/tokio_io.rs`); your own deadlines (a request that makes no
+//!   progress) are yours to merge with it. Timers
 //!   ([`Timeouts`]: keep-alive, SETTINGS ACK, idle, graceful-shutdown, preface and
 //!   header-block deadlines), the [`AdaptiveWindow`] and the per-second [`RateLimits`]
 //!   are all off by default; [`rtt`](Connection::rtt) is measured whenever you pass the

@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 const ZERO_COPY_MIN: usize = 1024;
 
 /// Room reserved at a time in the serialization buffer.
-const TAIL_CHUNK: usize = 4096;
+const TAIL_CHUNK: usize = 1024;
 
 /// A buffer handed out with `split().freeze()` and used again once the caller dropped
 /// what it took, with a spare for callers that still hold the previous one when they ask

@@ -267,6 +267,17 @@ impl Registry {
         self.queued += octets;
     }
 
+    /// Remembers a stream refused room, to report when there is room again. Streams
+    /// that closed meanwhile are dropped from the list before it outgrows the open
+    /// streams, so a peer that cycles streams while we cannot send does not grow it.
+    pub(crate) fn note_blocked(&mut self, id: StreamId) {
+        if self.blocked.len() > 2 * self.streams.len() + 16 {
+            let streams = &self.streams;
+            self.blocked.retain(|id| streams.contains_key(id));
+        }
+        self.blocked.push(id);
+    }
+
     /// Changes how a stream is scheduled.
     pub(crate) fn set_priority(&mut self, id: StreamId, priority: ExtensiblePriority) {
         let Some(entry) = self.streams.get_mut(&id) else {
@@ -309,6 +320,7 @@ impl Registry {
         self.streams.capacity() * (std::mem::size_of::<(StreamId, Entry)>() + 1)
             + self.closed.memory_usage()
             + self.queued
+            + self.blocked.capacity() * std::mem::size_of::<StreamId>()
     }
 }
 

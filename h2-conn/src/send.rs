@@ -187,15 +187,7 @@ impl Connection {
         end_stream: bool,
     ) -> Result<(), UserError> {
         let cfg = self.config.validation;
-        let Some(entry) = self.streams.get(stream_id) else {
-            return Err(self.streams.missing(stream_id));
-        };
-        if entry.queue.as_ref().is_some_and(|q| q.ended) {
-            return Err(UserError::InvalidState {
-                stream_id,
-                why: "the end of the stream is already queued",
-            });
-        }
+        let entry = self.queue_open(stream_id)?;
         if !end_stream {
             return Err(UserError::InvalidState {
                 stream_id,
@@ -245,7 +237,7 @@ impl Connection {
     /// [`queue_data`](Connection::queue_data) (or a pulled
     /// [`queue_source`](Connection::queue_source)) instead. Refused while body data is
     /// queued on the stream, and with [`UserError::SendBufferFull`] when the held output
-    /// would pass [`Config::max_send_buffer`](crate::Config) (take output first).
+    /// is at [`Config::max_send_buffer`](crate::Config) (take output first).
     ///
     /// Payloads of 1 KiB or more are queued by reference: with
     /// [`data_to_send_vectored`](Connection::data_to_send_vectored) they reach the socket

@@ -254,9 +254,12 @@ impl Connection {
     /// to [`handle_timeout`](Connection::handle_timeout), and whatever happens in the
     /// calls that follow is stamped with it: a received PING or SETTINGS ACK (the RTT
     /// sample ends there), a header block left incomplete, the last stream closing, a
-    /// SETTINGS or PING sent. An `Instant` earlier than one given before is ignored (time
-    /// never goes backwards). Timers whose condition began before any time was given
-    /// start at the first time given. A timer never fires early: its deadline counts
+    /// SETTINGS or PING sent (stamped when queued by `initiate_connection`,
+    /// `update_settings`, [`ping`](Connection::ping) or a keep-alive, not when written:
+    /// if time passed, give it again first, or [`rtt`](Connection::rtt) counts the gap).
+    /// An `Instant` earlier than one given before is ignored (time never goes backwards).
+    /// Timers whose condition began before any time was given start at the first time
+    /// given. A timer never fires early: its deadline counts
     /// from the first time the connection sees its condition (after an input, output or
     /// time call), so it may fire late by the time between that and the event.
     ///

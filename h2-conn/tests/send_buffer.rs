@@ -308,6 +308,28 @@ fn reset_drops_queued_data_and_frees_it() {
     assert!(!conn.wants_write());
 }
 
+/// After our GOAWAY nothing queued is framed any more, so `wants_write` must turn false
+/// once the GOAWAY is taken: a `while wants_write() { data_to_send() }` loop ends.
+#[test]
+fn rfc9113_6_8_wants_write_ends_after_close_with_data_still_queued() {
+    let mut config = Config::server();
+    config.max_send_buffer = 16_384;
+    let (mut conn, mut peer) = server_with(config);
+    peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+    conn.send_headers(sid(1), &fields(&[(":status", "200")]), false)
+        .unwrap();
+    peer.recv_frames(&mut conn);
+    conn.queue_data(sid(1), vec![0u8; 60_000], true).unwrap();
+    let mut buf = [0u8; 4096];
+    conn.data_to_send_into(&mut buf);
+    assert!(conn.wants_write(), "window left, more queued");
+    conn.close_connection(ErrorCode::NO_ERROR, None, None)
+        .unwrap();
+    assert!(conn.wants_write(), "the GOAWAY waits");
+    assert!(!conn.data_to_send().is_empty());
+    assert!(!conn.wants_write());
+}
+
 /// The per-stream bound, and the capacity query that predicts refusals.
 #[test]
 fn stream_send_buffer_bound_and_capacity() {
@@ -325,31 +347,42 @@ fn stream_send_buffer_bound_and_capacity() {
     assert_eq!(conn.send_capacity(sid(1)), 1000);
     conn.queue_data(sid(1), vec![0u8; 900], false).unwrap();
     assert_eq!(conn.send_capacity(sid(1)), 100);
+    // Below the mark a send is taken whole, even past it (a body in one call)...
+    conn.queue_data(sid(1), vec![0u8; 300], false).unwrap();
+    assert_eq!(conn.send_capacity(sid(1)), 0);
+    // ...and at the mark refused, changing nothing.
     assert_eq!(
-        conn.queue_data(sid(1), vec![0u8; 101], false),
+        conn.queue_data(sid(1), vec![0u8; 1], false),
         Err(UserError::SendBufferFull {
             stream_id: sid(1),
             buffer: SendBuffer::Stream,
-            held: 900,
+            held: 1200,
             limit: 1000,
-            len: 101
+            len: 1
         })
     );
-    conn.queue_data(sid(1), vec![0u8; 100], false).unwrap();
-    assert_eq!(conn.send_capacity(sid(3)), 500);
+    assert_eq!(conn.queued_len(sid(1)), 1200);
+    // The connection's mark (1,500) holds every stream.
+    conn.queue_data(sid(3), vec![0u8; 400], false).unwrap();
     assert!(matches!(
-        conn.queue_data(sid(3), vec![0u8; 501], false),
+        conn.queue_data(sid(3), vec![0u8; 1], false),
         Err(UserError::SendBufferFull {
             stream_id,
             buffer: SendBuffer::Connection,
+            held: 1600,
             ..
         }) if stream_id == sid(3)
     ));
+    // Ending a stream takes no room.
+    conn.end_stream(sid(3)).unwrap();
     let mut writable = Vec::new();
+    conn.writable_streams(&mut writable);
+    assert!(writable.is_empty(), "nothing was taken yet");
     drop(conn.data_to_send());
     conn.writable_streams(&mut writable);
-    assert_eq!(writable, [sid(1), sid(3)]);
-    assert_eq!(conn.send_capacity(sid(3)), 1000);
+    // Stream 3 ended (both ways) and closed: only stream 1 can take more.
+    assert_eq!(writable, [sid(1)]);
+    assert_eq!(conn.send_capacity(sid(1)), 1000);
 }
 
 /// `data_to_send_into` frames only what fits the caller's buffer.
@@ -619,4 +652,147 @@ proptest! {
         }
         prop_assert_eq!(conn.memory_usage() < 200_000, true);
     }
+}
+
+/// Issues 14 and 15: the default bounds leave normal traffic alone, and what a connection
+/// holds does not grow with what it moved. A 1 GiB download pulled from a source, read by
+/// a client that takes the server's output in 16 KiB steps and gives the window back only
+/// as it consumes: every byte arrives, the server never holds more than its send buffer,
+/// no send is refused, and after 1 GiB both sides hold no more than after 1 MiB.
+#[test]
+fn default_bounds_leave_a_slowly_read_1_gib_download_alone() {
+    struct Pattern {
+        left: u64,
+    }
+    impl BodySource for Pattern {
+        fn pull(&mut self, max: usize) -> Pull {
+            static BLOCK: [u8; 16_384] = [b'z'; 16_384];
+            let n = (max.min(BLOCK.len()) as u64).min(self.left) as usize;
+            self.left -= n as u64;
+            let chunk = Bytes::from_static(&BLOCK[..n]);
+            if self.left == 0 {
+                Pull::Last(chunk)
+            } else {
+                Pull::Data(chunk)
+            }
+        }
+    }
+    const TOTAL: u64 = 1 << 30;
+    let mut pair = support::Pair::with_configs(Config::client(), Config::server());
+    let id = pair.client.next_stream_id().unwrap();
+    pair.client
+        .send_headers(id, &support::request_fields("GET", "/big"), true)
+        .unwrap();
+    pair.client_to_server();
+    let (_, server_events) = pair.take_events();
+    assert!(
+        matches!(server_events[0], Event::RequestReceived { .. }),
+        "{server_events:?}"
+    );
+    pair.server
+        .send_headers(id, &fields(&[(":status", "200")]), false)
+        .unwrap();
+    pair.server
+        .queue_source(id, Box::new(Pattern { left: TOTAL }))
+        .unwrap();
+    let limit = pair.server.config().max_send_buffer;
+    let (mut received, mut ended) = (0u64, false);
+    let mut events = Vec::new();
+    let mut step = [0u8; 16 * 1024];
+    let mut stalls = 0;
+    // The most each side held over 64 MiB after the first MiB and over 64 MiB before the
+    // last (before the stream closes: the first close allocates the closed-stream table).
+    // A maximum over a stretch: 16 KiB steps cut 16,393-octet frames at a phase that goes
+    // round every ~28 MiB, and the part of a frame left behind sits in the output or the
+    // decoder meanwhile.
+    let (mut early, mut late) = ((0, 0), (0, 0));
+    const MIB: u64 = 1 << 20;
+    while !ended {
+        let held = (pair.client.memory_usage(), pair.server.memory_usage());
+        let max = |a: (usize, usize)| (a.0.max(held.0), a.1.max(held.1));
+        if (MIB..65 * MIB).contains(&received) {
+            early = max(early);
+        }
+        if (TOTAL - 65 * MIB..TOTAL - MIB).contains(&received) {
+            late = max(late);
+        }
+        // The client reads 16 KiB of the server's output at a time.
+        let n = pair.server.data_to_send_into(&mut step);
+        assert!(pair.server.memory_usage() <= limit + (1 << 20));
+        if n == 0 {
+            // Nothing to read until the client gives window back.
+            assert!(
+                pair.client_to_server() > 0,
+                "stalled after {received} octets"
+            );
+            stalls += 1;
+            continue;
+        }
+        pair.client
+            .receive_data_into(&step[..n], &mut events)
+            .unwrap();
+        for event in events.drain(..) {
+            match event {
+                Event::DataReceived {
+                    stream_id,
+                    data,
+                    flow_controlled_length,
+                    end_stream,
+                } => {
+                    received += data.len() as u64;
+                    ended |= end_stream;
+                    assert!(data.iter().all(|&b| b == b'z'));
+                    // Consumed: the window goes back.
+                    pair.client
+                        .acknowledge_received_data(flow_controlled_length, stream_id)
+                        .unwrap();
+                }
+                Event::ResponseReceived { .. } | Event::StreamEnded { .. } => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        pair.client_to_server();
+    }
+    assert_eq!(received, TOTAL);
+    assert!(pair.server.memory_usage() <= limit);
+    assert!(stalls < 100_000, "{stalls} stalls");
+    assert!(early.0 > 0 && late.0 > 0);
+    assert!(late.0 <= early.0, "client grew: {} -> {}", early.0, late.0);
+    assert!(late.1 <= early.1, "server grew: {} -> {}", early.1, late.1);
+}
+
+/// A peer that keeps opening and resetting streams while our send buffer is full (it
+/// does not read) cannot grow the list of streams waiting for room.
+#[test]
+fn streams_waiting_for_room_do_not_accumulate_when_the_peer_cycles_streams() {
+    let mut config = Config::server();
+    config.max_send_buffer = 1000;
+    // Only the list is under test here, not the reset-flood limits.
+    config.limits.max_remote_resets_per_window = u32::MAX;
+    let mut conn = Connection::new(config);
+    // Windows of 0: what stream 1 queues stays queued, so the buffer stays full.
+    let mut peer = Peer::connect_with(&mut conn, frames::settings().initial_window_size(0));
+    peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+    conn.send_headers(sid(1), &fields(&[(":status", "200")]), false)
+        .unwrap();
+    conn.queue_data(sid(1), vec![0u8; 2000], false).unwrap();
+    let mut held = Vec::new();
+    for n in 0..2000u32 {
+        let id = 3 + 2 * n;
+        peer.send(&mut conn, frames::headers(id).get("/").end_stream());
+        conn.send_headers(sid(id), &fields(&[(":status", "200")]), false)
+            .unwrap();
+        assert!(matches!(
+            conn.queue_data(sid(id), "x", false),
+            Err(UserError::SendBufferFull { .. })
+        ));
+        peer.send(&mut conn, frames::rst(id, ErrorCode::CANCEL));
+        peer.recv_frames(&mut conn);
+        if n == 100 || n == 1999 {
+            held.push(conn.memory_usage());
+        }
+    }
+    // Buffers kept for reuse move by a few hundred octets; a list of every refused
+    // stream would have grown by 8 KiB.
+    assert!(held[1] <= held[0] + 1024, "{held:?}");
 }

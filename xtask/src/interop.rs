@@ -6,15 +6,21 @@
 //! h2load and a Python `h2` client (`xtask/interop/h2_client.py`); then drives a Python
 //! `h2` server (`xtask/interop/h2_server.py`) and `nghttpd --no-tls` with our `client`,
 //! and runs h2load against nghttpd for comparison. Every response is checked exactly.
+//! Then the timers: our clients (std and tokio) against a TCP listener that accepts and
+//! never writes must give up with an error within `--timeout`, and our servers (std and
+//! tokio, `--preface-timeout 2 --idle 3`) must close connections that never complete
+//! their preface or first request (slowloris) and connections left idle, in time.
 //! Prints a peer x scenario table; fails on any FAIL, and on any SKIP (peer not
 //! installed) unless `--allow-missing` is given.
 
 use crate::workspace_root;
 use std::fmt::Write as _;
 use std::fs::File;
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// What `/` of the example server answers (examples/common/server.rs).
@@ -25,6 +31,13 @@ const NGHTTPD_INDEX: &str = "hello from nghttpd (h2-sans-io interop)\n";
 const PY_HELLO: &str = "hello from python h2\n";
 /// Size of the uploads echoed back.
 const UPLOAD_LEN: usize = 10 * 1024 * 1024;
+/// Size of the uploads that go out while their echo comes back (both directions large at
+/// once): an I/O loop that stops reading while it writes deadlocks on these.
+const BIG_UPLOAD_LEN: usize = 32 * 1024 * 1024;
+/// Size of an HTTP/1.1 Upgrade body the example server takes (its limit is 1 MiB).
+const SMALL_UPLOAD_LEN: usize = 512 * 1024;
+/// Time limit of the both-directions scenarios: a hang becomes a FAIL.
+const BIG_LIMIT: Duration = Duration::from_secs(60);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Outcome {
@@ -146,21 +159,33 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "server",
             "--example",
             "client",
+            "--example",
+            "tokio_server",
+            "--example",
+            "tokio_client",
         ],
         &[],
     )?;
     let examples = target_dir().join("release").join("examples");
     let server_bin = examples.join("server");
     let client_bin = examples.join("client");
+    let tokio_server_bin = examples.join("tokio_server");
+    let tokio_client_bin = examples.join("tokio_client");
     let work = std::env::temp_dir().join(format!("h2-interop-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let upload = work.join("upload.bin");
     std::fs::write(&upload, pseudo_random(UPLOAD_LEN)).map_err(|e| e.to_string())?;
+    let big_upload = work.join("big-upload.bin");
+    std::fs::write(&big_upload, pseudo_random(BIG_UPLOAD_LEN)).map_err(|e| e.to_string())?;
+    let small_upload = work.join("small-upload.bin");
+    std::fs::write(&small_upload, pseudo_random(SMALL_UPLOAD_LEN)).map_err(|e| e.to_string())?;
 
     let mut report = Report::default();
     let ours = Tools {
         work: work.clone(),
         upload: upload.clone(),
+        big_upload,
+        small_upload,
         client: client_bin,
     };
 
@@ -179,6 +204,17 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     python_client(&mut report, &work, port);
     client_vs_ours(&mut report, &ours, &base);
     drop(server);
+
+    // ---- the timers: silent servers, slowloris clients, idle connections
+    for client in [&ours.client, &tokio_client_bin] {
+        silent_server(&mut report, &ours, client)?;
+    }
+    for (name, bin) in [
+        ("our server", &server_bin),
+        ("our tokio_server", &tokio_server_bin),
+    ] {
+        slowloris(&mut report, &work, name, bin)?;
+    }
 
     // ---- other servers, driven by our client
     python_server(&mut report, &ours)?;
@@ -216,7 +252,21 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 struct Tools {
     work: PathBuf,
     upload: PathBuf,
+    /// [`BIG_UPLOAD_LEN`] octets.
+    big_upload: PathBuf,
+    /// [`SMALL_UPLOAD_LEN`] octets.
+    small_upload: PathBuf,
     client: PathBuf,
+}
+
+/// Builds the named examples of h2-conn in release; returns the folder they are in.
+pub(crate) fn build_examples(names: &[&str]) -> Result<PathBuf, String> {
+    let mut args = vec!["build", "--release", "-p", "h2-conn"];
+    for name in names {
+        args.extend(["--example", name]);
+    }
+    crate::run("cargo", &args, &[])?;
+    Ok(target_dir().join("release").join("examples"))
 }
 
 /// Where cargo puts build output: `CARGO_TARGET_DIR` (relative to the workspace root) or
@@ -359,8 +409,8 @@ fn same_body(got: &[u8], want: &[u8]) -> Result<(), String> {
     ))
 }
 
-/// curl's `-w` line: `STATUS HTTP_VERSION`.
-fn curl(work: &Path, args: &[&str], want_status: &str, want_body: &[u8]) -> Result<String, String> {
+/// curl's `-w` line must be `want` (`STATUS HTTP_VERSION`, e.g. `200 2`).
+fn curl(work: &Path, args: &[&str], want: &str, want_body: &[u8]) -> Result<String, String> {
     let mut all = vec![
         "-sS",
         "--max-time",
@@ -371,7 +421,12 @@ fn curl(work: &Path, args: &[&str], want_status: &str, want_body: &[u8]) -> Resu
         "\n%{http_code} %{http_version}",
     ];
     all.extend_from_slice(args);
-    let ran = run_limited(&tool("curl"), &all, work, Duration::from_secs(90))?;
+    let ran = run_limited(
+        &tool("curl"),
+        &all,
+        work,
+        BIG_LIMIT + Duration::from_secs(30),
+    )?;
     if !ran.ok {
         return Err(format!("curl failed: {}", ran.stderr.trim()));
     }
@@ -384,7 +439,6 @@ fn curl(work: &Path, args: &[&str], want_status: &str, want_body: &[u8]) -> Resu
         &ran.stdout[..split],
         String::from_utf8_lossy(&ran.stdout[split + 1..]).into_owned(),
     );
-    let want = format!("{want_status} 2");
     if tail.trim() != want {
         return Err(format!("status/version {tail:?}, want {want:?}"));
     }
@@ -399,6 +453,8 @@ fn curl_scenarios(report: &mut Report, t: &Tools, base: &str) {
         "GET /trailers",
         "GET /bytes/100000",
         "GET /missing (404)",
+        "POST 32 MiB /echo (both ways at once)",
+        "POST 512 KiB /echo",
     ];
     if !installed("curl", &["--version"]) {
         report.skip("curl prior-knowledge", &names, "curl not installed");
@@ -416,34 +472,50 @@ fn curl_scenarios(report: &mut Report, t: &Tools, base: &str) {
         report.record(
             peer,
             names[0],
-            curl(&t.work, &[mode, &url("/")], "200", HELLO.as_bytes()),
+            curl(&t.work, &[mode, &url("/")], "200 2", HELLO.as_bytes()),
         );
-        report.record(
-            peer,
-            names[1],
-            curl(
-                &t.work,
-                &[mode, "--data-binary", &data_arg, &url("/echo")],
-                "200",
-                &upload,
-            ),
-        );
+        let echo = &[mode, "--data-binary", &data_arg, &url("/echo")];
+        if mode == "--http2" {
+            // curl sends the body with the Upgrade request: above the server's 1 MiB
+            // HTTP/1.1 limit it is refused, and nothing of it is held.
+            let why = b"request bodies are limited to 1048576 octets\n";
+            let name = "POST 10 MiB /echo (413: Upgrade body > 1 MiB)";
+            report.record(peer, name, curl(&t.work, echo, "413 1.1", why));
+        } else {
+            report.record(peer, names[1], curl(&t.work, echo, "200 2", &upload));
+        }
         let trailers = curl(
             &t.work,
             &[mode, &url("/trailers")],
-            "200",
+            "200 2",
             TRAILERS_BODY.as_bytes(),
         );
         report.record(peer, names[2], trailers);
         report.record(
             peer,
             names[3],
-            curl(&t.work, &[mode, &url("/bytes/100000")], "200", &pattern),
+            curl(&t.work, &[mode, &url("/bytes/100000")], "200 2", &pattern),
         );
         report.record(
             peer,
             names[4],
-            curl(&t.work, &[mode, &url("/missing")], "404", b"not found\n"),
+            curl(&t.work, &[mode, &url("/missing")], "404 2", b"not found\n"),
+        );
+        let (file, name) = match mode {
+            "--http2" => (&t.small_upload, names[6]),
+            _ => (&t.big_upload, names[5]),
+        };
+        let body = std::fs::read(file).unwrap_or_default();
+        let arg = format!("@{}", file.display());
+        report.record(
+            peer,
+            name,
+            curl(
+                &t.work,
+                &[mode, "--data-binary", &arg, &url("/echo")],
+                "200 2",
+                &body,
+            ),
         );
     }
 }
@@ -455,6 +527,7 @@ fn nghttp_scenarios(report: &mut Report, t: &Tools, base: &str) {
         "GET /trailers -nv",
         "GET /push -nv (push)",
         "POST 10 MiB /echo",
+        "POST 32 MiB /echo (both ways at once)",
     ];
     if !installed("nghttp", &["--version"]) {
         report.skip(
@@ -513,22 +586,23 @@ fn nghttp_scenarios(report: &mut Report, t: &Tools, base: &str) {
             ],
         ),
     );
-    let echo = (|| {
-        let data_arg = t.upload.display().to_string();
+    let echo = |upload: &Path| {
+        let data_arg = upload.display().to_string();
         let url = format!("{base}/echo");
         let ran = run_limited(
             &tool("nghttp"),
             &["-d", &data_arg, &url],
             &t.work,
-            Duration::from_secs(60),
+            BIG_LIMIT,
         )?;
         if !ran.ok {
             return Err(format!("nghttp failed: {}", ran.stderr.trim()));
         }
-        same_body(&ran.stdout, &std::fs::read(&t.upload).unwrap_or_default())?;
+        same_body(&ran.stdout, &std::fs::read(upload).unwrap_or_default())?;
         Ok(format!("{} bytes echoed", ran.stdout.len()))
-    })();
-    report.record(peer, names[3], echo);
+    };
+    report.record(peer, names[3], echo(&t.upload));
+    report.record(peer, names[4], echo(&t.big_upload));
 }
 
 /// `h2load -n 20000 -c 8 -m 64`: zero failed, zero errored.
@@ -647,7 +721,7 @@ fn python_client(report: &mut Report, work: &Path, port: u16) {
 
 /// Our client against a server at `base`: `path` must answer `want` exactly.
 fn our_client(t: &Tools, args: &[&str], want: Option<&[u8]>) -> Result<String, String> {
-    let ran = run_limited(&t.client, args, &t.work, Duration::from_secs(120))?;
+    let ran = run_limited(&t.client, args, &t.work, BIG_LIMIT * 2)?;
     if !ran.ok {
         return Err(format!(
             "client failed: {}",
@@ -688,10 +762,41 @@ fn client_vs_ours(report: &mut Report, t: &Tools, base: &str) {
             Some(PUSH_PAGE.as_bytes()),
         ),
     );
+    let small = std::fs::read(&t.small_upload).unwrap_or_default();
+    let small_arg = t.small_upload.display().to_string();
     report.record(
         peer,
-        "POST 10 MiB /echo --upgrade (our server)",
-        our_client(t, &[&echo, "--data", &data_arg, "--upgrade"], Some(&upload)),
+        "POST 512 KiB /echo --upgrade (our server)",
+        our_client(t, &[&echo, "--data", &small_arg, "--upgrade"], Some(&small)),
+    );
+    // Above the 1 MiB HTTP/1.1 body limit: 413, and the client says so.
+    let too_large = match our_client(t, &[&echo, "--data", &data_arg, "--upgrade"], None) {
+        Err(why) if why.contains("413") => Ok("413 Payload Too Large".to_string()),
+        Err(why) => Err(why),
+        Ok(_) => Err("the 10 MiB Upgrade body was taken".to_string()),
+    };
+    report.record(peer, "POST 10 MiB /echo --upgrade: 413", too_large);
+    report.record(
+        peer,
+        "POST 10 MiB /echo (our server)",
+        our_client(t, &[&echo, "--data", &data_arg], Some(&upload)),
+    );
+    // Both directions large at once: the echo comes back while the upload goes out.
+    let big = std::fs::read(&t.big_upload).unwrap_or_default();
+    let big_arg = t.big_upload.display().to_string();
+    report.record(
+        peer,
+        "POST 32 MiB /echo, both ways at once (our server)",
+        our_client(t, &[&echo, "--data", &big_arg], Some(&big)),
+    );
+    report.record(
+        peer,
+        "4 x POST 32 MiB /echo at once (our server)",
+        our_client(
+            t,
+            &[&echo, "--data", &big_arg, "-n", "4", "--concurrent", "4"],
+            Some(&big),
+        ),
     );
     report.record(
         peer,
@@ -822,4 +927,207 @@ fn nghttpd(report: &mut Report, t: &Tools) -> Result<(), String> {
     h2load(report, "h2load", "nghttpd", &base, &t.work);
     drop(server);
     Ok(())
+}
+
+/// `--timeout` of the silent-server scenarios.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Our clients close with a linger (up to 1 s reading what the server still sends, so
+/// the GOAWAY is not lost to a TCP reset); a silent server sends nothing and never
+/// closes, so they exit about this much after their timeout.
+const LINGER: Duration = Duration::from_secs(1);
+/// Slack for a loaded machine on every "in time" check.
+const SLACK: Duration = Duration::from_millis(1500);
+
+/// Our client (std or tokio) against a TCP listener that accepts and never writes: it
+/// must exit non-zero, saying why, within its `--timeout` (and the close's linger).
+fn silent_server(report: &mut Report, t: &Tools, client: &Path) -> Result<(), String> {
+    let peer = if client.ends_with("tokio_client") {
+        "our tokio_client"
+    } else {
+        "our client"
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        // Accepts, holds every connection open, and never writes a byte.
+        scope.spawn(|| {
+            let mut held = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((socket, _)) => held.push(socket),
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        let secs = CLIENT_TIMEOUT.as_secs().to_string();
+        let url = format!("http://127.0.0.1:{port}/");
+        for (scenario, args, want) in [
+            (
+                "silent TCP server, --timeout 2: exits non-zero in time",
+                vec![url.as_str(), "--timeout", &secs],
+                "sent no HTTP/2 SETTINGS",
+            ),
+            (
+                "silent TCP server, --upgrade --timeout 2: exits non-zero in time",
+                vec![url.as_str(), "--upgrade", "--timeout", &secs],
+                "waiting for the upgrade answer",
+            ),
+        ] {
+            let began = Instant::now();
+            let result =
+                run_limited(client, &args, &t.work, Duration::from_secs(20)).and_then(|ran| {
+                    let took = began.elapsed();
+                    let said = ran.stderr.lines().last().unwrap_or_default().to_string();
+                    if ran.ok {
+                        return Err(format!("exited 0 after {took:.1?}: {said}"));
+                    }
+                    if !said.contains(want) {
+                        return Err(format!("exited non-zero, but said {said:?}"));
+                    }
+                    if took < CLIENT_TIMEOUT || took > CLIENT_TIMEOUT + LINGER + SLACK {
+                        return Err(format!("gave up after {took:.1?}: {said}"));
+                    }
+                    Ok(format!("exit 1 after {took:.1?}: {said}"))
+                });
+            report.record(peer, scenario, result);
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+    Ok(())
+}
+
+/// `--preface-timeout` and `--idle` of the server in the slowloris scenarios.
+const PREFACE_TIMEOUT: Duration = Duration::from_secs(2);
+const IDLE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// An empty SETTINGS frame, and a SETTINGS ACK (RFC 9113 6.5).
+const SETTINGS: [u8; 9] = [0, 0, 0, 4, 0, 0, 0, 0, 0];
+const SETTINGS_ACK: [u8; 9] = [0, 0, 0, 4, 1, 0, 0, 0, 0];
+
+/// Our server (std or tokio), with `--preface-timeout 2 --idle 3`, against clients that
+/// send part of what they must and then wait: each connection must be closed by the
+/// deadline (and not before it).
+fn slowloris(
+    report: &mut Report,
+    work: &Path,
+    peer: &'static str,
+    bin: &Path,
+) -> Result<(), String> {
+    let port = free_port()?;
+    let server = Server::start(
+        peer,
+        Command::new(bin).args([
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--preface-timeout",
+            &PREFACE_TIMEOUT.as_secs().to_string(),
+            "--idle",
+            &IDLE_TIMEOUT.as_secs().to_string(),
+        ]),
+        port,
+        work,
+    )?;
+    let preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".as_slice();
+    let mut settled = preface.to_vec();
+    settled.extend_from_slice(&SETTINGS);
+    settled.extend_from_slice(&SETTINGS_ACK);
+    // (scenario, what the client sends, the deadline, the GOAWAY code expected)
+    let cases: [(&str, &[u8], Duration, Option<u32>); 4] = [
+        (
+            "slowloris: 16 of the 24 preface octets, --preface-timeout 2: closed in time",
+            &preface[..16],
+            PREFACE_TIMEOUT,
+            None,
+        ),
+        (
+            "slowloris: half an HTTP/1.1 head, --preface-timeout 2: closed in time",
+            b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+            PREFACE_TIMEOUT,
+            None,
+        ),
+        (
+            "slowloris: preface, no SETTINGS: GOAWAY PROTOCOL_ERROR in time",
+            preface,
+            PREFACE_TIMEOUT,
+            Some(0x1),
+        ),
+        (
+            "idle after the handshake, --idle 3: GOAWAY NO_ERROR in time",
+            &settled,
+            IDLE_TIMEOUT,
+            Some(0x0),
+        ),
+    ];
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let runs: Vec<_> = cases
+            .iter()
+            .map(|&(_, send, deadline, code)| {
+                scope.spawn(move || closed_in_time(port, send, deadline, code))
+            })
+            .collect();
+        runs.into_iter()
+            .map(|run| run.join().unwrap_or_else(|_| Err("probe panicked".into())))
+            .collect()
+    });
+    for ((scenario, ..), result) in cases.iter().zip(results) {
+        report.record(peer, scenario, result);
+    }
+    drop(server);
+    Ok(())
+}
+
+/// Connects, sends `send`, then only reads: the server must close the connection between
+/// `deadline` and `deadline` + [`SLACK`], with a GOAWAY carrying `code` when one is given.
+fn closed_in_time(
+    port: u16,
+    send: &[u8],
+    deadline: Duration,
+    code: Option<u32>,
+) -> Result<String, String> {
+    let mut socket = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    socket.write_all(send).map_err(|e| e.to_string())?;
+    let began = Instant::now();
+    socket
+        .set_read_timeout(Some(deadline + SLACK * 4))
+        .map_err(|e| e.to_string())?;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match socket.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => return Err(format!("still open after {:.1?} ({e})", began.elapsed())),
+        }
+    }
+    let took = began.elapsed();
+    if took + Duration::from_millis(100) < deadline || took > deadline + SLACK {
+        return Err(format!("closed after {took:.1?}, deadline {deadline:?}"));
+    }
+    let goaway = goaway(&got);
+    match (code, &goaway) {
+        (None, _) => Ok(format!("closed after {took:.1?}")),
+        (Some(want), Some((got_code, why))) if *got_code == want => {
+            Ok(format!("GOAWAY {got_code:#x} {why:?} after {took:.1?}"))
+        }
+        (Some(want), _) => Err(format!(
+            "closed after {took:.1?} without GOAWAY {want:#x} (got {goaway:?})"
+        )),
+    }
+}
+
+/// The error code and debug data of the first GOAWAY frame (RFC 9113 6.8) in `bytes`.
+fn goaway(mut bytes: &[u8]) -> Option<(u32, String)> {
+    while bytes.len() >= 9 {
+        let len = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]) as usize;
+        let payload = bytes.get(9..9 + len)?;
+        if bytes[3] == 0x7 && len >= 8 {
+            let code = u32::from_be_bytes([payload[4], payload[5], payload[6], payload[7]]);
+            return Some((code, String::from_utf8_lossy(&payload[8..]).into_owned()));
+        }
+        bytes = &bytes[9 + len..];
+    }
+    None
 }

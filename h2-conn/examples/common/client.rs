@@ -1,14 +1,28 @@
 //! The example client's HTTP/2 logic, shared by `client` (std) and `tokio_client`: a
 //! [`ClientConn`] owns one `Connection`, keeps up to `--concurrent` requests in flight
-//! until `-n` are done, sends request bodies as windows allow, and prints the first
-//! response like `curl -v` (status and headers on stderr, body on stdout).
+//! until `-n` are done, queues request bodies on the connection (which sends them as
+//! windows allow), and prints the first response like `curl -v` (status and headers on
+//! stderr, body on stdout).
+//!
+//! Time is passed in: [`ClientConn::receive`] takes the time the bytes came, and the I/O
+//! loop calls [`ClientConn::handle_timeout`] by [`ClientConn::poll_timeout`]. The
+//! connection's timers wait at most `--timeout` for the server's SETTINGS (preface) and
+//! its ACK of ours, and send keep-alive PINGs after 30 s of quiet (unanswered within
+//! `--timeout`: the server is gone); on top of them each request must make progress
+//! (response headers or body octets arrive, or more of its upload is queued) at least
+//! every `--timeout`.
 
-use super::outbox::Outbox;
 use h2_conn::frame::SettingId;
-use h2_conn::{Bytes, Config, Connection, ErrorCode, Event, HeaderField, StreamId};
+use h2_conn::{
+    Bytes, Config, Connection, ErrorCode, Event, HeaderField, KeepAlive, StreamId, Timeout,
+    Timeouts,
+};
 use std::collections::HashMap;
 use std::io::Write;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// The keep-alive interval: a PING after this long without hearing from the server.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(30);
 
 /// Command line of the example clients.
 #[derive(Debug, Clone)]
@@ -25,11 +39,13 @@ pub struct Options {
     pub concurrent: usize,
     /// Start with HTTP/1.1 `Upgrade: h2c` instead of prior knowledge (`--upgrade`).
     pub upgrade: bool,
+    /// How long connecting, the server's preface, a keep-alive PING's answer and each
+    /// request's next progress may take (`--timeout SECS`, default 30).
+    pub timeout: Duration,
 }
 
 /// Usage line of the example clients.
-pub const USAGE: &str =
-    "usage: client http://HOST:PORT/PATH [--data FILE] [-n N] [--concurrent M] [--upgrade]";
+pub const USAGE: &str = "usage: client http://HOST:PORT/PATH [--data FILE] [-n N] [--concurrent M] [--upgrade] [--timeout SECS]";
 
 impl Options {
     /// Parses the command line (without the program name).
@@ -42,6 +58,7 @@ impl Options {
             requests: 1,
             concurrent: 1,
             upgrade: false,
+            timeout: Duration::from_secs(30),
         };
         let mut args = args.peekable();
         while let Some(arg) = args.next() {
@@ -59,6 +76,14 @@ impl Options {
                         .map_err(|_| "--concurrent needs a number")?
                 }
                 "--upgrade" => options.upgrade = true,
+                "--timeout" => {
+                    options.timeout = value("--timeout")?
+                        .parse()
+                        .ok()
+                        .filter(|s: &f64| s.is_finite() && *s > 0.0)
+                        .map(Duration::from_secs_f64)
+                        .ok_or("--timeout needs a number of seconds above 0")?
+                }
                 _ if url.is_none() && !arg.starts_with('-') => url = Some(arg),
                 _ => return Err(format!("unexpected argument {arg}")),
             }
@@ -92,13 +117,18 @@ struct Exchange {
     pushed: bool,
     status: Option<u16>,
     body_len: u64,
+    /// Give up when nothing happened on this request by then (`--timeout` after its last
+    /// progress).
+    deadline: Option<Instant>,
 }
 
 /// One HTTP/2 client connection making `requests` requests.
 pub struct ClientConn {
     conn: Connection,
     options: Options,
-    outbox: Outbox,
+    /// Request bodies not yet queued on the connection (it holds at most its send
+    /// buffer; the rest is queued as that empties).
+    uploads: HashMap<StreamId, Bytes>,
     exchanges: HashMap<StreamId, Exchange>,
     started: usize,
     completed: usize,
@@ -109,22 +139,36 @@ pub struct ClientConn {
 }
 
 impl ClientConn {
-    /// A client with the default configuration (push allowed, 1 MiB stream windows).
-    pub fn new(options: Options) -> ClientConn {
+    /// A client with the default configuration (push allowed, 1 MiB stream windows,
+    /// the timers above), starting at `now`.
+    pub fn new(options: Options, now: Instant) -> ClientConn {
         let mut config = Config::client();
         config.set_local_setting(SettingId::INITIAL_WINDOW_SIZE, 1 << 20);
         config.initial_connection_window = Some(16 << 20);
+        config.timeouts = Timeouts {
+            // A client's preface timer waits for the server's SETTINGS.
+            preface: Some(options.timeout),
+            settings_ack: Some(options.timeout),
+            keep_alive: Some(KeepAlive {
+                timeout: options.timeout,
+                ..KeepAlive::new(KEEP_ALIVE)
+            }),
+            ..Timeouts::default()
+        };
+        let mut conn = Connection::new(config);
+        // The time first: the preface and SETTINGS ACK deadlines count from here.
+        conn.set_now(now);
         ClientConn {
-            conn: Connection::new(config),
+            conn,
             options,
-            outbox: Outbox::default(),
+            uploads: HashMap::new(),
             exchanges: HashMap::new(),
             started: 0,
             completed: 0,
             statuses: HashMap::new(),
             errors: Vec::new(),
             closed: false,
-            began: Instant::now(),
+            began: now,
         }
     }
 
@@ -168,6 +212,7 @@ impl ClientConn {
             StreamId::new(1),
             Exchange {
                 print: true,
+                deadline: self.deadline(),
                 ..Exchange::default()
             },
         );
@@ -242,13 +287,13 @@ impl ClientConn {
                 }
             }
             if let Some(data) = self.options.data.clone() {
-                self.outbox.push(id, data);
-                self.outbox.finish(id, None);
+                self.uploads.insert(id, data);
             }
             self.exchanges.insert(
                 id,
                 Exchange {
                     print,
+                    deadline: self.deadline(),
                     ..Exchange::default()
                 },
             );
@@ -260,8 +305,16 @@ impl ClientConn {
         self.exchanges.values().filter(|e| !e.pushed).count()
     }
 
-    /// Handles received bytes.
-    pub fn receive(&mut self, data: &[u8]) {
+    /// `--timeout` from the connection's latest time: a request's next deadline.
+    fn deadline(&self) -> Option<Instant> {
+        Some(self.conn.now()? + self.options.timeout)
+    }
+
+    /// Handles bytes received at `now`.
+    pub fn receive(&mut self, now: Instant, data: &[u8]) {
+        // The time first: the round trip of a PING ACK, the keep-alive's "last heard
+        // from" and the requests' progress are stamped with it.
+        self.conn.set_now(now);
         let events = match self.conn.receive_data(data) {
             Ok(events) => events,
             Err(err) => {
@@ -272,10 +325,52 @@ impl ClientConn {
         for event in events {
             self.on_event(event);
         }
-        self.fill();
-        if let Err(err) = self.outbox.pump(&mut self.conn) {
-            self.fail(format!("cannot send request body: {err}"));
+        self.after_events();
+    }
+
+    /// When to call [`handle_timeout`](ClientConn::handle_timeout) next: the
+    /// connection's next timer or the first request deadline.
+    pub fn poll_timeout(&mut self) -> Option<Instant> {
+        let requests = self.exchanges.values().filter_map(|e| e.deadline).min();
+        match (self.conn.poll_timeout(), requests) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
+    }
+
+    /// Runs what is due at `now`: the connection's timers (a keep-alive PING to send, or
+    /// the end of the connection), then the requests' deadlines. A request past its
+    /// deadline ends the run: GOAWAY, and an error naming it.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        for event in self.conn.handle_timeout(now) {
+            self.on_event(event);
+        }
+        if !self.is_done() {
+            let stalled = self
+                .exchanges
+                .iter()
+                .filter(|(_, e)| e.deadline.is_some_and(|at| at <= now))
+                .map(|(id, _)| *id)
+                .min();
+            if let Some(id) = stalled {
+                let secs = self.options.timeout.as_secs_f64();
+                self.fail(format!(
+                    "timed out: stream {id} made no progress for {secs} s (--timeout)"
+                ));
+                let why = Bytes::from_static(b"client timeout");
+                let _ = self
+                    .conn
+                    .close_connection(ErrorCode::NO_ERROR, None, Some(why));
+                return;
+            }
+        }
+        self.after_events();
+    }
+
+    /// After input or timers: more requests, more upload, or goodbye.
+    fn after_events(&mut self) {
+        self.fill();
+        self.queue_uploads();
         if self.completed == self.options.requests && self.exchanges.is_empty() && !self.closed {
             // Everything is answered: say goodbye.
             let _ = self.conn.close_connection(ErrorCode::NO_ERROR, None, None);
@@ -289,9 +384,11 @@ impl ClientConn {
                 stream_id, headers, ..
             }
             | Event::InformationalResponseReceived { stream_id, headers } => {
+                let deadline = self.deadline();
                 let Some(exchange) = self.exchanges.get_mut(&stream_id) else {
                     return;
                 };
+                exchange.deadline = deadline;
                 let status = headers
                     .iter()
                     .find(|f| f.name == ":status")
@@ -324,7 +421,9 @@ impl ClientConn {
                 let _ = self
                     .conn
                     .acknowledge_received_data(flow_controlled_length, stream_id);
+                let deadline = self.deadline();
                 if let Some(exchange) = self.exchanges.get_mut(&stream_id) {
+                    exchange.deadline = deadline;
                     exchange.body_len += data.len() as u64;
                     if exchange.print && !exchange.pushed {
                         let _ = std::io::stdout().write_all(&data);
@@ -352,6 +451,7 @@ impl ClientConn {
                     Exchange {
                         print,
                         pushed: true,
+                        deadline: self.deadline(),
                         ..Exchange::default()
                     },
                 );
@@ -365,8 +465,12 @@ impl ClientConn {
                 if self.exchanges.get(&stream_id).is_some_and(|e| !e.pushed) {
                     self.fail(format!("stream {stream_id} reset with {error_code:?} (by the server: {remote_reset})"));
                 }
-                self.outbox.remove(stream_id);
+                self.uploads.remove(&stream_id);
                 self.finish(stream_id);
+            }
+            Event::ConnectionTerminated { .. } if self.conn.timed_out().is_some() => {
+                let why = self.timeout_message();
+                self.fail(why);
             }
             Event::ConnectionTerminated {
                 error_code,
@@ -387,6 +491,24 @@ impl ClientConn {
                 self.closed = true;
             }
             _ => {}
+        }
+    }
+
+    /// What to say when one of the connection's timers ended it.
+    fn timeout_message(&self) -> String {
+        let secs = self.options.timeout.as_secs_f64();
+        match self.conn.timed_out() {
+            Some(Timeout::Preface) => format!(
+                "timed out: the server sent no HTTP/2 SETTINGS within {secs} s (is it an HTTP/2 server?)"
+            ),
+            Some(Timeout::SettingsAck) => {
+                format!("timed out: the server did not acknowledge our SETTINGS within {secs} s")
+            }
+            Some(Timeout::KeepAlive) => format!(
+                "timed out: the server went quiet and did not answer a keep-alive PING within {secs} s"
+            ),
+            Some(other) => format!("timed out: {}", other.why()),
+            None => "timed out".into(),
         }
     }
 
@@ -420,9 +542,47 @@ impl ClientConn {
         }
     }
 
-    /// Octets to write.
+    /// Queues as much of the request bodies as the send buffer takes now. A body larger
+    /// than the buffer goes in pieces: taking output makes room for the next one.
+    fn queue_uploads(&mut self) {
+        if self.is_done() {
+            return;
+        }
+        let mut failed = None;
+        let deadline = self.deadline();
+        let exchanges = &mut self.exchanges;
+        self.uploads.retain(|&id, rest| {
+            let room = self.conn.send_capacity(id).min(rest.len());
+            // Wait for a worthwhile piece rather than queueing a few octets at a time.
+            if room < rest.len() && room < 16 * 1024 {
+                return true;
+            }
+            let piece = rest.split_to(room);
+            if let Some(exchange) = exchanges.get_mut(&id) {
+                exchange.deadline = deadline; // more of the upload is on its way
+            }
+            if let Err(err) = self.conn.queue_data(id, piece, rest.is_empty()) {
+                failed = Some(format!("stream {id}: cannot queue the request body: {err}"));
+                return false;
+            }
+            !rest.is_empty()
+        });
+        if let Some(why) = failed {
+            self.fail(why);
+        }
+    }
+
+    /// True while there is output to take with [`data_to_send`](ClientConn::data_to_send).
+    pub fn wants_write(&self) -> bool {
+        self.conn.wants_write()
+    }
+
+    /// Octets to write (at most about one send buffer; loop while
+    /// [`wants_write`](ClientConn::wants_write)).
     pub fn data_to_send(&mut self) -> Bytes {
-        self.conn.data_to_send()
+        let out = self.conn.data_to_send();
+        self.queue_uploads();
+        out
     }
 
     /// True when there is nothing left to do: write the last output and close.
@@ -437,12 +597,17 @@ impl ClientConn {
             let mut statuses: Vec<_> = self.statuses.iter().collect();
             statuses.sort();
             eprintln!(
-                "* {} requests, {} completed, statuses {:?}, {:.3} s, {:.0} req/s",
+                "* {} requests, {} completed, statuses {:?}, {:.3} s, {:.0} req/s, rtt {}",
                 self.options.requests,
                 self.completed,
                 statuses,
                 secs,
-                self.completed as f64 / secs.max(1e-9)
+                self.completed as f64 / secs.max(1e-9),
+                // From our SETTINGS' ACK and any PING's, timed with the times passed in.
+                self.conn.rtt().map_or("unknown".into(), |rtt| format!(
+                    "{:.3} ms",
+                    rtt.as_secs_f64() * 1e3
+                ))
             );
         }
         if let Some(err) = self.errors.first() {

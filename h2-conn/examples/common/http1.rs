@@ -5,8 +5,9 @@ use h2_conn::frame::PREFACE;
 
 /// Largest HTTP/1.1 head (request line + fields) we accept.
 pub const MAX_HEAD: usize = 64 * 1024;
-/// Largest request body we read before switching protocols.
-pub const MAX_UPGRADE_BODY: usize = 64 * 1024 * 1024;
+/// Largest HTTP/1.1 request body we take (before switching protocols too); above it we
+/// answer `413 Payload Too Large` and close, having held nothing of it.
+pub const MAX_BODY: usize = 1024 * 1024;
 
 /// An HTTP/1.1 request (head and `Content-Length` body).
 #[derive(Debug, Clone)]
@@ -15,6 +16,8 @@ pub struct Request {
     pub method: String,
     /// The request target, e.g. `/echo`.
     pub path: String,
+    /// `HTTP/1.1` or `HTTP/1.0`.
+    pub version: String,
     /// Fields in order, names lowercased.
     pub headers: Vec<(String, String)>,
     /// The body.
@@ -28,6 +31,13 @@ impl Request {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The client wants the connection closed after the answer (`Connection: close`, or
+    /// HTTP/1.0 without `keep-alive`).
+    pub fn wants_close(&self) -> bool {
+        self.lists("connection", "close")
+            || (self.version == "HTTP/1.0" && !self.lists("connection", "keep-alive"))
     }
 
     /// True when the comma-separated field `name` lists `token` (case-insensitive).
@@ -54,8 +64,10 @@ pub enum Start {
         settings: Vec<u8>,
         rest: Vec<u8>,
     },
-    /// A plain HTTP/1.1 request.
-    Http1(Request),
+    /// A plain HTTP/1.1 request; `rest` is what followed it (the next request).
+    Http1 { request: Request, rest: Vec<u8> },
+    /// The request body is above [`MAX_BODY`]: answer 413 and close.
+    TooLarge,
     /// Not something we can serve.
     Bad(&'static str),
 }
@@ -114,6 +126,7 @@ pub fn parse_start(buf: &[u8]) -> Start {
     let mut request = Request {
         method: method.into(),
         path: path.into(),
+        version: version.into(),
         headers,
         body: Vec::new(),
     };
@@ -125,8 +138,9 @@ pub fn parse_start(buf: &[u8]) -> Start {
         .map(|v| v.trim().parse::<usize>())
     {
         None => 0,
-        Some(Ok(len)) if len <= MAX_UPGRADE_BODY => len,
-        Some(_) => return Start::Bad("bad or too large Content-Length"),
+        Some(Ok(len)) if len <= MAX_BODY => len,
+        Some(Ok(_)) => return Start::TooLarge,
+        Some(Err(_)) => return Start::Bad("bad Content-Length"),
     };
     if buf.len() < head_len + body_len {
         return Start::NeedMore;
@@ -152,7 +166,7 @@ pub fn parse_start(buf: &[u8]) -> Start {
             rest,
         }
     } else {
-        Start::Http1(request)
+        Start::Http1 { request, rest }
     }
 }
 
@@ -186,13 +200,25 @@ pub fn bad_request(why: &str) -> Vec<u8> {
     response(400, "Bad Request", "text/plain", why.as_bytes())
 }
 
+/// The 413 answer to a request body above [`MAX_BODY`], before the connection is closed.
+pub fn payload_too_large() -> Vec<u8> {
+    let why = format!("request bodies are limited to {MAX_BODY} octets\n");
+    response(413, "Payload Too Large", "text/plain", why.as_bytes())
+}
+
 /// A complete HTTP/1.1 response that closes the connection.
 pub fn response(status: u16, reason: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
+    let mut out = head(status, reason, content_type, body.len() as u64, true);
     out.extend_from_slice(body);
     out
+}
+
+/// An HTTP/1.1 response head for a body of `length` octets; `close` announces that the
+/// connection closes after it.
+pub fn head(status: u16, reason: &str, content_type: &str, length: u64, close: bool) -> Vec<u8> {
+    let connection = if close { "close" } else { "keep-alive" };
+    format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {length}\r\nconnection: {connection}\r\n\r\n"
+    )
+    .into_bytes()
 }

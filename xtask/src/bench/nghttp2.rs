@@ -318,6 +318,45 @@ impl Drop for Session {
     }
 }
 
+/// The bulk workloads' SETTINGS: the client's windows (stream and connection) and frame
+/// size, the server's stream limit and window, and with `extensible_priorities`
+/// SETTINGS_NO_RFC7540_PRIORITIES (RFC 9218) from the server.
+fn bulk_settings(
+    client: &Session,
+    server: &Session,
+    window: u32,
+    max_frame_size: u32,
+    extensible_priorities: bool,
+) -> Result<(), Failure> {
+    client.submit_settings(&[
+        (ng::NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, window),
+        (ng::NGHTTP2_SETTINGS_MAX_FRAME_SIZE, max_frame_size),
+    ])?;
+    // The connection window is not a setting: raise it to `window` (a WINDOW_UPDATE).
+    // nghttp2's automatic window update then returns window as the client consumes data.
+    // SAFETY: plain call on a live session.
+    let rv = unsafe {
+        ng::nghttp2_session_set_local_window_size(
+            client.0,
+            ng::NGHTTP2_FLAG_NONE as u8,
+            0,
+            window as i32,
+        )
+    };
+    check(rv, "set_local_window_size")?;
+    let mut settings = vec![
+        (
+            ng::NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS,
+            SERVER_MAX_CONCURRENT_STREAMS,
+        ),
+        (ng::NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, window),
+    ];
+    if extensible_priorities {
+        settings.push((ng::NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1));
+    }
+    server.submit_settings(&settings)
+}
+
 fn check(rv: c_int, what: &str) -> Result<(), Failure> {
     if rv == 0 {
         Ok(())
@@ -1056,29 +1095,7 @@ fn run_bulk(w: &Bulk, data_mode: DataMode) -> Result<Sample, Failure> {
     }
     let client = Session::client(&mut cctx)?;
     let server = Session::server(&mut sctx)?;
-    client.submit_settings(&[
-        (ng::NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, w.window),
-        (ng::NGHTTP2_SETTINGS_MAX_FRAME_SIZE, w.max_frame_size),
-    ])?;
-    // The connection window is not a setting: raise it to w.window (a WINDOW_UPDATE).
-    // nghttp2's automatic window update then returns window as the client consumes data.
-    // SAFETY: plain call on a live session.
-    let rv = unsafe {
-        ng::nghttp2_session_set_local_window_size(
-            client.0,
-            ng::NGHTTP2_FLAG_NONE as u8,
-            0,
-            w.window as i32,
-        )
-    };
-    check(rv, "set_local_window_size")?;
-    server.submit_settings(&[
-        (
-            ng::NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS,
-            SERVER_MAX_CONCURRENT_STREAMS,
-        ),
-        (ng::NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, w.window),
-    ])?;
+    bulk_settings(&client, &server, w.window, w.max_frame_size, false)?;
 
     let mut headers: Vec<ng::nghttp2_nv> = vec![
         nv(":method", "GET"),
@@ -1216,28 +1233,7 @@ fn run_many(w: &Many) -> Result<Sample, Failure> {
     let mut sctx = ServerCtx::new(mode, REQUEST_HEADERS.len());
     let client = Session::client(&mut cctx)?;
     let server = Session::server(&mut sctx)?;
-    client.submit_settings(&[
-        (ng::NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, w.window),
-        (ng::NGHTTP2_SETTINGS_MAX_FRAME_SIZE, w.max_frame_size),
-    ])?;
-    // SAFETY: plain call on a live session (see run_bulk).
-    let rv = unsafe {
-        ng::nghttp2_session_set_local_window_size(
-            client.0,
-            ng::NGHTTP2_FLAG_NONE as u8,
-            0,
-            w.window as i32,
-        )
-    };
-    check(rv, "set_local_window_size")?;
-    server.submit_settings(&[
-        (
-            ng::NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS,
-            SERVER_MAX_CONCURRENT_STREAMS,
-        ),
-        (ng::NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, w.window),
-        (ng::NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1),
-    ])?;
+    bulk_settings(&client, &server, w.window, w.max_frame_size, true)?;
 
     let headers = many_nv(MANY_PATH);
     for _ in 0..w.streams {

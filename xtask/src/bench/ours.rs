@@ -341,6 +341,21 @@ fn deliver(
     }
 }
 
+/// Checks a response's status and records it in the stream's slot.
+fn response_ok(
+    slot: &mut Slot,
+    stream_id: StreamId,
+    headers: &[HeaderField],
+) -> Result<(), Failure> {
+    if !status_ok(headers) {
+        return Err(Failure::Failed(format!(
+            "ours client: {stream_id:?}: {headers:?}"
+        )));
+    }
+    slot.status_ok = true;
+    Ok(())
+}
+
 fn fail_on_error(side: &str, event: &Event) -> Result<(), Failure> {
     match event {
         Event::StreamReset { .. } | Event::ConnectionTerminated { .. } => {
@@ -460,14 +475,7 @@ fn run_requests(w: &Requests, api: Api) -> Result<Sample, Failure> {
                 match event {
                     Event::ResponseReceived {
                         stream_id, headers, ..
-                    } => {
-                        if !status_ok(&headers) {
-                            return Err(Failure::Failed(format!(
-                                "ours client: {stream_id:?}: {headers:?}"
-                            )));
-                        }
-                        slots[slot_of(stream_id)].status_ok = true;
-                    }
+                    } => response_ok(&mut slots[slot_of(stream_id)], stream_id, &headers)?,
                     Event::DataReceived {
                         stream_id,
                         data,
@@ -864,14 +872,7 @@ fn run_many(w: &Many, api: Api, mode: BodyMode) -> Result<Sample, Failure> {
                 match event {
                     Event::ResponseReceived {
                         stream_id, headers, ..
-                    } => {
-                        if !status_ok(&headers) {
-                            return Err(Failure::Failed(format!(
-                                "ours client: {stream_id:?}: {headers:?}"
-                            )));
-                        }
-                        slots[slot_of(stream_id)].status_ok = true;
-                    }
+                    } => response_ok(&mut slots[slot_of(stream_id)], stream_id, &headers)?,
                     Event::DataReceived {
                         stream_id,
                         data,
