@@ -10,6 +10,10 @@
 //!
 //! It fails only when the pass count falls below [`FLOOR`], so CI stays green while the
 //! count improves; raise the floor as it does.
+//!
+//! With `--fuzz SECONDS` it then fuzzes the binding's `receive_data` with atheris
+//! (`xtask/pyfuzz/receive_data.py`): arbitrary bytes in arbitrary chunks into a client and
+//! a server `H2Connection`; only events or `h2.exceptions.ProtocolError` are allowed.
 
 use crate::workspace_root;
 use std::path::Path;
@@ -24,7 +28,12 @@ const TEST_DEPS: &[&str] = &["pytest", "hypothesis", "hyperframe", "hpack"];
 /// The fewest passing tests accepted. Measured: 849 of 1,662 at the first run, 1,580 now.
 const FLOOR: u32 = 1575;
 
-pub(crate) fn run(_args: &[String]) -> Result<(), String> {
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let fuzz_seconds: Option<u64> = match args {
+        [] => None,
+        [flag, n] if flag == "--fuzz" => Some(n.parse().map_err(|_| "--fuzz needs seconds")?),
+        _ => return Err("usage: cargo xtask pycompat [--fuzz SECONDS]".into()),
+    };
     let root = workspace_root();
     let work = root.join("target").join("pycompat");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {work:?}: {e}"))?;
@@ -127,6 +136,16 @@ pub(crate) fn run(_args: &[String]) -> Result<(), String> {
             "{passed} of hyper-h2's tests pass, below the floor of {FLOOR} (see {})",
             log.display()
         ));
+    }
+    if let Some(seconds) = fuzz_seconds {
+        pip(&["install", "atheris"])?;
+        let script = root.join("xtask").join("pyfuzz").join("receive_data.py");
+        let limit = format!("-max_total_time={seconds}");
+        cmd(
+            &work,
+            path(&python),
+            &[path(&script), &limit, "-print_final_stats=1"],
+        )?;
     }
     Ok(())
 }
