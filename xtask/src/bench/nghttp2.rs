@@ -1027,22 +1027,9 @@ fn submit_get(
     workload::write_path(path, i);
     headers[3].value = path.as_ptr().cast_mut();
     headers[3].valuelen = path.len();
-    // SAFETY: every nv points at a &'static str or at `path`, alive for the call; nghttp2
-    // copies them. No data provider: END_STREAM on HEADERS.
-    let id = unsafe {
-        ng::nghttp2_submit_request2(
-            client.0,
-            ptr::null(),
-            headers.as_ptr(),
-            headers.len(),
-            ptr::null(),
-            ptr::null_mut(),
-        )
-    };
-    if id < 0 {
-        return Err(Failure::Failed(format!("submit_request2: error {id}")));
-    }
-    Ok(())
+    // Every nv points at a &'static str or at `path`, alive for the call; nghttp2 copies
+    // them.
+    submit_nv(client, headers).map(|_| ())
 }
 
 fn run_requests(w: &Requests) -> Result<Sample, Failure> {
@@ -1200,7 +1187,8 @@ fn many_nv(path: &'static str) -> Vec<ng::nghttp2_nv> {
 
 /// Submits a GET with `headers`, END_STREAM on HEADERS; returns its stream id.
 fn submit_nv(client: &Session, headers: &[ng::nghttp2_nv]) -> Result<i32, Failure> {
-    // SAFETY: as in run_requests.
+    // SAFETY: the nvs point at memory alive for the call (nghttp2 copies them); no data
+    // provider: END_STREAM on HEADERS.
     let id = unsafe {
         ng::nghttp2_submit_request2(
             client.0,
