@@ -5,6 +5,7 @@
 //!   `RUSTC_BOOTSTRAP=1`).
 //! * `interop`, `bench`, `attack`: see their modules.
 //! * `pycompat`: hyper-h2's own test suite against our Python binding (h2-py).
+//! * `pybench`: the Python benchmark, hyper-h2 against our binding (see its module).
 
 use std::process::{Command, ExitCode};
 
@@ -12,6 +13,7 @@ mod attack;
 mod bench;
 mod fuzz;
 mod interop;
+mod pybench;
 mod pycompat;
 
 fn main() -> ExitCode {
@@ -23,9 +25,10 @@ fn main() -> ExitCode {
         Some("interop") => interop::run(&args[1..]),
         Some("attack") => attack::run(&args[1..]),
         Some("pycompat") => pycompat::run(&args[1..]),
+        Some("pybench") => pybench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | fuzz TARGET [--seconds N] | interop | bench | attack | pycompat>"
+                "usage: cargo xtask <ci | fuzz TARGET [--seconds N] | interop | bench | attack | pycompat | pybench>"
             );
             return ExitCode::from(2);
         }

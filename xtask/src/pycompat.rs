@@ -16,7 +16,7 @@
 //! a server `H2Connection`; only events or `h2.exceptions.ProtocolError` are allowed.
 
 use crate::workspace_root;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The hyper-h2 release whose test suite we run.
@@ -37,63 +37,25 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     let work = root.join("target").join("pycompat");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {work:?}: {e}"))?;
-    let venv = work.join("venv");
-    if !venv.join("bin").join("python").exists() {
-        cmd(&root, "python3", &["-m", "venv", path(&venv)])?;
-    }
-    let python = venv.join("bin").join("python");
-    let pip = |args: &[&str]| -> Result<(), String> {
-        let mut all = vec!["-m", "pip", "--disable-pip-version-check", "-q"];
-        all.extend_from_slice(args);
-        cmd(&root, path(&python), &all)
-    };
-    let mut install = vec!["install", "maturin"];
-    install.extend_from_slice(TEST_DEPS);
-    pip(&install)?;
-    // hyper-h2 itself must not be installed: the tests would import it instead of ours.
-    let _ = cmd(
-        &root,
-        path(&python),
-        &["-m", "pip", "uninstall", "-y", "-q", "h2"],
-    );
-
-    let wheels = work.join("wheels");
-    let _ = std::fs::remove_dir_all(&wheels);
-    let maturin = venv.join("bin").join("maturin");
-    cmd(
-        &root,
-        path(&maturin),
-        &[
-            "build",
-            "--release",
-            "-m",
-            "h2-py/Cargo.toml",
-            "-i",
-            path(&python),
-            "-o",
-            path(&wheels),
-        ],
-    )?;
-    let wheel = std::fs::read_dir(&wheels)
-        .map_err(|e| format!("no wheel directory: {e}"))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "whl"))
-        .ok_or("maturin built no wheel")?;
-    pip(&["install", "--force-reinstall", "--no-deps", path(&wheel)])?;
+    let python = ensure_venv(&work.join("venv"))?;
+    pip(&python, &[&["install"], TEST_DEPS].concat())?;
+    install_our_wheel(&python, &work.join("wheels"))?;
 
     let sdist_dir = work.join("sdist");
     let _ = std::fs::remove_dir_all(&sdist_dir);
     let spec = format!("h2=={HYPER_H2_VERSION}");
-    pip(&[
-        "download",
-        "--no-deps",
-        "--no-binary",
-        ":all:",
-        &spec,
-        "-d",
-        path(&sdist_dir),
-    ])?;
+    pip(
+        &python,
+        &[
+            "download",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            &spec,
+            "-d",
+            path(&sdist_dir),
+        ],
+    )?;
     let archive = format!("h2-{HYPER_H2_VERSION}.tar.gz");
     cmd(&sdist_dir, "tar", &["xzf", &archive])?;
     let suite = sdist_dir.join(format!("h2-{HYPER_H2_VERSION}"));
@@ -150,6 +112,60 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Makes a venv at `dir` unless one is there; returns its `python`.
+pub(crate) fn ensure_venv(dir: &Path) -> Result<PathBuf, String> {
+    let python = dir.join("bin").join("python");
+    if !python.exists() {
+        cmd(&workspace_root(), "python3", &["-m", "venv", path(dir)])?;
+    }
+    Ok(python)
+}
+
+/// `python -m pip -q ARGS`, from the workspace root.
+pub(crate) fn pip(python: &Path, args: &[&str]) -> Result<(), String> {
+    let mut all = vec!["-m", "pip", "--disable-pip-version-check", "-q"];
+    all.extend_from_slice(args);
+    cmd(&workspace_root(), path(python), &all)
+}
+
+/// Builds our wheel (h2-py, release) with maturin into `wheels` and installs it in the
+/// venv of `python`, after removing any installed hyper-h2 (both are the module `h2`).
+pub(crate) fn install_our_wheel(python: &Path, wheels: &Path) -> Result<(), String> {
+    let root = workspace_root();
+    pip(python, &["install", "maturin"])?;
+    let _ = cmd(
+        &root,
+        path(python),
+        &["-m", "pip", "uninstall", "-y", "-q", "h2"],
+    );
+    let _ = std::fs::remove_dir_all(wheels);
+    let maturin = python.with_file_name("maturin");
+    cmd(
+        &root,
+        path(&maturin),
+        &[
+            "build",
+            "--release",
+            "-m",
+            "h2-py/Cargo.toml",
+            "-i",
+            path(python),
+            "-o",
+            path(wheels),
+        ],
+    )?;
+    let wheel = std::fs::read_dir(wheels)
+        .map_err(|e| format!("no wheel directory: {e}"))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "whl"))
+        .ok_or("maturin built no wheel")?;
+    pip(
+        python,
+        &["install", "--force-reinstall", "--no-deps", path(&wheel)],
+    )
+}
+
 /// The number before `word` in pytest's summary line ("3 failed, 5 passed in 1.2s").
 fn count(summary: &str, word: &str) -> u32 {
     let words: Vec<&str> = summary
@@ -163,11 +179,11 @@ fn count(summary: &str, word: &str) -> u32 {
         .sum()
 }
 
-fn path(p: &Path) -> &str {
+pub(crate) fn path(p: &Path) -> &str {
     p.to_str().expect("workspace paths are UTF-8")
 }
 
-fn cmd(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
+pub(crate) fn cmd(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
     eprintln!("+ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
