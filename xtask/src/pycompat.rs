@@ -100,7 +100,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         ));
     }
     if let Some(seconds) = fuzz_seconds {
-        pip(&["install", "atheris"])?;
+        pip(&python, &["install", "atheris"])?;
         let script = root.join("xtask").join("pyfuzz").join("receive_data.py");
         let limit = format!("-max_total_time={seconds}");
         cmd(
