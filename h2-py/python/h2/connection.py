@@ -135,11 +135,21 @@ def _headers_in(headers: Any) -> list:
     if isinstance(headers, dict):
         headers = list(headers.items())
     out = []
+    append = out.append
     for h in headers:
         n, v = h
+        # The common case first: a plain tuple of bytes (no `indexable` to look up).
+        if type(h) is tuple and type(n) is bytes and type(v) is bytes:
+            append((n, v, False))
+            continue
         sensitive = not getattr(h, "indexable", True)
-        out.append((_to_bytes(n), _to_bytes(v), sensitive))
+        append((_to_bytes(n), _to_bytes(v), sensitive))
     return out
+
+
+# Header tuples are made with tuple.__new__ directly: both classes' __new__ only does
+# that, and skipping the Python-level call is most of the cost of a received header.
+_new_tuple = tuple.__new__
 
 
 class H2Connection:
@@ -384,12 +394,18 @@ class H2Connection:
 
     def _headers_out(self, headers: list) -> list:
         enc = self.config.header_encoding
-        out = []
-        for n, v, sensitive in headers:
-            if enc:
-                n, v = n.decode(enc), v.decode(enc)
-            out.append(NeverIndexedHeaderTuple(n, v) if sensitive else HeaderTuple(n, v))
-        return out
+        if enc:
+            return [
+                _new_tuple(
+                    NeverIndexedHeaderTuple if sensitive else HeaderTuple,
+                    (n.decode(enc), v.decode(enc)),
+                )
+                for n, v, sensitive in headers
+            ]
+        return [
+            _new_tuple(NeverIndexedHeaderTuple if sensitive else HeaderTuple, (n, v))
+            for n, v, sensitive in headers
+        ]
 
     def _convert(self, e: dict, pending_end: dict) -> list | None:
         t = e["type"]
