@@ -276,6 +276,7 @@ mod buffered;
 mod config;
 mod connection;
 mod flow;
+mod framing;
 mod limits;
 mod output;
 mod priority;
@@ -298,7 +299,6 @@ pub mod http_compat;
 
 pub use bdp::AdaptiveWindow;
 pub use body::{BodySource, Pull};
-pub use buffered::WRITE_BATCH;
 pub use bytes::Bytes;
 pub use config::{
     Config, DEFAULT_CLIENT_CONNECTION_WINDOW, DEFAULT_INITIAL_MAX_SEND_STREAMS,
@@ -307,6 +307,7 @@ pub use config::{
 };
 pub use connection::Connection;
 pub use flow::{HalfConsumed, HyperH2Windows, Manual, WindowPolicy};
+pub use framing::WRITE_BATCH;
 pub use h2_events::{ChangedSetting, Event, FlowWindow, Priority, SendBuffer, UserError};
 pub use h2_frame::{ErrorCode, H2Error, SettingId, Settings, StreamId};
 pub use h2_hpack_glue::HeaderField;
