@@ -96,7 +96,7 @@ impl Connection {
     /// Registers a body the connection pulls from as windows open (like nghttp2's data
     /// provider), so nothing needs to be queued up front; see [`BodySource`]. It takes its
     /// turn behind anything already queued on the stream, and anything queued after it
-    /// (data, trailers, the end) follows once it answers [`Pull::Done`].
+    /// (data, trailers, the end) follows once it answers [`Pull::Done`](crate::Pull::Done).
     pub fn queue_source(
         &mut self,
         stream_id: StreamId,
@@ -117,7 +117,7 @@ impl Connection {
         Ok(())
     }
 
-    /// Asks the stream's paused [`BodySource`] (it answered [`Pull::Pending`]) for data
+    /// Asks the stream's paused [`BodySource`] (it answered [`Pull::Pending`](crate::Pull::Pending)) for data
     /// again at the next output.
     pub fn resume_source(&mut self, stream_id: StreamId) -> Result<(), UserError> {
         self.check_usable()?;
