@@ -35,44 +35,31 @@ pub trait Session {
     fn is_done(&self) -> bool;
 }
 
-impl Session for server::ServerConn {
-    fn receive(&mut self, now: Instant, data: &[u8]) {
-        self.receive(now, data)
-    }
-    fn poll_timeout(&mut self) -> Option<Instant> {
-        self.poll_timeout()
-    }
-    fn handle_timeout(&mut self, now: Instant) {
-        self.handle_timeout(now)
-    }
-    fn wants_write(&self) -> bool {
-        self.wants_write()
-    }
-    fn data_to_send(&mut self) -> h2_conn::Bytes {
-        self.data_to_send()
-    }
-    fn is_done(&self) -> bool {
-        self.is_done()
-    }
+/// Both sessions implement [`Session`] with inherent methods of the same names.
+macro_rules! session_by_delegation {
+    ($t:ty) => {
+        impl Session for $t {
+            fn receive(&mut self, now: Instant, data: &[u8]) {
+                self.receive(now, data)
+            }
+            fn poll_timeout(&mut self) -> Option<Instant> {
+                self.poll_timeout()
+            }
+            fn handle_timeout(&mut self, now: Instant) {
+                self.handle_timeout(now)
+            }
+            fn wants_write(&self) -> bool {
+                self.wants_write()
+            }
+            fn data_to_send(&mut self) -> h2_conn::Bytes {
+                self.data_to_send()
+            }
+            fn is_done(&self) -> bool {
+                self.is_done()
+            }
+        }
+    };
 }
 
-impl Session for client::ClientConn {
-    fn receive(&mut self, now: Instant, data: &[u8]) {
-        self.receive(now, data)
-    }
-    fn poll_timeout(&mut self) -> Option<Instant> {
-        self.poll_timeout()
-    }
-    fn handle_timeout(&mut self, now: Instant) {
-        self.handle_timeout(now)
-    }
-    fn wants_write(&self) -> bool {
-        self.wants_write()
-    }
-    fn data_to_send(&mut self) -> h2_conn::Bytes {
-        self.data_to_send()
-    }
-    fn is_done(&self) -> bool {
-        self.is_done()
-    }
-}
+session_by_delegation!(server::ServerConn);
+session_by_delegation!(client::ClientConn);
