@@ -113,6 +113,13 @@ def _raise_native(err: Exception):
     raise _KIND_TO_EXC.get(kind, ProtocolError)(message) from None
 
 
+# Native event types that carry a header block (their events may own a later StreamEnded
+# or PriorityUpdated of the same call).
+_HEADER_EVENTS = frozenset(
+    ("RequestReceived", "ResponseReceived", "TrailersReceived", "InformationalResponseReceived")
+)
+
+
 def _call(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
@@ -371,6 +378,9 @@ class H2Connection:
         raw = _call(self._native.receive_data, bytes(data))
         out: list = []
         pending_end: dict[int, Any] = {}
+        # The ("headers", id) keys _convert leaves in pending_end, so dropping them does
+        # not scan every key for each event (quadratic in the events of one call).
+        header_keys: list = []
         for e in raw:
             t = e["type"]
             if t == "ConnectionTerminated" and not e["remote"]:
@@ -384,10 +394,13 @@ class H2Connection:
                 if lengths is not None and ("content-length" in msg or "no content" in msg):
                     raise InvalidBodyLengthError(*lengths)
                 raise exc(msg)
-            if t not in ("PriorityUpdated", "StreamEnded"):
-                for key in [k for k in pending_end if isinstance(k, tuple)]:
-                    del pending_end[key]
+            if header_keys and t not in ("PriorityUpdated", "StreamEnded"):
+                for key in header_keys:
+                    pending_end.pop(key, None)
+                header_keys.clear()
             converted = self._convert(e, pending_end)
+            if t in _HEADER_EVENTS:
+                header_keys.append(("headers", e["stream_id"]))
             if converted is not None:
                 out.extend(converted)
         return out
