@@ -9,6 +9,10 @@
 //! A Rust panic unwinds into PyO3, which raises `pyo3_runtime.PanicException` instead of
 //! aborting the interpreter.
 
+// Our own code has no unsafe: denied here (the library crates forbid it; PyO3's macros
+// expand to unsafe code of their own, which `forbid` would refuse).
+#![deny(unsafe_code)]
+
 use h2_conn::frame::{PrioritySpec, SettingId, StreamId};
 use h2_conn::{
     Bytes, ChangedSetting, Config, ErrorCode, Event, HeaderField, HeadersOptions, Priority, Role,
