@@ -51,17 +51,28 @@ impl Connection {
         if matches!(self.phase, Phase::Closed | Phase::NotStarted) {
             return;
         }
-        let conn_window = self.send_window.available();
-        if !by_ref && conn_window > 0 && !self.streams.scheduler.is_empty() {
-            // Copied DATA: room for the batch at once, not by doubling.
-            let batch = budget.saturating_sub(self.output.len());
-            self.output.reserve(batch.min(conn_window as usize + 1024));
+        if self.output.len() >= budget {
+            return;
         }
-        while self.output.len() < budget {
-            let Some(id) = self.next_sendable() else {
-                return;
-            };
+        let Some(mut id) = self.next_sendable() else {
+            return;
+        };
+        if !by_ref {
+            // Copied DATA: room for the batch at once, not by doubling (and none taken
+            // when every queue waits for a window).
+            let conn_window = self.send_window.available().max(0) as usize;
+            let batch = budget.saturating_sub(self.output.len());
+            self.output.reserve(batch.min(conn_window + 1024));
+        }
+        loop {
             self.take_turn(id, by_ref);
+            if self.output.len() >= budget {
+                return;
+            }
+            match self.next_sendable() {
+                Some(next) => id = next,
+                None => return,
+            }
         }
     }
 

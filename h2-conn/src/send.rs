@@ -137,16 +137,28 @@ impl Connection {
                 encode_headers(encoder, stream_id, &list, end_stream, options, max, buf)
             });
             drop(list);
+            // Only a client opens streams here. What its request says of itself, in one
+            // pass: its origin (an ALTSVC frame on the stream speaks for it, RFC 7838 4)
+            // and its `priority` field, which orders our own upload too (RFC 9218 5).
+            let mut authority = None;
+            let mut priority = None;
+            for field in headers {
+                match field.name.as_ref() {
+                    b":authority" if authority.is_none() => authority = Some(field.value.clone()),
+                    b"priority" if priority.is_none() => {
+                        priority = Some(crate::ExtensiblePriority::parse(&field.value))
+                    }
+                    _ => {}
+                }
+            }
             self.streams.insert(stream);
-            if self.role == Role::Client {
-                let authority = authority_of(headers);
-                let _ = self.streams.with(stream_id, |e| e.authority = authority);
-            }
-            // RFC 9218 5: a request's `priority` field also orders our own upload.
-            if let Some(field) = headers.iter().find(|f| f.name.as_ref() == b"priority") {
-                let priority = crate::ExtensiblePriority::parse(&field.value);
-                self.streams.set_priority(stream_id, priority);
-            }
+            let _ = self.streams.with(stream_id, |e| {
+                e.authority = authority;
+                if let Some(priority) = priority {
+                    // Nothing is queued yet, so the scheduler has nothing to move.
+                    e.priority = priority;
+                }
+            });
             return Ok(());
         }
         if self.has_queue(stream_id) {
