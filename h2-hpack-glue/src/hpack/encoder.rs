@@ -229,16 +229,8 @@ impl Encoder {
             literal(0x10, 4, name_index, f, dst);
         } else if self.should_index(f) {
             literal(0x40, 6, name_index, f, dst);
-            let entry = Entry::new(f.name.clone(), f.value.clone());
-            let index = &mut self.index;
-            let added = self
-                .table
-                .insert(entry, |abs, e| index.remove(&e.name, &e.value, abs));
-            if let Some(abs) = added {
-                self.index.insert(name_hash, pair_hash, abs);
-                if let Some(key) = key {
-                    self.hint(key, Slot::Dynamic(abs));
-                }
+            if let (Some(abs), Some(key)) = (self.add_entry(f, name_hash, pair_hash), key) {
+                self.hint(key, Slot::Dynamic(abs));
             }
         } else {
             literal(0x00, 4, name_index, f, dst);
@@ -348,15 +340,20 @@ impl Encoder {
         if !never {
             let name_hash = hash(&f.name);
             let pair_hash = hash_pair(name_hash, &f.value);
-            let entry = Entry::new(f.name.clone(), f.value.clone());
-            let index = &mut self.index;
-            let added = self
-                .table
-                .insert(entry, |abs, e| index.remove(&e.name, &e.value, abs));
-            if let Some(abs) = added {
-                self.index.insert(name_hash, pair_hash, abs);
-            }
+            self.add_entry(f, name_hash, pair_hash);
         }
+    }
+
+    /// Inserts `f` into the dynamic table and the index (entries it evicts leave the
+    /// index); its absolute position, `None` when it is larger than the table.
+    fn add_entry(&mut self, f: &HeaderField, name_hash: u64, pair_hash: u64) -> Option<u64> {
+        let entry = Entry::new(f.name.clone(), f.value.clone());
+        let index = &mut self.index;
+        let abs = self
+            .table
+            .insert(entry, |abs, e| index.remove(&e.name, &e.value, abs))?;
+        self.index.insert(name_hash, pair_hash, abs);
+        Some(abs)
     }
 
     /// HPACK index and slot of an entry matching name and value.
