@@ -346,6 +346,7 @@ impl Encoder {
 
     /// Inserts `f` into the dynamic table and the index (entries it evicts leave the
     /// index); its absolute position, `None` when it is larger than the table.
+    #[inline]
     fn add_entry(&mut self, f: &HeaderField, name_hash: u64, pair_hash: u64) -> Option<u64> {
         let entry = Entry::new(f.name.clone(), f.value.clone());
         let index = &mut self.index;
