@@ -89,13 +89,16 @@ impl Stream {
             return Err(malformed("informational response with END_STREAM"));
         }
         let (mut recv, mut method) = (self.recv, self.method);
-        recv.on_headers(&mut method, block, &msg, cfg.validate_inbound_headers);
+        let body_started = recv.on_headers(&mut method, block, &msg, cfg.validate_inbound_headers);
         if end_stream {
             recv.length.on_end().map_err(&malformed)?;
         }
 
         self.state = next;
         self.recv = recv;
+        if body_started {
+            self.recv_declared = recv.declared();
+        }
         self.method = method;
         let stream_id = self.id;
         events.push(match block {
@@ -228,9 +231,8 @@ impl Stream {
             )
         })?;
         let mut recv = self.recv;
-        recv.received = recv.received.saturating_add(data.len() as u64);
-        // Kept even when the check below fails, to report the mismatch.
-        self.recv.received = recv.received;
+        // Counted even when the check below fails, to report the mismatch.
+        self.recv_received = self.recv_received.saturating_add(data.len() as u64);
         recv.length = recv.length.on_data(data.len() as u64).map_err(&malformed)?;
         if end_stream {
             recv.length.on_end().map_err(&malformed)?;

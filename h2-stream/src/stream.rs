@@ -20,25 +20,18 @@ pub(crate) enum Phase {
 pub(crate) struct Half {
     pub(crate) phase: Phase,
     pub(crate) length: BodyLength,
-    /// The content-length the message declared (0 for one defined as having no
-    /// content), when it is checked.
-    pub(crate) declared: Option<u64>,
-    /// DATA payload octets so far, counted before the content-length check.
-    pub(crate) received: u64,
 }
 
 impl Half {
     pub(crate) const START: Half = Half {
         phase: Phase::Head,
         length: BodyLength::Unchecked,
-        declared: None,
-        received: 0,
     };
 
     /// Moves this direction on after a checked header block `msg` of kind `block`, and
     /// the stream's `method` with it (learned from a request). A request or a final
-    /// response starts the body, with the content-length budget when `checked`; a 1xx and
-    /// trailers change nothing.
+    /// response starts the body, with the content-length budget when `checked` (true is
+    /// returned); a 1xx and trailers change nothing.
     #[inline(always)]
     pub(crate) fn on_headers(
         &mut self,
@@ -46,24 +39,31 @@ impl Half {
         block: Block,
         msg: &Message,
         checked: bool,
-    ) {
+    ) -> bool {
         match block {
             Block::Request { .. } => {
                 *method = msg.method;
                 self.phase = Phase::Body;
                 self.length = msg.request_body(checked);
+                true
             }
             Block::Response if !msg.is_informational() => {
                 self.phase = Phase::Body;
                 self.length = msg.response_body(checked, *method);
+                true
             }
-            Block::Response | Block::Trailers => return,
+            Block::Response | Block::Trailers => false,
         }
-        self.declared = match self.length {
+    }
+
+    /// The content-length a message declared, from its budget right after its header
+    /// section (0 for a message defined as having no content); `None` when unchecked.
+    pub(crate) fn declared(&self) -> Option<u64> {
+        match self.length {
             BodyLength::Remaining(n) => Some(n),
             BodyLength::NoContent => Some(0),
             BodyLength::Unchecked => None,
-        };
+        }
     }
 }
 
@@ -86,6 +86,11 @@ pub struct Stream {
     pub(crate) method: Method,
     /// What the peer sends.
     pub(crate) recv: Half,
+    /// The content-length the peer's message declared (for reporting a mismatch only:
+    /// `recv` holds what is still expected), and the DATA octets received so far,
+    /// counted before the check.
+    pub(crate) recv_declared: Option<u64>,
+    pub(crate) recv_received: u64,
     /// What we send.
     pub(crate) send: Half,
 }
@@ -108,6 +113,8 @@ impl Stream {
             extended_connect: false,
             method: Method::Other,
             recv: Half::START,
+            recv_declared: None,
+            recv_received: 0,
             send: Half::START,
         }
     }
@@ -164,7 +171,7 @@ impl Stream {
     /// content-length is checked (RFC 9113 8.1.1); a message defined as having no
     /// content declares 0. `None` without a checked content-length.
     pub fn recv_content_length(&self) -> Option<(u64, u64)> {
-        self.recv.declared.map(|d| (d, self.recv.received))
+        self.recv_declared.map(|d| (d, self.recv_received))
     }
 
     /// What the peer may still send on this stream.
