@@ -228,9 +228,13 @@ impl Connection {
     /// A priority signalled by the peer (request header or PRIORITY_UPDATE), unless the
     /// application pinned the stream's priority.
     pub(crate) fn on_priority_signal(&mut self, stream_id: StreamId, value: &[u8]) {
+        self.on_priority(stream_id, ExtensiblePriority::parse(value));
+    }
+
+    /// [`on_priority_signal`](Connection::on_priority_signal) with the value parsed.
+    pub(crate) fn on_priority(&mut self, stream_id: StreamId, priority: ExtensiblePriority) {
         if let Some(entry) = self.streams.get(stream_id) {
             if !entry.priority_pinned {
-                let priority = ExtensiblePriority::parse(value);
                 self.streams.set_priority(stream_id, priority);
             }
         }

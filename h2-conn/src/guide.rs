@@ -69,10 +69,14 @@
 //!
 //! * Events are one `enum` ([`Event`]); `isinstance` becomes `match`. Variants are
 //!   `#[non_exhaustive]`, so keep a `_ => {}` arm.
-//! * Header lists are [`HeaderField`]s of bytes, never `str`: there is no
-//!   `header_encoding`. Build them from borrowed text with
-//!   [`HeaderField::copy_from`]. With the `http` feature, `http_compat`
-//!   converts `http::Request`/`Response` to and from header lists.
+//! * Header lists are bytes, never `str`: there is no `header_encoding`. You send a
+//!   slice of [`HeaderField`]s (build them from borrowed text with
+//!   [`HeaderField::copy_from`]); you receive a [`HeaderList`](crate::HeaderList), one
+//!   buffer per header block: `for f in &headers` gives borrowed `f.name` / `f.value`
+//!   (hyper-h2's `for name, value in event.headers`), `headers.get(b"content-type")`
+//!   and `headers.status()` look fields up, and `headers.to_vec()` gives owned
+//!   `HeaderField`s without copying. With the `http` feature, `http_compat` converts
+//!   `http::Request`/`Response` to and from header lists.
 //! * `end_stream` is a required argument (hyper-h2's keyword defaults to `False`).
 //! * Stream ids are [`StreamId`](crate::StreamId), not `int`; stream 0 is
 //!   [`StreamId::ZERO`](crate::StreamId::ZERO).

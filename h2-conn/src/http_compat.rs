@@ -51,14 +51,16 @@
 //! assert_eq!(&fields[0].name[..], b":method");
 //! assert_eq!(&fields[3].value[..], b"/upload?x=1");
 //!
-//! // The server side: a header list from `Event::RequestReceived` back into `http`.
-//! let back = request_from_fields(&fields).unwrap();
+//! // The server side: a header list from `Event::RequestReceived` back into `http`
+//! // (here the list we just made, as the peer would receive it).
+//! let received = h2_conn::HeaderList::from(fields);
+//! let back = request_from_fields(&received).unwrap();
 //! assert_eq!(back.method(), Method::POST);
 //! assert_eq!(back.uri(), "https://example.com/upload?x=1");
 //! assert_eq!(back.headers()["content-type"], "text/plain");
 //! ```
 
-use crate::HeaderField;
+use crate::{HeaderField, HeaderList};
 use bytes::Bytes;
 use h2_hpack_glue::syntax;
 use http::header::{HeaderName, HeaderValue, HOST};
@@ -408,7 +410,7 @@ struct Pseudo {
 }
 
 /// Splits `fields` into its pseudo-header fields and the index of the first regular one.
-fn split_pseudo(fields: &[HeaderField]) -> Result<(Pseudo, usize), ConvertError> {
+fn split_pseudo(fields: &HeaderList) -> Result<(Pseudo, usize), ConvertError> {
     let mut pseudo = Pseudo::default();
     let mut regular = fields.len();
     for (i, field) in fields.iter().enumerate() {
@@ -416,7 +418,7 @@ fn split_pseudo(fields: &[HeaderField]) -> Result<(Pseudo, usize), ConvertError>
             regular = i;
             break;
         }
-        let (slot, name) = match &field.name[..] {
+        let (slot, name) = match field.name {
             b":method" => (&mut pseudo.method, ":method"),
             b":scheme" => (&mut pseudo.scheme, ":scheme"),
             b":authority" => (&mut pseudo.authority, ":authority"),
@@ -425,7 +427,10 @@ fn split_pseudo(fields: &[HeaderField]) -> Result<(Pseudo, usize), ConvertError>
             b":status" => (&mut pseudo.status, ":status"),
             _ => return Err(ConvertError::UnexpectedPseudoHeader),
         };
-        if slot.replace(field.value.clone()).is_some() {
+        if slot
+            .replace(fields.value_at(i).unwrap_or_default())
+            .is_some()
+        {
             return Err(ConvertError::DuplicatePseudoHeader(name));
         }
     }
@@ -435,8 +440,10 @@ fn split_pseudo(fields: &[HeaderField]) -> Result<(Pseudo, usize), ConvertError>
 /// A request from a received header list (`Event::RequestReceived`,
 /// `Event::PushedStreamReceived`). The URI is rebuilt from `:scheme`, `:authority` (or a
 /// `host` field) and `:path`; `:protocol` becomes a [`Protocol`] extension; the version
-/// is HTTP/2. Values are not copied: each `HeaderValue` shares the field's `Bytes`.
-pub fn request_from_fields(fields: &[HeaderField]) -> Result<Request<()>, ConvertError> {
+/// is HTTP/2. Values are not copied: each `HeaderValue` shares the list's buffer.
+///
+/// A `Vec<HeaderField>` converts with `request_from_fields(&HeaderList::from(fields))`.
+pub fn request_from_fields(fields: &HeaderList) -> Result<Request<()>, ConvertError> {
     let (pseudo, regular) = split_pseudo(fields)?;
     if pseudo.status.is_some() {
         return Err(ConvertError::UnexpectedPseudoHeader);
@@ -445,7 +452,7 @@ pub fn request_from_fields(fields: &[HeaderField]) -> Result<Request<()>, Conver
         .method
         .ok_or(ConvertError::MissingPseudoHeader(":method"))?;
     let method = Method::from_bytes(&method).map_err(|_| ConvertError::InvalidMethod)?;
-    let headers = header_map_from_fields(&fields[regular..])?;
+    let headers = header_map_from(fields, regular)?;
 
     let authority = match pseudo.authority {
         Some(authority) => Some(authority),
@@ -486,7 +493,7 @@ pub fn request_from_fields(fields: &[HeaderField]) -> Result<Request<()>, Conver
 
 /// A response from a received header list (`Event::ResponseReceived`,
 /// `Event::InformationalResponseReceived`). The version is HTTP/2.
-pub fn response_from_fields(fields: &[HeaderField]) -> Result<Response<()>, ConvertError> {
+pub fn response_from_fields(fields: &HeaderList) -> Result<Response<()>, ConvertError> {
     let (pseudo, regular) = split_pseudo(fields)?;
     let status = match pseudo {
         Pseudo {
@@ -504,7 +511,7 @@ pub fn response_from_fields(fields: &[HeaderField]) -> Result<Response<()>, Conv
     let mut response = Response::new(());
     *response.status_mut() = status;
     *response.version_mut() = Version::HTTP_2;
-    *response.headers_mut() = header_map_from_fields(&fields[regular..])?;
+    *response.headers_mut() = header_map_from(fields, regular)?;
     Ok(response)
 }
 
@@ -516,18 +523,24 @@ pub fn response_from_fields(fields: &[HeaderField]) -> Result<Response<()>, Conv
 /// validate fields according to the rules in Section 8.2 before translating a message".
 /// Every name and value is checked here against those rules, whatever the connection's
 /// validation settings were (`http` would otherwise lowercase an uppercase name).
-pub fn header_map_from_fields(fields: &[HeaderField]) -> Result<HeaderMap, ConvertError> {
-    let mut map = HeaderMap::with_capacity(fields.len());
-    for field in fields {
+pub fn header_map_from_fields(fields: &HeaderList) -> Result<HeaderMap, ConvertError> {
+    header_map_from(fields, 0)
+}
+
+/// [`header_map_from_fields`] for the fields from index `start` on.
+fn header_map_from(fields: &HeaderList, start: usize) -> Result<HeaderMap, ConvertError> {
+    let mut map = HeaderMap::with_capacity(fields.len() - start.min(fields.len()));
+    for (i, field) in fields.iter().enumerate().skip(start) {
         if field.name.starts_with(b":") {
             return Err(ConvertError::MisplacedPseudoHeader);
         }
-        syntax::check_name(&field.name).map_err(|_| ConvertError::InvalidHeaderName)?;
-        syntax::check_value(&field.value).map_err(|_| ConvertError::InvalidHeaderValue)?;
+        syntax::check_name(field.name).map_err(|_| ConvertError::InvalidHeaderName)?;
+        syntax::check_value(field.value).map_err(|_| ConvertError::InvalidHeaderValue)?;
         let name =
-            HeaderName::from_bytes(&field.name).map_err(|_| ConvertError::InvalidHeaderName)?;
-        let mut value = HeaderValue::from_maybe_shared(field.value.clone())
-            .map_err(|_| ConvertError::InvalidHeaderValue)?;
+            HeaderName::from_bytes(field.name).map_err(|_| ConvertError::InvalidHeaderName)?;
+        let shared = fields.value_at(i).unwrap_or_default();
+        let mut value =
+            HeaderValue::from_maybe_shared(shared).map_err(|_| ConvertError::InvalidHeaderValue)?;
         value.set_sensitive(field.sensitive);
         map.append(name, value);
     }
@@ -550,7 +563,7 @@ mod tests {
         let with = |extra: (&'static str, &'static str)| {
             let mut fields = list(&base);
             fields.push(HeaderField::new(extra.0, extra.1));
-            request_from_fields(&fields)
+            request_from_fields(&HeaderList::from(&fields[..]))
         };
         assert!(with(("x-ok", "fine")).is_ok());
         assert!(matches!(
@@ -566,7 +579,7 @@ mod tests {
             Err(ConvertError::InvalidHeaderValue)
         ));
         assert!(matches!(
-            header_map_from_fields(&list(&[("x-a", "v\0")])),
+            header_map_from_fields(&HeaderList::from(list(&[("x-a", "v\0")]))),
             Err(ConvertError::InvalidHeaderValue)
         ));
     }
@@ -603,7 +616,7 @@ mod tests {
         let options = Request::options(uri).body(()).unwrap();
         let fields = fields_from_request(&options).unwrap();
         assert_eq!(&fields[3].value[..], b"*");
-        let back = request_from_fields(&fields).unwrap();
+        let back = request_from_fields(&HeaderList::from(&fields[..])).unwrap();
         assert_eq!(back.uri().path(), "*");
         assert_eq!(back.uri().authority().unwrap(), "example.com");
     }
@@ -650,7 +663,7 @@ mod tests {
             fields,
             list(&[(":method", "CONNECT"), (":authority", "proxy.example:443")])
         );
-        let back = request_from_fields(&fields).unwrap();
+        let back = request_from_fields(&HeaderList::from(&fields[..])).unwrap();
         assert_eq!(back.method(), Method::CONNECT);
         assert_eq!(back.uri().authority().unwrap(), "proxy.example:443");
     }
@@ -665,7 +678,7 @@ mod tests {
             .insert(Protocol::from_static("websocket"));
         let fields = fields_from_request(&request).unwrap();
         assert_eq!(&fields[1].name[..], b":protocol");
-        let back = request_from_fields(&fields).unwrap();
+        let back = request_from_fields(&HeaderList::from(&fields[..])).unwrap();
         assert_eq!(
             back.extensions().get::<Protocol>().unwrap().as_bytes(),
             b"websocket"
@@ -693,7 +706,7 @@ mod tests {
         let fields = fields_from_response(&response);
         assert_eq!(&fields[0].value[..], b"404");
         assert!(fields[1].sensitive && !fields[2].sensitive);
-        let back = response_from_fields(&fields).unwrap();
+        let back = response_from_fields(&HeaderList::from(&fields[..])).unwrap();
         assert_eq!(back.status(), StatusCode::NOT_FOUND);
         assert_eq!(back.version(), Version::HTTP_2);
         let cookies: Vec<_> = back.headers().get_all("set-cookie").iter().collect();
@@ -767,18 +780,18 @@ mod tests {
                 .map(|&(n, v)| HeaderField::new(n.to_owned(), v.to_owned()))
                 .collect();
             let got = if fields.iter().any(|f| &f.name[..] == b":status") {
-                response_from_fields(&fields).map(drop)
+                response_from_fields(&HeaderList::from(&fields[..])).map(drop)
             } else {
-                request_from_fields(&fields).map(drop)
+                request_from_fields(&HeaderList::from(&fields[..])).map(drop)
             };
             assert_eq!(got, Err(want.clone()), "{pairs:?}");
         }
         assert_eq!(
-            response_from_fields(&list(&[(":status", "2000")])).map(drop),
+            response_from_fields(&HeaderList::from(list(&[(":status", "2000")]))).map(drop),
             Err(InvalidStatus)
         );
         assert_eq!(
-            response_from_fields(&list(&[("a", "b")])).map(drop),
+            response_from_fields(&HeaderList::from(list(&[("a", "b")]))).map(drop),
             Err(MissingPseudoHeader(":status"))
         );
     }
@@ -786,7 +799,7 @@ mod tests {
     #[test]
     fn request_without_authority_keeps_path_only() {
         let fields = list(&[(":method", "GET"), (":scheme", "https"), (":path", "/x")]);
-        let request = request_from_fields(&fields).unwrap();
+        let request = request_from_fields(&HeaderList::from(&fields[..])).unwrap();
         assert_eq!(request.uri(), "/x");
         let fields = list(&[
             (":method", "GET"),
@@ -794,7 +807,7 @@ mod tests {
             (":path", "/x"),
             ("host", "h.example"),
         ]);
-        let request = request_from_fields(&fields).unwrap();
+        let request = request_from_fields(&HeaderList::from(&fields[..])).unwrap();
         assert_eq!(request.uri(), "https://h.example/x");
     }
 }

@@ -132,7 +132,7 @@
 //! }
 //!
 //! /// Sends one POST and returns the response status and body.
-//! fn post(mut socket: TcpStream, path: &str, body: Vec<u8>) -> io::Result<(String, Vec<u8>)> {
+//! fn post(mut socket: TcpStream, path: &str, body: Vec<u8>) -> io::Result<(u16, Vec<u8>)> {
 //!     let input = reader(&socket)?;
 //!     let mut conn = Connection::new(Config::client());
 //!     conn.initiate_connection(); // queues the client preface and our SETTINGS
@@ -146,7 +146,7 @@
 //!     conn.send_headers(id, &request, false).expect("new stream");
 //!     conn.queue_data(id, body, true).expect("within the send buffer");
 //!
-//!     let (mut status, mut response_body) = (String::new(), Vec::new());
+//!     let (mut status, mut response_body) = (0, Vec::new());
 //!     loop {
 //!         while conn.wants_write() {
 //!             socket.write_all(&conn.data_to_send())?;
@@ -155,8 +155,7 @@
 //!         for event in conn.receive_data(&bytes).expect("connection is open") {
 //!             match event {
 //!                 Event::ResponseReceived { headers, .. } => {
-//!                     let field = headers.iter().find(|f| f.name == ":status").unwrap();
-//!                     status = String::from_utf8_lossy(&field.value).into_owned();
+//!                     status = headers.status().expect("a response has a :status");
 //!                 }
 //!                 Event::DataReceived { stream_id, data, flow_controlled_length, .. } => {
 //!                     response_body.extend_from_slice(&data);
@@ -186,7 +185,7 @@
 //! let server = std::thread::spawn(move || serve(listener.accept()?.0));
 //! let upload: Vec<u8> = (0..200_000u32).map(|i| i as u8).collect();
 //! let (status, body) = post(TcpStream::connect(addr)?, "/echo", upload.clone())?;
-//! assert_eq!(status, "200");
+//! assert_eq!(status, 200);
 //! assert_eq!(body, upload);
 //! server.join().unwrap()?;
 //! # Ok::<(), io::Error>(())
@@ -310,7 +309,7 @@ pub use flow::{HalfConsumed, HyperH2Windows, Manual, WindowPolicy};
 pub use framing::WRITE_BATCH;
 pub use h2_events::{ChangedSetting, Event, FlowWindow, Priority, SendBuffer, UserError};
 pub use h2_frame::{ErrorCode, H2Error, SettingId, Settings, StreamId};
-pub use h2_hpack_glue::HeaderField;
+pub use h2_hpack_glue::{FieldRef, HeaderField, HeaderList};
 pub use h2_stream::{Role, StreamState, ValidationConfig, Window};
 pub use limits::Limits;
 pub use priority::ExtensiblePriority;

@@ -2,9 +2,10 @@
 
 use crate::connection::{BlockStart, Connection, Phase};
 use crate::limits::Flood;
+use crate::priority::ExtensiblePriority;
 use crate::registry::Unknown;
 use bytes::Bytes;
-use h2_events::{Event, HeaderField, Priority, UserError};
+use h2_events::{Event, HeaderField, HeaderList, Priority, UserError};
 use h2_frame::{
     Continuation, Data, ErrorCode, Frame, GoAway, H2Error, Headers, Ping, PushPromise, RstStream,
     SettingId, SettingsFrame, StreamId, WindowUpdate, PREFACE,
@@ -345,7 +346,7 @@ impl Connection {
     fn on_block_fragment(
         &mut self,
         start: BlockStart,
-        decoded: Result<Option<Vec<HeaderField>>, BlockError>,
+        decoded: Result<Option<HeaderList>, BlockError>,
         events: &mut Events,
     ) -> Result<(), H2Error> {
         let fields = match decoded {
@@ -394,7 +395,7 @@ impl Connection {
     fn on_header_block(
         &mut self,
         id: StreamId,
-        fields: Vec<HeaderField>,
+        fields: HeaderList,
         known: KnownValid,
         end_stream: bool,
         priority: Option<h2_frame::PrioritySpec>,
@@ -427,10 +428,7 @@ impl Connection {
         }
         // RFC 9218 5: a request's `priority` field sets how we schedule the response.
         let signal = match self.role {
-            Role::Server => fields
-                .iter()
-                .find(|f| f.name.as_ref() == b"priority")
-                .map(|f| f.value.clone()),
+            Role::Server => fields.get("priority").map(ExtensiblePriority::parse),
             Role::Client => None,
         };
         let result = self
@@ -440,8 +438,8 @@ impl Connection {
                     .recv_headers(fields, known, end_stream, priority, &cfg, events)
             })
             .unwrap_or(Ok(()));
-        if let Some(value) = signal {
-            self.on_priority_signal(id, &value);
+        if let Some(priority) = signal {
+            self.on_priority(id, priority);
         }
         result
     }
@@ -517,7 +515,7 @@ impl Connection {
         &mut self,
         parent: StreamId,
         promised: StreamId,
-        fields: Vec<HeaderField>,
+        fields: HeaderList,
         events: &mut Events,
     ) -> Result<(), H2Error> {
         // RFC 9113 6.6: the associated stream must be open or half-closed (local).
@@ -548,7 +546,7 @@ impl Connection {
         let highest = self.streams.highest_inbound;
         let stream = self.new_stream(promised);
         self.streams.insert(stream);
-        let authority = crate::send::authority_of(&fields);
+        let authority = fields.authority().map(Bytes::copy_from_slice);
         let _ = self.streams.with(promised, |e| e.authority = authority);
         let result = self
             .streams

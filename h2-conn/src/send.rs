@@ -865,11 +865,3 @@ fn check_list_size(stream_id: StreamId, list: &[HeaderField], limit: u32) -> Res
     }
     Ok(())
 }
-
-/// The `:authority` of a request's header list, if it has one.
-pub(crate) fn authority_of(headers: &[HeaderField]) -> Option<Bytes> {
-    headers
-        .iter()
-        .find(|f| f.name.as_ref() == b":authority")
-        .map(|f| f.value.clone())
-}

@@ -35,13 +35,13 @@
 mod hooks {
     use crate::connection::BlockStart;
     use h2_frame::{Data, Frame, StreamId};
-    use h2_hpack_glue::HeaderField;
+    use h2_hpack_glue::{HeaderField, HeaderList};
     use h2_stream::Role;
 
     #[inline(always)]
     pub(crate) fn received(_: Role, _: &Frame) {}
     #[inline(always)]
-    pub(crate) fn received_block(_: Role, _: &BlockStart, _: &[HeaderField]) {}
+    pub(crate) fn received_block(_: Role, _: &BlockStart, _: &HeaderList) {}
     #[inline(always)]
     pub(crate) fn sent(_: Role, _: &Frame) {}
     #[inline(always)]
@@ -56,7 +56,7 @@ mod hooks {
 mod hooks {
     use crate::connection::BlockStart;
     use h2_frame::{Data, Frame, StreamId};
-    use h2_hpack_glue::HeaderField;
+    use h2_hpack_glue::{FieldRef, HeaderField, HeaderList};
     use h2_stream::Role;
     use std::fmt::{self, Display, Formatter, Write};
 
@@ -66,7 +66,8 @@ mod hooks {
         tracing::debug!(target: TARGET, ?role, "recv {}", FrameLine(frame));
     }
 
-    pub(crate) fn received_block(role: Role, start: &BlockStart, fields: &[HeaderField]) {
+    pub(crate) fn received_block(role: Role, start: &BlockStart, fields: &HeaderList) {
+        let fields = fields.iter();
         match *start {
             BlockStart::Headers { stream_id, .. } => tracing::debug!(
                 target: TARGET, ?role,
@@ -96,7 +97,7 @@ mod hooks {
         tracing::debug!(
             target: TARGET, ?role,
             "send HEADERS frame <stream_id={stream_id}{}, END_HEADERS>{}",
-            flag(end, "END_STREAM"), Fields(fields)
+            flag(end, "END_STREAM"), Fields(fields.iter().map(HeaderField::view))
         );
     }
 
@@ -109,7 +110,7 @@ mod hooks {
         tracing::debug!(
             target: TARGET, ?role,
             "send PUSH_PROMISE frame <stream_id={stream_id}, promised_stream_id={promised}, END_HEADERS>{}",
-            Fields(fields)
+            Fields(fields.iter().map(HeaderField::view))
         );
     }
 
@@ -152,16 +153,17 @@ mod hooks {
     }
 
     /// A header list, one indented field per line.
-    struct Fields<'a>(&'a [HeaderField]);
+    /// A header list, one field per line, sensitive values hidden.
+    struct Fields<I>(I);
 
-    impl Display for Fields<'_> {
+    impl<'a, I: Iterator<Item = FieldRef<'a>> + Clone> Display for Fields<I> {
         fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-            for field in self.0 {
-                write!(f, "\n    {}: ", Text(&field.name))?;
+            for field in self.0.clone() {
+                write!(f, "\n    {}: ", Text(field.name))?;
                 if field.sensitive {
                     f.write_str("<sensitive>")?;
                 } else {
-                    write!(f, "{}", Text(&field.value))?;
+                    write!(f, "{}", Text(field.value))?;
                 }
             }
             Ok(())
@@ -316,7 +318,7 @@ mod hooks {
                 HeaderField::sensitive("set-cookie", "secret"),
             ];
             assert_eq!(
-                Fields(&fields).to_string(),
+                Fields(fields.iter().map(HeaderField::view)).to_string(),
                 "\n    :status: 200\n    set-cookie: <sensitive>"
             );
         }

@@ -3,7 +3,7 @@
 
 use crate::connection::{Connection, Phase};
 use bytes::{Buf, BytesMut};
-use h2_events::{HeaderField, UserError};
+use h2_events::{HeaderField, HeaderList, UserError};
 use h2_frame::{SettingId, Settings, SettingsFrame, StreamId};
 use h2_stream::{KnownValid, Role, ValidationConfig};
 
@@ -87,7 +87,7 @@ impl Connection {
                 let mut ignored = Vec::new();
                 stream
                     .recv_headers(
-                        request.to_vec(),
+                        HeaderList::from(request),
                         KnownValid::NONE,
                         true,
                         None,

@@ -124,7 +124,7 @@ fn rfc9113_6_8_peer_goaway_stops_new_streams_and_open_ones_carry_on() {
         vec![
             Event::ResponseReceived {
                 stream_id: sid(1),
-                headers: frames::fields(&[(":status", "200")]),
+                headers: frames::fields(&[(":status", "200")]).into(),
                 end_stream: true,
             },
             support::ended(1),

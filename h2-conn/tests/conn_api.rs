@@ -56,7 +56,7 @@ fn initiate_upgrade_connection_client_and_server() {
         vec![
             Event::ResponseReceived {
                 stream_id: sid(1),
-                headers: support::fields(&[(":status", "200")]),
+                headers: support::fields(&[(":status", "200")]).into(),
                 end_stream: false
             },
             support::data_received(1, "upgraded", true),

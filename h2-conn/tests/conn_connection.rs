@@ -280,7 +280,8 @@ fn rfc9113_4_3_hpack_context_survives_a_refused_stream() {
                     (":authority", "example.com"),
                     (":path", "/b"),
                     ("x-k", "v")
-                ]),
+                ])
+                .into(),
                 end_stream: true,
                 priority: None,
             },
@@ -712,7 +713,7 @@ fn rfc9113_6_8_goaway_refuses_streams_above_last_id() {
         vec![
             Event::ResponseReceived {
                 stream_id: sid(3),
-                headers: support::fields(&[(":status", "200")]),
+                headers: support::fields(&[(":status", "200")]).into(),
                 end_stream: true,
             },
             support::ended(3)

@@ -520,7 +520,10 @@ fn rfc9113_10_5_1_hpack_bomb_is_431_and_hpack_stays_in_sync() {
     let events = serve(&mut conn, raw_headers(5, &block, true, true));
     match &events[0] {
         Event::RequestReceived { headers, .. } => {
-            assert_eq!(headers[4], HeaderField::new("x-bomb", "a".repeat(4000)))
+            assert_eq!(
+                headers.field(4).unwrap(),
+                HeaderField::new("x-bomb", "a".repeat(4000))
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -564,7 +567,10 @@ fn rfc9113_10_5_1_hpack_bomb_against_a_client_resets_the_stream() {
     let events = feed(&mut conn, raw_headers(5, b"\x88\xbe", true, true));
     match &events[0] {
         Event::ResponseReceived { headers, .. } => {
-            assert_eq!(headers[1], HeaderField::new("x-bomb", "a".repeat(4000)))
+            assert_eq!(
+                headers.field(1).unwrap(),
+                HeaderField::new("x-bomb", "a".repeat(4000))
+            )
         }
         other => panic!("{other:?}"),
     }

@@ -46,8 +46,8 @@ async fn our_server(io: DuplexStream) -> Vec<Event> {
                 } => {
                     let path = headers
                         .iter()
-                        .find(|f| f.name == ":path")
-                        .map(|f| String::from_utf8_lossy(&f.value).into_owned())
+                        .find(|f| f.name == b":path")
+                        .map(|f| String::from_utf8_lossy(f.value).into_owned())
                         .unwrap_or_default();
                     requests.insert(
                         *stream_id,
@@ -72,7 +72,7 @@ async fn our_server(io: DuplexStream) -> Vec<Event> {
                         .unwrap();
                 }
                 Event::TrailersReceived { stream_id, headers } => {
-                    requests.get_mut(stream_id).expect("request").trailers = headers.clone();
+                    requests.get_mut(stream_id).expect("request").trailers = headers.to_vec();
                 }
                 Event::StreamEnded { stream_id } => {
                     if let Some(req) = requests.remove(stream_id) {

@@ -141,7 +141,7 @@ impl Client {
             match event {
                 Event::ResponseReceived {
                     stream_id, headers, ..
-                } => self.answer(stream_id).status = Some(headers[0].value.clone()),
+                } => self.answer(stream_id).status = headers.value_at(0),
                 Event::DataReceived {
                     stream_id,
                     data,
@@ -153,7 +153,7 @@ impl Client {
                         .unwrap();
                 }
                 Event::TrailersReceived { stream_id, headers } => {
-                    self.answer(stream_id).trailers = headers
+                    self.answer(stream_id).trailers = headers.to_vec()
                 }
                 Event::StreamEnded { stream_id } => self.answer(stream_id).ended = true,
                 Event::StreamReset {

@@ -21,7 +21,7 @@ fn get_request_and_response() {
         vec![
             Event::RequestReceived {
                 stream_id: id,
-                headers: request("GET", "/"),
+                headers: request("GET", "/").into(),
                 end_stream: true,
                 priority: None,
             },
@@ -39,7 +39,7 @@ fn get_request_and_response() {
         vec![
             Event::ResponseReceived {
                 stream_id: id,
-                headers: vec![HeaderField::new(":status", "200")],
+                headers: vec![HeaderField::new(":status", "200")].into(),
                 end_stream: false,
             },
             Event::DataReceived {

@@ -176,7 +176,8 @@ impl Model {
                     );
                 }
                 Event::TrailersReceived { stream_id, headers } => {
-                    self.trailers_received.insert((sender, stream_id), headers);
+                    self.trailers_received
+                        .insert((sender, stream_id), headers.to_vec());
                 }
                 Event::StreamReset {
                     stream_id,

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use h2_frame::{ErrorCode, PrioritySpec, SettingId, StreamId, Unknown};
-use h2_hpack_glue::HeaderField;
+use h2_hpack_glue::HeaderList;
 
 /// Something that happened on the connection, reported in wire order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,7 +13,7 @@ pub enum Event {
         /// The new stream.
         stream_id: StreamId,
         /// The request fields, pseudo-headers first.
-        headers: Vec<HeaderField>,
+        headers: HeaderList,
         /// END_STREAM came with the headers (no body); a [`Event::StreamEnded`] follows.
         end_stream: bool,
         /// RFC 7540 priority fields carried by the HEADERS frame, if any.
@@ -24,7 +24,7 @@ pub enum Event {
         /// The request's stream.
         stream_id: StreamId,
         /// The response fields, `:status` first.
-        headers: Vec<HeaderField>,
+        headers: HeaderList,
         /// END_STREAM came with the headers; a [`Event::StreamEnded`] follows.
         end_stream: bool,
     },
@@ -33,14 +33,14 @@ pub enum Event {
         /// The request's stream.
         stream_id: StreamId,
         /// The response fields.
-        headers: Vec<HeaderField>,
+        headers: HeaderList,
     },
     /// Trailers arrived; they always end the stream, so a [`Event::StreamEnded`] follows.
     TrailersReceived {
         /// The stream.
         stream_id: StreamId,
         /// The trailer fields.
-        headers: Vec<HeaderField>,
+        headers: HeaderList,
     },
     /// DATA arrived. Give the window back with `acknowledge_received_data` once consumed.
     ///
@@ -115,7 +115,7 @@ pub enum Event {
         /// The stream the promise came on.
         parent_stream_id: StreamId,
         /// The promised request's fields.
-        headers: Vec<HeaderField>,
+        headers: HeaderList,
     },
     /// The peer reprioritized a stream.
     PriorityUpdated {

@@ -2,8 +2,11 @@
 //! reports and the error types shared by every layer.
 //!
 //! Events come out of `Connection::receive_data` in wire order. Each variant carries
-//! everything a caller needs to act on it; header lists are [`HeaderField`]s and data is
-//! [`Bytes`] (views of the received buffer, no copy).
+//! everything a caller needs to act on it. A received header list is a [`HeaderList`]:
+//! one buffer per header block, read through borrowed name/value pairs ([`FieldRef`]),
+//! looked up by name (`headers.get("content-type")`, `headers.status()`), and turned
+//! into owned [`HeaderField`]s only when asked (`headers.to_vec()`, no octet copied).
+//! Data is [`Bytes`] (views of the received buffer, no copy).
 //!
 //! # From Python's hyper-h2
 //!
@@ -44,6 +47,11 @@
 //!     match event {
 //!         Event::RequestReceived { stream_id, headers, end_stream, .. } => {
 //!             println!("request on {stream_id}: {} fields, body follows: {}", headers.len(), !end_stream);
+//!             let path = headers.path().unwrap_or(b"/");
+//!             for field in &headers {
+//!                 println!("{}: {}", field.name.escape_ascii(), field.value.escape_ascii());
+//!             }
+//!             # let _ = path;
 //!         }
 //!         Event::DataReceived { data, .. } => println!("{} bytes", data.len()),
 //!         _ => {}
@@ -64,4 +72,4 @@ pub use event::{ChangedSetting, Event, Priority};
 pub use h2_frame as frame;
 pub use h2_frame::{ErrorCode, H2Error, StreamId};
 pub use h2_hpack_glue as hpack;
-pub use h2_hpack_glue::HeaderField;
+pub use h2_hpack_glue::{FieldRef, HeaderField, HeaderList};

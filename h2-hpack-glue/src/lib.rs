@@ -6,6 +6,8 @@
 //! with every limit enforced while fragments arrive.
 //!
 //! * [`HeaderField`]: one field, with `sensitive` for never-indexed fields.
+//! * [`HeaderList`]: a received list, held in one buffer (one per header block, no
+//!   handle per field), read through borrowed [`FieldRef`]s; owned fields on demand.
 //! * [`Encoder`] / [`Decoder`]: our HPACK codec. Zero allocation per decoded field in the
 //!   common cases (static entries are `Bytes::from_static`, dynamic entries are
 //!   reference-counted clones, plain literals are slices of the input block, Huffman text
@@ -13,7 +15,8 @@
 //!   Never panics on any input; every integer, length and table reference is bounded.
 //! * [`HeaderBlockEncoder`] / [`HeaderBlockDecoder`]: framing, reassembly and the limits
 //!   of [`BlockLimits`] (block bytes and CONTINUATION count against CONTINUATION floods,
-//!   SETTINGS_MAX_HEADER_LIST_SIZE against HPACK bombs).
+//!   SETTINGS_MAX_HEADER_LIST_SIZE against HPACK bombs). Decoded blocks come out as
+//!   [`HeaderList`]s, written through [`Decoder::decode_list`] into one reused buffer.
 //! * [`DecodeError`] / [`BlockError`]: every fault with its RFC 9113 5.4 scope and code via
 //!   `to_h2_error`.
 //! * [`syntax`]: the RFC 9113 8.2.1 character rules for names and values. Table entries
@@ -52,8 +55,9 @@
 //!     other => panic!("unexpected {other:?}"),
 //! };
 //! let list = list.expect("END_HEADERS was set");
-//! assert_eq!(list[..4], request[..4]);
-//! assert!(list[4].sensitive);
+//! assert_eq!(list.to_vec()[..4], request[..4]);
+//! assert_eq!(list.get("authorization"), Some(&b"Bearer secret"[..]));
+//! assert!(list.get_index(4).unwrap().sensitive);
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -63,6 +67,7 @@ mod block;
 mod error;
 mod field;
 mod hpack;
+mod list;
 pub mod syntax;
 
 pub use h2_frame as frame;
@@ -71,3 +76,4 @@ pub use block::{BlockLimits, HeaderBlockDecoder, HeaderBlockEncoder};
 pub use error::{BlockError, DecodeError};
 pub use field::HeaderField;
 pub use hpack::{Decoder, Encoder, EncoderPolicy, DEFAULT_TABLE_SIZE};
+pub use list::{FieldRef, HeaderList, HeaderListBuilder, Iter};

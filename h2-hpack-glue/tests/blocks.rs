@@ -289,7 +289,7 @@ fn rfc9113_10_5_1_hpack_bomb_stops_at_the_list_limit_and_keeps_context_in_sync()
         .begin(StreamId::new(3), Bytes::from_static(b"\xbe"), true)
         .unwrap()
         .unwrap();
-    assert_eq!(list[0].value.len(), entry_value_len);
+    assert_eq!(list.get_index(0).unwrap().value.len(), entry_value_len);
 }
 
 #[test]

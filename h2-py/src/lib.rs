@@ -15,8 +15,8 @@
 
 use h2_conn::frame::{PrioritySpec, SettingId, StreamId};
 use h2_conn::{
-    Bytes, ChangedSetting, Config, ErrorCode, Event, HeaderField, HeadersOptions, Priority, Role,
-    Settings, StreamState, UserError,
+    Bytes, ChangedSetting, Config, ErrorCode, Event, HeaderField, HeaderList, HeadersOptions,
+    Priority, Role, Settings, StreamState, UserError,
 };
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
@@ -90,14 +90,14 @@ fn headers_in(headers: Vec<(Octets, Octets, bool)>) -> Vec<HeaderField> {
         .collect()
 }
 
-fn headers_out<'py>(py: Python<'py>, headers: &[HeaderField]) -> PyResult<Bound<'py, PyList>> {
+fn headers_out<'py>(py: Python<'py>, headers: &HeaderList) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
     for f in headers {
         let t = PyTuple::new(
             py,
             [
-                PyBytes::new(py, &f.name).into_any(),
-                PyBytes::new(py, &f.value).into_any(),
+                PyBytes::new(py, f.name).into_any(),
+                PyBytes::new(py, f.value).into_any(),
                 f.sensitive.into_pyobject(py)?.to_owned().into_any(),
             ],
         )?;
@@ -643,7 +643,7 @@ fn check_headers<'py>(
         check_outbound_headers(&fields, kind, &cfg)
     };
     match result {
-        Ok(list) => headers_out(py, &list),
+        Ok(list) => headers_out(py, &HeaderList::from(list)),
         Err(why) => Err(NativeError::new_err(("Protocol", why, None::<u32>))),
     }
 }

@@ -107,7 +107,7 @@ pub use h2_frame::{ErrorCode, H2Error, PrioritySpec, StreamId};
 #[doc(no_inline)]
 pub use h2_hpack_glue::syntax::KnownValid;
 #[doc(no_inline)]
-pub use h2_hpack_glue::HeaderField;
+pub use h2_hpack_glue::{FieldRef, HeaderField, HeaderList};
 
 /// Our role on the connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use h2_events::{Event, Priority};
 use h2_frame::{ErrorCode, H2Error, PrioritySpec, StreamId};
 use h2_hpack_glue::syntax::KnownValid;
-use h2_hpack_glue::HeaderField;
+use h2_hpack_glue::HeaderList;
 
 /// RFC 9113 8.1.1: "Malformed requests or responses that are detected MUST be treated as a
 /// stream error of type PROTOCOL_ERROR."
@@ -44,10 +44,12 @@ impl Stream {
     /// took from checked table entries, [`HeaderBlockDecoder::known_valid`]); pass
     /// [`KnownValid::NONE`] to scan every field.
     ///
+    /// `headers` is the decoded [`HeaderList`] (a `Vec<HeaderField>` converts into one).
+    ///
     /// [`HeaderBlockDecoder::known_valid`]: h2_hpack_glue::HeaderBlockDecoder::known_valid
     pub fn recv_headers(
         &mut self,
-        mut headers: Vec<HeaderField>,
+        headers: impl Into<HeaderList>,
         known_valid: KnownValid,
         end_stream: bool,
         priority: Option<PrioritySpec>,
@@ -57,6 +59,7 @@ impl Stream {
         let Some(next) = self.recv_step(RecvInput::Headers { end_stream })? else {
             return Ok(());
         };
+        let mut headers = headers.into();
         let malformed = malformed(self.id);
         // RFC 9113 5.3.1: "A stream cannot depend on itself."
         if let Some(spec) = priority {
@@ -142,13 +145,14 @@ impl Stream {
     pub fn recv_push_promise(
         &mut self,
         parent: StreamId,
-        mut headers: Vec<HeaderField>,
+        headers: impl Into<HeaderList>,
         cfg: &ValidationConfig,
         events: &mut Vec<Event>,
     ) -> Result<(), H2Error> {
         let Some(next) = self.recv_step(RecvInput::PushPromise)? else {
             return Ok(());
         };
+        let mut headers = headers.into();
         self.state = next;
         let msg = validate::inbound(
             &mut headers,

@@ -266,7 +266,7 @@ proptest! {
                     prop_assert!(!f.name.contains(&b':'));
                 }
             }
-            prop_assert!(headers.iter().filter(|f| &f.name[..] == b"cookie").count() <= 1);
+            prop_assert!(headers.iter().filter(|f| f.name == b"cookie").count() <= 1);
         }
     }
 }

@@ -262,18 +262,15 @@ fn rfc9113_8_2_3_inbound_cookie_crumbs_are_joined() {
     let Event::RequestReceived { headers, .. } = &ev[0] else {
         panic!()
     };
-    let cookies: Vec<_> = headers
-        .iter()
-        .filter(|f| &f.name[..] == b"cookie")
-        .collect();
+    let cookies: Vec<_> = headers.iter().filter(|f| f.name == b"cookie").collect();
     assert_eq!(cookies.len(), 1);
-    assert_eq!(&cookies[0].value[..], b"a=b; c=d; e=f");
+    assert_eq!(cookies[0].value, b"a=b; c=d; e=f");
     assert_eq!(
-        &headers[4].name[..],
+        headers.get_index(4).unwrap().name,
         b"cookie",
         "the joined field takes the first one's place"
     );
-    assert_eq!(&headers[5].name[..], b"accept");
+    assert_eq!(headers.get_index(5).unwrap().name, b"accept");
 }
 
 #[test]

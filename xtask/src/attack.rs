@@ -551,7 +551,7 @@ fn legit_get(port: u16) -> Result<(), String> {
         for event in conn.receive_data(&buf[..n]).map_err(|e| e.to_string())? {
             match event {
                 Event::ResponseReceived { headers, .. } => {
-                    if let Some(f) = headers.iter().find(|f| f.name == ":status") {
+                    if let Some(f) = headers.iter().find(|f| f.name == b":status") {
                         status = f.value.to_vec();
                     }
                 }

@@ -14,8 +14,8 @@
 
 use h2_conn::frame::SettingId;
 use h2_conn::{
-    Bytes, Config, Connection, ErrorCode, Event, HeaderField, KeepAlive, StreamId, Timeout,
-    Timeouts,
+    Bytes, Config, Connection, ErrorCode, Event, HeaderField, HeaderList, KeepAlive, StreamId,
+    Timeout, Timeouts,
 };
 use std::collections::HashMap;
 use std::io::Write;
@@ -389,10 +389,7 @@ impl ClientConn {
                     return;
                 };
                 exchange.deadline = deadline;
-                let status = headers
-                    .iter()
-                    .find(|f| f.name == ":status")
-                    .and_then(|f| std::str::from_utf8(&f.value).ok()?.parse::<u16>().ok());
+                let status = headers.status();
                 if exchange.print {
                     let tag = if exchange.pushed {
                         format!(" (pushed stream {stream_id})")
@@ -440,11 +437,8 @@ impl ClientConn {
                     .get(&parent_stream_id)
                     .is_some_and(|e| e.print);
                 if print {
-                    let path = headers
-                        .iter()
-                        .find(|f| f.name == ":path")
-                        .map(|f| String::from_utf8_lossy(&f.value).into_owned());
-                    eprintln!("* push promise on stream {parent_stream_id}: stream {pushed_stream_id} for {}", path.unwrap_or_default());
+                    let path = String::from_utf8_lossy(headers.path().unwrap_or_default());
+                    eprintln!("* push promise on stream {parent_stream_id}: stream {pushed_stream_id} for {path}");
                 }
                 self.exchanges.insert(
                     pushed_stream_id,
@@ -623,12 +617,12 @@ impl ClientConn {
     }
 }
 
-fn print_fields(fields: &[HeaderField]) {
+fn print_fields(fields: &HeaderList) {
     for field in fields {
         eprintln!(
             "< {}: {}",
-            String::from_utf8_lossy(&field.name),
-            String::from_utf8_lossy(&field.value)
+            String::from_utf8_lossy(field.name),
+            String::from_utf8_lossy(field.value)
         );
     }
 }

@@ -344,14 +344,9 @@ impl ServerConn {
             Event::RequestReceived {
                 stream_id, headers, ..
             } => {
-                let field = |name: &str| {
-                    headers
-                        .iter()
-                        .find(|f| f.name == name.as_bytes())
-                        .map(|f| String::from_utf8_lossy(&f.value).into_owned())
-                        .unwrap_or_default()
-                };
-                let (method, path) = (field(":method"), field(":path"));
+                let text =
+                    |v: Option<&[u8]>| String::from_utf8_lossy(v.unwrap_or_default()).into_owned();
+                let (method, path) = (text(headers.method()), text(headers.path()));
                 self.log(format_args!("stream {stream_id}: {method} {path}"));
                 let mut flight = InFlight {
                     response: route(&method, &path),

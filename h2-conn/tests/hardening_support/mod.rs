@@ -11,7 +11,7 @@ use h2_conn::frame::{
     MAX_MAX_FRAME_SIZE, PREFACE,
 };
 use h2_conn::hpack::{BlockLimits, HeaderBlockDecoder, HeaderBlockEncoder};
-use h2_conn::{Config, Connection, Event, HeaderField, Limits, Role};
+use h2_conn::{Config, Connection, Event, HeaderField, HeaderList, Limits, Role};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -345,7 +345,8 @@ impl Peer {
         out
     }
 
-    fn finish_block(&mut self, fields: Vec<HeaderField>) -> Rx {
+    fn finish_block(&mut self, list: HeaderList) -> Rx {
+        let fields = list.to_vec();
         let (stream_id, end_stream) = self.block.take().expect("block started");
         Rx::Headers {
             stream_id,

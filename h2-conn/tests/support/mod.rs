@@ -32,7 +32,7 @@ use h2_conn::frame::{
     Bytes, BytesMut, Frame, FrameDecoder, DEFAULT_MAX_FRAME_SIZE, MAX_MAX_FRAME_SIZE, PREFACE,
 };
 use h2_conn::hpack::{BlockLimits, Encoder, HeaderBlockDecoder};
-use h2_conn::{Connection, Event, HeaderField, Role, StreamId};
+use h2_conn::{Connection, Event, HeaderField, HeaderList, Role, StreamId};
 
 /// What the connection wrote, with header blocks reassembled and decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -313,7 +313,8 @@ impl Peer {
     }
 }
 
-fn block_got(stream_id: StreamId, kind: BlockKind, fields: Vec<HeaderField>) -> Got {
+fn block_got(stream_id: StreamId, kind: BlockKind, list: HeaderList) -> Got {
+    let fields = list.to_vec();
     match kind {
         BlockKind::Headers { end_stream } => Got::Headers {
             stream_id,
@@ -365,7 +366,7 @@ pub fn assert_reset_by_us(
 pub fn request_received(id: u32, method: &str, path: &str, end_stream: bool) -> Event {
     Event::RequestReceived {
         stream_id: sid(id),
-        headers: request_fields(method, path),
+        headers: request_fields(method, path).into(),
         end_stream,
         priority: None,
     }

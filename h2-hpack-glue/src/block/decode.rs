@@ -2,7 +2,7 @@
 //! decoding it, with every limit checked as fragments arrive (RFC 9113 4.3, 6.10, 10.5).
 
 use crate::syntax::KnownValid;
-use crate::{BlockError, DecodeError, Decoder, HeaderField};
+use crate::{BlockError, DecodeError, Decoder, HeaderList, HeaderListBuilder};
 use bytes::{Bytes, BytesMut};
 use h2_frame::{Continuation, StreamId};
 
@@ -90,15 +90,11 @@ pub struct HeaderBlockDecoder {
     decoder: Decoder,
     limits: BlockLimits,
     pending: Option<Pending>,
-    /// The field count of the last decoded list: the capacity of the next one, which
-    /// is usually the same (requests, or responses, of one connection look alike).
-    last_len: usize,
+    /// Where decoded lists are written: one buffer, reused from list to list.
+    list: HeaderListBuilder,
     /// Which fields of the last decoded list came from checked table entries.
     last_known_valid: KnownValid,
 }
-
-/// The largest capacity guessed from the previous list.
-const MAX_GUESS: usize = 128;
 
 impl HeaderBlockDecoder {
     /// A block decoder with a fresh HPACK context sized by `limits.max_table_size`.
@@ -107,7 +103,7 @@ impl HeaderBlockDecoder {
             decoder: Decoder::new(limits.max_table_size),
             limits,
             pending: None,
-            last_len: 16,
+            list: HeaderListBuilder::new(),
             last_known_valid: KnownValid::NONE,
         }
     }
@@ -168,7 +164,7 @@ impl HeaderBlockDecoder {
         stream_id: StreamId,
         fragment: Bytes,
         end_headers: bool,
-    ) -> Result<Option<Vec<HeaderField>>, BlockError> {
+    ) -> Result<Option<HeaderList>, BlockError> {
         if let Some(p) = &self.pending {
             // RFC 9113 4.3: "Each field block is processed as a discrete unit. Field blocks
             // MUST be transmitted as a contiguous sequence of frames, with no interleaved
@@ -205,7 +201,7 @@ impl HeaderBlockDecoder {
         &mut self,
         fragment: Bytes,
         end_headers: bool,
-    ) -> Result<Option<Vec<HeaderField>>, BlockError> {
+    ) -> Result<Option<HeaderList>, BlockError> {
         // RFC 9113 6.10: "A CONTINUATION frame MUST be preceded by a HEADERS, PUSH_PROMISE
         // or CONTINUATION frame without the END_HEADERS flag set."
         let Some(p) = self.pending.as_mut() else {
@@ -251,10 +247,7 @@ impl HeaderBlockDecoder {
     /// [`continue_block`](HeaderBlockDecoder::continue_block) for a whole CONTINUATION
     /// frame, checking that it belongs to the stream in progress (RFC 9113 6.10: otherwise
     /// a connection error of type PROTOCOL_ERROR).
-    pub fn continuation(
-        &mut self,
-        frame: Continuation,
-    ) -> Result<Option<Vec<HeaderField>>, BlockError> {
+    pub fn continuation(&mut self, frame: Continuation) -> Result<Option<HeaderList>, BlockError> {
         match self.in_progress() {
             Some(id) if id != frame.stream_id => Err(BlockError::Interleaved {
                 in_progress: id,
@@ -264,19 +257,16 @@ impl HeaderBlockDecoder {
         }
     }
 
-    fn decode(
-        &mut self,
-        stream_id: StreamId,
-        block: Bytes,
-    ) -> Result<Vec<HeaderField>, BlockError> {
-        let mut out = Vec::with_capacity(self.last_len.min(MAX_GUESS));
+    fn decode(&mut self, stream_id: StreamId, block: Bytes) -> Result<HeaderList, BlockError> {
         let limit = self.limits.max_header_list_size;
         self.last_known_valid = KnownValid::NONE;
-        match self.decoder.decode(block, limit as usize, &mut out) {
+        match self
+            .decoder
+            .decode_list(&block, limit as usize, &mut self.list)
+        {
             Ok(known) => {
-                self.last_len = out.len();
                 self.last_known_valid = known;
-                Ok(out)
+                Ok(self.list.finish())
             }
             Err(DecodeError::HeaderListTooLarge { size, .. }) => {
                 Err(BlockError::HeaderListTooLarge {
@@ -293,7 +283,7 @@ impl HeaderBlockDecoder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::HeaderBlockEncoder;
+    use crate::{HeaderBlockEncoder, HeaderField};
     use h2_frame::{Frame, FrameDecoder, DEFAULT_MAX_FRAME_SIZE};
 
     fn block(enc: &mut HeaderBlockEncoder, fields: &[HeaderField]) -> Bytes {
@@ -313,10 +303,10 @@ mod tests {
         }
     }
 
-    /// The list is allocated with the previous list's length, so lists like the last one
-    /// never grow, and a longer one still decodes whole.
+    /// Lists of any length decode whole, each into one buffer, and once dropped their
+    /// space is reused: decoding many lists allocates a few buffers, not one per list.
     #[test]
-    fn list_capacity_follows_the_previous_list() {
+    fn lists_share_and_reuse_one_buffer() {
         let mut enc = HeaderBlockEncoder::new();
         let mut dec = HeaderBlockDecoder::new(BlockLimits::default());
         let id = StreamId::new(1);
@@ -328,8 +318,12 @@ mod tests {
             let list = dec.begin(id, b, true).unwrap().unwrap();
             assert_eq!(list, fields[..n]);
         }
-        let b = block(&mut enc, &fields[..5]);
-        let list = dec.begin(id, b, true).unwrap().unwrap();
-        assert_eq!(list.capacity(), 5);
+        let mut starts = std::collections::HashSet::new();
+        for _ in 0..200 {
+            let b = block(&mut enc, &fields[..8]);
+            let list = dec.begin(id, b, true).unwrap().unwrap();
+            starts.insert(list.get_index(0).unwrap().name.as_ptr() as usize);
+        }
+        assert!(starts.len() < 200, "no reuse: {} buffers", starts.len());
     }
 }

@@ -6,7 +6,7 @@ use super::static_table::{STATIC, STATIC_LEN};
 use super::table::{DynamicTable, Entry};
 use crate::field::field_size;
 use crate::syntax::KnownValid;
-use crate::{DecodeError, HeaderField};
+use crate::{DecodeError, HeaderField, HeaderListBuilder};
 use bytes::{Bytes, BytesMut};
 
 /// Huffman output and copies of indexed literals go into chunks of at least this size.
@@ -220,22 +220,76 @@ impl Decoder {
         max_list_size: usize,
         mut f: impl FnMut(&[u8], &[u8], bool),
     ) -> Result<(), DecodeError> {
+        self.decode_fields(block, max_list_size, |name, value, sensitive, _| {
+            f(name, value, sensitive)
+        })
+    }
+
+    /// Decodes one complete header block into `out` (a [`HeaderList`] in the making: one
+    /// buffer for the whole list, no handle per field). Limits and errors are those of
+    /// [`Decoder::decode`]; on an error, `out` is cleared. The returned [`KnownValid`]
+    /// says which fields came from table entries that pass the RFC 9113 8.2.1 character
+    /// rules.
+    ///
+    /// ```
+    /// use h2_hpack_glue::{Decoder, HeaderField, HeaderListBuilder};
+    /// let mut decoder = Decoder::new(4096);
+    /// let mut out = HeaderListBuilder::new();
+    /// let known = decoder.decode_list(b"\x82\x84", 1 << 16, &mut out).unwrap();
+    /// let list = out.finish();
+    /// assert_eq!(list, [HeaderField::new(":method", "GET"), HeaderField::new(":path", "/")]);
+    /// assert!(known.contains(0) && known.contains(1));
+    /// ```
+    ///
+    /// [`HeaderList`]: crate::HeaderList
+    pub fn decode_list(
+        &mut self,
+        block: &[u8],
+        max_list_size: usize,
+        out: &mut HeaderListBuilder,
+    ) -> Result<KnownValid, DecodeError> {
+        let mut known = KnownValid::NONE;
+        let result = self.decode_fields(block, max_list_size, |name, value, sensitive, valid| {
+            if valid {
+                known.insert(out.len());
+            }
+            out.push(name, value, sensitive);
+        });
+        match result {
+            Ok(()) => Ok(known),
+            Err(e) => {
+                out.clear();
+                Err(e)
+            }
+        }
+    }
+
+    /// The decoding loop of [`Decoder::decode_with`] and [`Decoder::decode_list`]: `f`
+    /// gets each field borrowed, with its never-indexed flag and whether it came from a
+    /// table entry known to pass the character rules.
+    #[inline(always)]
+    fn decode_fields(
+        &mut self,
+        block: &[u8],
+        max_list_size: usize,
+        mut f: impl FnMut(&[u8], &[u8], bool, bool),
+    ) -> Result<(), DecodeError> {
         let buf = block;
         let mut pos = 0;
         self.size_updates(buf, &mut pos)?;
         let mut list_size = 0usize;
-        let mut emit = |name: &[u8], value: &[u8], sensitive: bool| {
+        let mut emit = |name: &[u8], value: &[u8], sensitive: bool, valid: bool| {
             list_size = list_size.saturating_add(field_size(name.len(), value.len()));
             // HPACK bomb guard: past the limit, only count.
             if list_size <= max_list_size {
-                f(name, value, sensitive);
+                f(name, value, sensitive, valid);
             }
         };
         while let Some(&b) = buf.get(pos) {
             if b & 0x80 != 0 {
                 let index = integer::decode(buf, &mut pos, 7)?;
-                let (name, value) = self.lookup(index)?;
-                emit(name, value, false);
+                let (name, value, valid) = self.lookup_entry(index)?;
+                emit(name.as_slice(), value.as_slice(), false, valid);
                 continue;
             }
             let (prefix, indexing, sensitive) = if b & 0x40 != 0 {
@@ -260,12 +314,13 @@ impl Decoder {
                     other => own_into(&mut self.scratch, other.get(buf, &self.text, &self.table)),
                 };
                 let value = own_into(&mut self.scratch, value.get(buf, &self.text, &self.table));
-                emit(&name, &value, false);
-                self.table.insert(Entry::new(name, value), |_, _| {});
+                let entry = Entry::new(name, value);
+                emit(&entry.name, &entry.value, false, entry.valid);
+                self.table.insert(entry, |_, _| {});
             } else {
                 let n = name.get(buf, &self.text, &self.table);
                 let v = value.get(buf, &self.text, &self.table);
-                emit(n, v, sensitive);
+                emit(n, v, sensitive, false);
             }
         }
         if list_size > max_list_size {

@@ -14,7 +14,7 @@ use crate::content_length::{self, BodyLength};
 use crate::ValidationConfig;
 use bytes::Bytes;
 use h2_hpack_glue::syntax::KnownValid;
-use h2_hpack_glue::HeaderField;
+use h2_hpack_glue::{FieldRef, HeaderField, HeaderList, HeaderListBuilder};
 use std::borrow::Cow;
 
 pub(crate) use request::Method;
@@ -152,41 +152,45 @@ fn has_crumbs(value: &[u8]) -> bool {
 /// Pseudo-header fields must all come first (8.3), so the pass is two loops: the leading
 /// pseudo-header fields, then the regular fields, each with only the state it needs (the
 /// second loop runs for most fields and keeps its state in registers).
-fn scan(
-    fields: &[HeaderField],
+fn scan<'a>(
+    fields: impl Iterator<Item = FieldRef<'a>>,
     block: Block,
     opts: Opts,
     known: KnownValid,
-) -> Result<Scan<'_>, ScanError> {
+) -> Result<Scan<'a>, ScanError> {
     let mut out = Scan {
         pseudo: Pseudo::default(),
         host: None,
         content_length: None,
         cookies: 0,
     };
+    let mut fields = fields;
     if !opts.strict {
         for f in fields {
-            match &f.name[..] {
-                b":method" => out.pseudo.method = out.pseudo.method.or(Some(&f.value)),
-                b":status" => out.pseudo.status = out.pseudo.status.or(Some(&f.value)),
+            match f.name {
+                b":method" => out.pseudo.method = out.pseudo.method.or(Some(f.value)),
+                b":status" => out.pseudo.status = out.pseudo.status.or(Some(f.value)),
                 b"cookie" => out.cookies += 1,
                 _ => {}
             }
         }
         return Ok(out);
     }
-    let pseudo_count = fields
-        .iter()
-        .position(|f| f.name.first() != Some(&b':'))
-        .unwrap_or(fields.len());
-    let (pseudo, regular) = fields.split_at(pseudo_count);
-    for (i, f) in pseudo.iter().enumerate() {
-        check_value(&f.value, known.contains(i), opts)?;
-        pseudo_field(&mut out.pseudo, block, &f.name, &f.value, opts)?;
+    let mut i = 0;
+    let mut first_regular = None;
+    for f in fields.by_ref() {
+        if f.name.first() != Some(&b':') {
+            first_regular = Some(f);
+            break;
+        }
+        check_value(f.value, known.contains(i), opts)?;
+        pseudo_field(&mut out.pseudo, block, f.name, f.value, opts)?;
+        i += 1;
     }
     let mut state = Regular::default();
-    for (i, f) in regular.iter().enumerate() {
-        regular_field(&mut state, f, known.contains(pseudo_count + i), opts)?;
+    for f in first_regular.into_iter().chain(fields) {
+        regular_field(&mut state, f, known.contains(i), opts)?;
+        i += 1;
     }
     out.host = state.host;
     out.content_length = state.content_length;
@@ -248,12 +252,11 @@ struct Regular<'a> {
 #[inline(always)]
 fn regular_field<'a>(
     out: &mut Regular<'a>,
-    f: &'a HeaderField,
+    f: FieldRef<'a>,
     known: bool,
     opts: Opts,
 ) -> Result<(), ScanError> {
-    let name: &[u8] = &f.name;
-    let value: &[u8] = &f.value;
+    let (name, value) = (f.name, f.value);
     check_value(value, known, opts).map_err(|e| match e {
         // A content-length with stray octets is first of all not a content-length.
         ScanError::Malformed(_) if name == b"content-length" => {
@@ -323,8 +326,8 @@ fn regular_field<'a>(
 }
 
 /// The whole check: the pass, then the request or response rules.
-fn check(
-    fields: &[HeaderField],
+fn check<'a>(
+    fields: impl Iterator<Item = FieldRef<'a>>,
     known: KnownValid,
     block: Block,
     opts: Opts,
@@ -361,7 +364,7 @@ fn check(
 /// Checks (and, when configured, normalizes) a received block. The error is the reason
 /// the message is malformed (RFC 9113 8.1.1: a stream error of type PROTOCOL_ERROR).
 pub(crate) fn inbound(
-    headers: &mut Vec<HeaderField>,
+    headers: &mut HeaderList,
     known: KnownValid,
     block: Block,
     cfg: &ValidationConfig,
@@ -373,13 +376,13 @@ pub(crate) fn inbound(
         split_cookies: false,
         allow_101: cfg.allow_status_101,
     };
-    let (msg, cookies) = match check(headers, known, block, opts, extended_connect) {
+    let (msg, cookies) = match check(headers.iter(), known, block, opts, extended_connect) {
         Ok(ok) => ok,
         Err(ScanError::Malformed(why)) => return Err(why),
         Err(ScanError::NeedsNormalizing) => return Err("needs normalizing"),
     };
     if cfg.normalize_inbound_headers && cookies > 1 {
-        join_cookies(headers);
+        *headers = joined_cookies(headers);
     }
     // A pushed request is checked here only for its method when validation is off:
     // RFC 9113 8.4 "MUST reset the promised stream" is not a header syntax rule.
@@ -409,11 +412,17 @@ pub(crate) fn outbound<'a>(
     };
     if !opts.strict && normalize && needs_normalizing(fields, split) {
         let owned = normalized(fields, split);
-        let (msg, _) =
-            check(&owned, KnownValid::NONE, block, opts, extended_connect).map_err(malformed)?;
+        let (msg, _) = check(
+            views(&owned),
+            KnownValid::NONE,
+            block,
+            opts,
+            extended_connect,
+        )
+        .map_err(malformed)?;
         return Ok((Cow::Owned(owned), msg));
     }
-    match check(fields, known, block, opts, extended_connect) {
+    match check(views(fields), known, block, opts, extended_connect) {
         Ok((msg, _)) => Ok((Cow::Borrowed(fields), msg)),
         Err(ScanError::Malformed(why)) => Err(why),
         Err(ScanError::NeedsNormalizing) => {
@@ -423,8 +432,14 @@ pub(crate) fn outbound<'a>(
                 split_cookies: false,
                 ..opts
             };
-            let (msg, _) = check(&owned, KnownValid::NONE, block, again, extended_connect)
-                .map_err(malformed)?;
+            let (msg, _) = check(
+                views(&owned),
+                KnownValid::NONE,
+                block,
+                again,
+                extended_connect,
+            )
+            .map_err(malformed)?;
             Ok((Cow::Owned(owned), msg))
         }
     }
@@ -512,40 +527,36 @@ fn field(name: Bytes, value: Bytes, sensitive: bool) -> HeaderField {
     }
 }
 
+/// The fields of an outbound list, borrowed, for [`check`].
+fn views(fields: &[HeaderField]) -> impl Iterator<Item = FieldRef<'_>> {
+    fields.iter().map(HeaderField::view)
+}
+
 /// RFC 9113 8.2.3: "If there are multiple Cookie header fields after decompression, these
 /// MUST be concatenated into a single octet string using the two-octet delimiter of 0x3b,
-/// 0x20 (the ASCII string "; ")". The joined field takes the place of the first one.
-fn join_cookies(headers: &mut Vec<HeaderField>) {
-    let mut first = None;
-    let mut len = 0;
+/// 0x20 (the ASCII string "; ")". The joined field takes the place of the first one; the
+/// list is rebuilt (this is rare: browsers send one `cookie` field per request).
+fn joined_cookies(headers: &HeaderList) -> HeaderList {
+    let mut joined = Vec::new();
     let mut sensitive = false;
-    for (i, f) in headers.iter().enumerate() {
-        if &f.name[..] == b"cookie" {
-            first.get_or_insert(i);
-            len += f.value.len() + 2;
-            sensitive |= f.sensitive;
-        }
-    }
-    let Some(first) = first else { return };
-    let mut joined = Vec::with_capacity(len);
-    for (n, f) in headers
-        .iter()
-        .filter(|f| &f.name[..] == b"cookie")
-        .enumerate()
-    {
+    for (n, f) in headers.iter().filter(|f| f.name == b"cookie").enumerate() {
         if n > 0 {
             joined.extend_from_slice(b"; ");
         }
-        joined.extend_from_slice(&f.value);
+        joined.extend_from_slice(f.value);
+        sensitive |= f.sensitive;
     }
-    headers[first].value = Bytes::from(joined);
-    headers[first].sensitive = sensitive;
-    let mut index = 0;
-    headers.retain(|f| {
-        let keep = index <= first || &f.name[..] != b"cookie";
-        index += 1;
-        keep
-    });
+    let mut out = HeaderListBuilder::new();
+    let mut seen = false;
+    for f in headers {
+        if f.name != b"cookie" {
+            out.push(f.name, f.value, f.sensitive);
+        } else if !seen {
+            seen = true;
+            out.push(b"cookie", &joined, sensitive);
+        }
+    }
+    out.finish()
 }
 
 /// Which kind of header section a list is, for [`check_inbound_headers`] and
@@ -590,7 +601,10 @@ pub fn check_inbound_headers(
     kind: HeaderBlockKind,
     cfg: &ValidationConfig,
 ) -> Result<(), &'static str> {
-    inbound(headers, KnownValid::NONE, kind.block(), cfg, true).map(|_| ())
+    let mut list = HeaderList::from(&headers[..]);
+    inbound(&mut list, KnownValid::NONE, kind.block(), cfg, true)?;
+    *headers = list.to_vec();
+    Ok(())
 }
 
 /// Checks and normalizes a header list we would send, as `send_headers` does; returns

@@ -39,7 +39,9 @@
 use std::time::Instant;
 
 use bytes::Bytes;
-use h2_conn::{BodySource, Config, Connection, Event, HeaderField, Pull, SettingId, StreamId};
+use h2_conn::{
+    BodySource, Config, Connection, Event, HeaderField, HeaderList, Pull, SettingId, StreamId,
+};
 
 use super::alloc_count;
 use super::workload::{
@@ -342,11 +344,7 @@ fn deliver(
 }
 
 /// Checks a response's status and records it in the stream's slot.
-fn response_ok(
-    slot: &mut Slot,
-    stream_id: StreamId,
-    headers: &[HeaderField],
-) -> Result<(), Failure> {
+fn response_ok(slot: &mut Slot, stream_id: StreamId, headers: &HeaderList) -> Result<(), Failure> {
     if !status_ok(headers) {
         return Err(Failure::Failed(format!(
             "ours client: {stream_id:?}: {headers:?}"
@@ -380,14 +378,14 @@ struct Slot {
 }
 
 /// Checks a request's header list: GET, the path, the regular header count.
-fn check_request(headers: &[HeaderField], path_ok: impl Fn(&[u8]) -> bool, regular: usize) -> bool {
+fn check_request(headers: &HeaderList, path_ok: impl Fn(&[u8]) -> bool, regular: usize) -> bool {
     let mut method_ok = false;
     let mut path_seen = false;
     let mut count = 0;
     for field in headers {
-        match &field.name[..] {
-            b":method" => method_ok = field.value == "GET",
-            b":path" => path_seen = path_ok(&field.value),
+        match field.name {
+            b":method" => method_ok = field.value == b"GET",
+            b":path" => path_seen = path_ok(field.value),
             name if name.first() == Some(&b':') => {}
             _ => count += 1,
         }
@@ -395,10 +393,8 @@ fn check_request(headers: &[HeaderField], path_ok: impl Fn(&[u8]) -> bool, regul
     method_ok && path_seen && count == regular
 }
 
-fn status_ok(headers: &[HeaderField]) -> bool {
-    headers
-        .iter()
-        .any(|f| f.name == ":status" && f.value == "200")
+fn status_ok(headers: &HeaderList) -> bool {
+    headers.status() == Some(200)
 }
 
 fn response_headers(content_length: Bytes) -> Vec<HeaderField> {
