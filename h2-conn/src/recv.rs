@@ -17,8 +17,10 @@ use h2_stream::{recv_transition, CloseCause, RecvInput, Role, Stream, StreamStat
 type Events = Vec<Event>;
 
 /// The most events `receive_data`/`receive_bytes` reserve room for up front (the count of
-/// the previous call, so a steady stream of inputs allocates its `Vec` once per call).
-const MAX_EVENTS_HINT: usize = 64;
+/// the previous call, so a steady stream of inputs allocates its `Vec` once per call and
+/// never grows it). 512 covers one 64 KiB read of small requests or responses (two or
+/// three events each) and costs at most about 32 KiB for one call.
+const MAX_EVENTS_HINT: usize = 512;
 
 impl Connection {
     /// Feeds received bytes (copied) and returns what happened, in wire order.

@@ -275,6 +275,17 @@ fn allocs_since(before: u64) -> u64 {
 
 /// Moves `from`'s pending output to `to` along the pipe's [`Api`] path, counting the
 /// allocations of each API call (two thread-local reads per call, the same on every path).
+/// Keeps the events `receive_data` returned until they are handled: the returned `Vec`
+/// itself when nothing is waiting (as an application iterating it would, no move of each
+/// event into another buffer), appended otherwise.
+fn keep_events(waiting: &mut Vec<Event>, events: Vec<Event>) {
+    if waiting.is_empty() {
+        *waiting = events;
+    } else {
+        waiting.extend(events);
+    }
+}
+
 fn deliver(
     from: &mut Connection,
     to: &mut Connection,
@@ -292,7 +303,7 @@ fn deliver(
             let before = alloc_count::snapshot().allocs;
             let events = to.receive_data(&out)?;
             pipe.received(dir, out.len(), allocs_since(before));
-            pipe.events.extend(events);
+            keep_events(&mut pipe.events, events);
             Ok(true)
         }
         Api::PlainBytes => {
@@ -321,7 +332,7 @@ fn deliver(
                 let before = alloc_count::snapshot().allocs;
                 let events = to.receive_data(&pipe.buf[..n])?;
                 pipe.received(dir, n, allocs_since(before));
-                pipe.events.extend(events);
+                keep_events(&mut pipe.events, events);
             }
         }
         Api::ZeroCopy => {
