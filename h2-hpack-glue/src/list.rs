@@ -480,8 +480,13 @@ impl HeaderListBuilder {
         self.index.is_empty()
     }
 
-    /// Appends a field. Fields longer than 2 GiB in total are not representable and
-    /// panic; a decoder's list-size limit keeps every received list far below that.
+    /// Appends a field.
+    ///
+    /// # Panics
+    ///
+    /// When the list's text passes 2 GiB, which its index cannot address. Received lists
+    /// never get there: [`Decoder::decode_list`](crate::Decoder::decode_list) stops
+    /// storing fields at 1 GiB whatever the limit in force.
     #[inline]
     pub fn push(&mut self, name: &[u8], value: &[u8], sensitive: bool) {
         if self.index.is_empty() && self.buf.is_empty() {

@@ -4,7 +4,8 @@
 use bytes::{Bytes, BytesMut};
 use h2_hpack_glue::frame::{Frame, FrameDecoder, StreamId, DEFAULT_MAX_FRAME_SIZE};
 use h2_hpack_glue::{
-    BlockLimits, Decoder, Encoder, HeaderBlockDecoder, HeaderBlockEncoder, HeaderField,
+    BlockLimits, Decoder, Encoder, HeaderBlockDecoder, HeaderBlockEncoder, HeaderField, HeaderList,
+    HeaderListBuilder,
 };
 use proptest::prelude::*;
 
@@ -235,6 +236,48 @@ proptest! {
             if a.is_err() {
                 break;
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `decode_list` (one buffer per list, reused) gives the fields, flags, verdicts and
+    /// errors of `decode` (a handle per field), whichever earlier lists are still held.
+    #[test]
+    fn decode_list_matches_decode(
+        blocks in lists(),
+        keep in proptest::collection::vec(any::<bool>(), 12),
+        limit in 100usize..3000,
+    ) {
+        let mut enc = Encoder::new();
+        let (mut owned, mut listed) = (Decoder::new(4096), Decoder::new(4096));
+        let mut builder = HeaderListBuilder::new();
+        let mut held: Vec<(HeaderList, Vec<HeaderField>)> = Vec::new();
+        for (i, (_, list)) in blocks.into_iter().enumerate() {
+            let mut wire = BytesMut::new();
+            enc.encode(&list, &mut wire);
+            let mut fields = Vec::new();
+            let a = owned.decode(wire.clone().freeze(), limit, &mut fields);
+            let b = listed.decode_list(&wire, limit, &mut builder);
+            prop_assert_eq!(&a, &b);
+            if a.is_err() {
+                prop_assert!(builder.is_empty());
+                continue;
+            }
+            let got = builder.finish();
+            prop_assert_eq!(&got, &fields);
+            prop_assert_eq!(got.len(), fields.len());
+            prop_assert_eq!(got.size(), fields.iter().map(HeaderField::size).sum::<usize>());
+            if keep[i % keep.len()] {
+                held.push((got, fields));
+            }
+        }
+        // Lists held while later ones were decoded are intact.
+        for (list, fields) in &held {
+            prop_assert_eq!(list, fields);
+            prop_assert_eq!(&list.to_vec(), fields);
         }
     }
 }

@@ -9,6 +9,10 @@ use crate::syntax::KnownValid;
 use crate::{DecodeError, HeaderField, HeaderListBuilder};
 use bytes::{Bytes, BytesMut};
 
+/// The largest list [`Decoder::decode_list`] builds, whatever the limit asked for: far
+/// beyond any sensible SETTINGS_MAX_HEADER_LIST_SIZE, and within what a list can index.
+const MAX_LIST_BYTES: usize = 1 << 30;
+
 /// Huffman output and copies of indexed literals go into chunks of at least this size.
 const SCRATCH_CHUNK: usize = 4096;
 
@@ -227,7 +231,8 @@ impl Decoder {
 
     /// Decodes one complete header block into `out` (a [`HeaderList`] in the making: one
     /// buffer for the whole list, no handle per field). Limits and errors are those of
-    /// [`Decoder::decode`]; on an error, `out` is cleared. The returned [`KnownValid`]
+    /// [`Decoder::decode`], with `max_list_size` capped at 1 GiB; on an error, `out` is
+    /// cleared. The returned [`KnownValid`]
     /// says which fields came from table entries that pass the RFC 9113 8.2.1 character
     /// rules.
     ///
@@ -249,6 +254,9 @@ impl Decoder {
         out: &mut HeaderListBuilder,
     ) -> Result<KnownValid, DecodeError> {
         let mut known = KnownValid::NONE;
+        // A list is indexed with 31-bit offsets; every field counts at least its octets
+        // (plus 32 for the 12-octet index entry), so a list within 1 GiB always fits.
+        let max_list_size = max_list_size.min(MAX_LIST_BYTES);
         let result = self.decode_fields(block, max_list_size, |name, value, sensitive, valid| {
             if valid {
                 known.insert(out.len());
