@@ -463,6 +463,11 @@ const MAX_RESERVE: usize = 16 * 1024;
 /// are all alive at once (one `receive_data` worth of requests) costs one allocation per
 /// chunk, not one per list; a list kept alone pins at most this much.
 const CHUNK: usize = 4096;
+/// How many lists like the previous one a fresh buffer is sized for (within
+/// [`CHUNK`]..[`MAX_CHUNK`]), so larger lists are not one allocation each either.
+const LISTS_PER_CHUNK: usize = 8;
+/// The largest fresh buffer made for several lists (a larger list gets its own).
+const MAX_CHUNK: usize = 16 * 1024;
 
 impl HeaderListBuilder {
     /// A builder with no buffer yet.
@@ -510,7 +515,11 @@ impl HeaderListBuilder {
         if self.buf.capacity() >= want || self.buf.try_reclaim(want) {
             return;
         }
-        self.buf = BytesMut::with_capacity(want.max(CHUNK));
+        self.buf = BytesMut::with_capacity(
+            want.saturating_mul(LISTS_PER_CHUNK)
+                .clamp(CHUNK, MAX_CHUNK)
+                .max(want),
+        );
     }
 
     /// Drops the fields pushed since the last `finish`.
