@@ -17,7 +17,6 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
-use std::collections::HashMap;
 
 /// The Python objects events, header tuples and errors are made from.
 pub(crate) struct Api {
@@ -165,30 +164,74 @@ impl Text {
     }
 }
 
-/// Most entries kept in a [`HeaderCache`]; past it the cache starts over.
-const CACHE_ENTRIES: usize = 256;
+/// Slots of a [`HeaderCache`] (a power of two).
+const CACHE_SLOTS: usize = 512;
 /// Longest name plus value cached (longer fields are rare and seldom repeat).
-const CACHE_FIELD_BYTES: usize = 512;
+const CACHE_FIELD_BYTES: usize = 256;
+/// Most key octets held by one cache; a field that would pass it is not cached.
+const CACHE_BYTES: usize = 32 * 1024;
+/// Multiplier of [`slot_hash`] (an odd 64-bit constant with well-spread bits).
+const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// Header tuples already made on this connection, by (sensitive, name, value), in the
 /// current [`Text`] mode. Tuples are immutable, so handing out the same object again is
-/// indistinguishable from a new one, and costs a hash lookup instead of two string
-/// objects and a tuple. Bounded: at most [`CACHE_ENTRIES`] fields of at most
-/// [`CACHE_FIELD_BYTES`]; std's keyed hasher, so a peer cannot choose colliding fields.
+/// indistinguishable from a new one, and costs a hash and a compare instead of two
+/// string objects and a tuple (the same fields repeat request after request).
+///
+/// Direct-mapped: each field has one slot, a new field takes it over. A peer choosing
+/// fields that share slots (the hash is seeded per connection anyway) can only cause
+/// misses, which cost what no cache would; there are no chains to lengthen. Memory is
+/// bounded by [`CACHE_SLOTS`] and [`CACHE_BYTES`].
 #[derive(Default)]
 pub(crate) struct HeaderCache {
-    map: HashMap<Vec<u8>, Py<PyAny>>,
+    /// `(key, tuple)` per slot; allocated at the first header block.
+    slots: Vec<Option<(Vec<u8>, Py<PyAny>)>>,
+    /// Octets of all keys held.
+    bytes: usize,
+    /// Seed of [`slot_hash`], random per cache.
+    seed: u64,
     /// The lookup key, built here to avoid an allocation per field.
     key: Vec<u8>,
     /// The mode the cached objects were made in.
     mode: Option<Text>,
 }
 
+/// A seeded multiply-rotate hash of `data` (fast on short keys; not cryptographic,
+/// which a direct-mapped cache does not need).
+fn slot_hash(seed: u64, data: &[u8]) -> u64 {
+    let mut h = seed ^ (data.len() as u64).wrapping_mul(MIX);
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w))
+            .wrapping_mul(MIX)
+            .rotate_left(29);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(w))
+            .wrapping_mul(MIX)
+            .rotate_left(29);
+    }
+    h ^= h >> 32;
+    h.wrapping_mul(MIX) ^ (h >> 29)
+}
+
 impl HeaderCache {
-    /// Starts over when the mode changed since the last header block.
+    /// Starts over when the mode changed since the last header block; allocates the
+    /// slots (and picks the seed) on first use.
     fn set_mode(&mut self, how: &Text) {
+        if self.slots.is_empty() {
+            use std::hash::BuildHasher;
+            self.slots.resize_with(CACHE_SLOTS, || None);
+            self.seed = std::collections::hash_map::RandomState::new().hash_one(0x6832_u64);
+        }
         if self.mode.as_ref() != Some(how) {
-            self.map.clear();
+            self.slots.iter_mut().for_each(|s| *s = None);
+            self.bytes = 0;
             self.mode = Some(how.clone());
         }
     }
@@ -202,6 +245,7 @@ impl HeaderCache {
         (name, value, sensitive): (&[u8], &[u8], bool),
     ) -> PyResult<Bound<'py, PyAny>> {
         let cacheable = name.len() + value.len() <= CACHE_FIELD_BYTES;
+        let mut index = 0;
         if cacheable {
             self.key.clear();
             self.key.push(u8::from(sensitive));
@@ -209,8 +253,11 @@ impl HeaderCache {
                 .extend_from_slice(&(name.len() as u32).to_le_bytes());
             self.key.extend_from_slice(name);
             self.key.extend_from_slice(value);
-            if let Some(t) = self.map.get(&self.key[..]) {
-                return Ok(t.bind(py).clone());
+            index = (slot_hash(self.seed, &self.key) as usize) & (CACHE_SLOTS - 1);
+            if let Some(Some((k, t))) = self.slots.get(index) {
+                if *k == self.key {
+                    return Ok(t.bind(py).clone());
+                }
             }
         }
         let cls = if sensitive {
@@ -221,12 +268,31 @@ impl HeaderCache {
         let pair = PyTuple::new(py, [how.convert(py, name)?, how.convert(py, value)?])?;
         let t = api.tuple_new.bind(py).call1((cls.bind(py), pair))?;
         if cacheable {
-            if self.map.len() >= CACHE_ENTRIES {
-                self.map.clear();
-            }
-            self.map.insert(self.key.clone(), t.clone().unbind());
+            self.store(index, &t);
         }
         Ok(t)
+    }
+
+    /// Puts the tuple for `self.key` in slot `index`, replacing what was there, unless
+    /// that would pass [`CACHE_BYTES`].
+    fn store(&mut self, index: usize, t: &Bound<'_, PyAny>) {
+        let Some(slot) = self.slots.get_mut(index) else {
+            return;
+        };
+        let old = slot.as_ref().map_or(0, |(k, _)| k.len());
+        if self.bytes - old + self.key.len() > CACHE_BYTES {
+            return;
+        }
+        self.bytes = self.bytes - old + self.key.len();
+        match slot {
+            // Reuses the old key's allocation.
+            Some((k, obj)) => {
+                k.clear();
+                k.extend_from_slice(&self.key);
+                *obj = t.clone().unbind();
+            }
+            None => *slot = Some((self.key.clone(), t.clone().unbind())),
+        }
     }
 }
 
