@@ -78,10 +78,25 @@ fn error_of_kind(py: Python<'_>, kind: &str, message: &str) -> PyErr {
 /// `make_error(kind, message, stream_id)` from the bound Python layer, or a
 /// `NativeError` when nothing is bound.
 fn make_error(py: Python<'_>, kind: &str, message: &str, stream: Option<u32>) -> PyErr {
+    make_error_max(py, kind, message, stream, 0)
+}
+
+/// [`make_error`] with the highest stream ID we opened (for `StreamIDTooLowError`).
+fn make_error_max(
+    py: Python<'_>,
+    kind: &str,
+    message: &str,
+    stream: Option<u32>,
+    max_stream_id: u32,
+) -> PyErr {
     let Some(api) = events::api_if_bound(py) else {
         return NativeError::new_err((kind.to_owned(), message.to_owned(), stream));
     };
-    match api.make_error.bind(py).call1((kind, message, stream)) {
+    match api
+        .make_error
+        .bind(py)
+        .call1((kind, message, stream, max_stream_id))
+    {
         Ok(exc) => PyErr::from_value(exc),
         Err(e) => e,
     }
@@ -246,6 +261,23 @@ struct Connection {
     cache: HeaderCache,
 }
 
+impl Connection {
+    /// [`conn_error`], with the highest stream ID we opened when the call used one too
+    /// low (hyper-h2's `StreamIDTooLowError.max_stream_id`).
+    fn refused(&self, py: Python<'_>, e: UserError) -> PyErr {
+        let UserError::InvalidStreamId(id) = e else {
+            return conn_error(py, e);
+        };
+        // The next ID is the highest opened plus 2 (or the first ID when none was).
+        let highest = match self.inner.next_stream_id() {
+            Ok(next) => next.value().saturating_sub(2),
+            Err(_) => i32::MAX as u32,
+        };
+        let message = e.to_string();
+        make_error_max(py, "StreamIdTooLow", &message, Some(id.value()), highest)
+    }
+}
+
 #[pymethods]
 impl Connection {
     /// Takes any arguments (those of the Python subclass's `__init__`); the connection
@@ -360,7 +392,7 @@ impl Connection {
             .send_headers_with(sid(stream_id), &fields, end_stream, options);
         fields.clear();
         this.fields = fields;
-        r.map_err(|e| conn_error(py, e))
+        r.map_err(|e| this.refused(py, e))
     }
 
     /// hyper-h2's `send_data` (`pad_length`: 0-255 octets of padding).
@@ -411,7 +443,7 @@ impl Connection {
         let headers = headers_in(headers);
         self.inner
             .push_stream(sid(stream_id), sid(promised_stream_id), &headers)
-            .map_err(|e| conn_error(py, e))
+            .map_err(|e| self.refused(py, e))
     }
 
     fn _ping(&mut self, py: Python<'_>, data: [u8; 8]) -> PyResult<()> {

@@ -66,6 +66,79 @@ class AllowedStreamIDs(IntEnum):
     ODD = 1
 
 
+# Inputs about the connection as a whole: allowed in every state but CLOSED, and they
+# leave the state as it is.
+_CONNECTION_LEVEL = frozenset((
+    ConnectionInputs.SEND_SETTINGS, ConnectionInputs.RECV_SETTINGS,
+    ConnectionInputs.SEND_PING, ConnectionInputs.RECV_PING,
+    ConnectionInputs.SEND_WINDOW_UPDATE, ConnectionInputs.RECV_WINDOW_UPDATE,
+    ConnectionInputs.SEND_PRIORITY, ConnectionInputs.RECV_PRIORITY,
+))
+
+# Stream-carrying inputs of an open connection; what only a server may send (push,
+# ALTSVC) a client may only receive, and the other way round.
+_STREAM_LEVEL = frozenset((
+    ConnectionInputs.SEND_HEADERS, ConnectionInputs.RECV_HEADERS,
+    ConnectionInputs.SEND_DATA, ConnectionInputs.RECV_DATA,
+    ConnectionInputs.SEND_RST_STREAM, ConnectionInputs.RECV_RST_STREAM,
+))
+_SERVER_SENDS = frozenset((
+    ConnectionInputs.SEND_PUSH_PROMISE, ConnectionInputs.SEND_ALTERNATIVE_SERVICE,
+))
+_CLIENT_RECEIVES = frozenset((
+    ConnectionInputs.RECV_PUSH_PROMISE, ConnectionInputs.RECV_ALTERNATIVE_SERVICE,
+))
+
+# The first input that decides which side we are, from IDLE.
+_OPENED_BY = {
+    ConnectionInputs.SEND_HEADERS: ConnectionState.CLIENT_OPEN,
+    ConnectionInputs.RECV_HEADERS: ConnectionState.SERVER_OPEN,
+    ConnectionInputs.SEND_ALTERNATIVE_SERVICE: ConnectionState.SERVER_OPEN,
+    ConnectionInputs.RECV_ALTERNATIVE_SERVICE: ConnectionState.CLIENT_OPEN,
+}
+
+
+class H2ConnectionStateMachine:
+    """The connection-level state machine of hyper-h2's API, standalone (our
+    ``H2Connection`` keeps its state in Rust; this is for code that drives the machine
+    itself). GOAWAY either way closes; in CLOSED only GOAWAY is accepted; any input
+    not allowed in the current state closes the connection and raises
+    ``ProtocolError``."""
+
+    def __init__(self) -> None:
+        self.state = ConnectionState.IDLE
+
+    def _next_state(self, input_: ConnectionInputs) -> ConnectionState | None:
+        state = self.state
+        if input_ in (ConnectionInputs.SEND_GOAWAY, ConnectionInputs.RECV_GOAWAY):
+            return ConnectionState.CLOSED
+        if state == ConnectionState.CLOSED:
+            return None
+        if input_ in _CONNECTION_LEVEL:
+            return state
+        if state == ConnectionState.IDLE:
+            return _OPENED_BY.get(input_)
+        if input_ in _STREAM_LEVEL:
+            return state
+        client = state == ConnectionState.CLIENT_OPEN
+        allowed = _CLIENT_RECEIVES if client else _SERVER_SENDS
+        return state if input_ in allowed else None
+
+    def process_input(self, input_: ConnectionInputs) -> list:
+        """Steps the machine; returns the (always empty) list of events."""
+        if not isinstance(input_, ConnectionInputs):
+            msg = "Input must be an instance of ConnectionInputs"
+            raise ValueError(msg)
+        old = self.state
+        new = self._next_state(input_)
+        if new is None:
+            self.state = ConnectionState.CLOSED
+            msg = f"Invalid input {input_} in state {old}"
+            raise ProtocolError(msg)
+        self.state = new
+        return []
+
+
 class _StateView:
     """``conn.state_machine``: the connection's state, read from the Rust connection."""
 
@@ -100,15 +173,17 @@ _CODE_TO_EXC = {
 }
 
 
-def _make_error(kind: str, message: str, stream_id: int | None) -> Exception:
+def _make_error(kind: str, message: str, stream_id: int | None,
+                max_stream_id: int = 0) -> Exception:
     """The hyper-h2 exception for a call the Rust connection refused (it raises what
-    this returns: connection methods are called without a Python wrapper)."""
+    this returns: connection methods are called without a Python wrapper).
+    ``max_stream_id``: for StreamIdTooLow, the highest stream ID we opened."""
     if kind == "NoSuchStream":
         return NoSuchStreamError(stream_id)
     if kind == "StreamClosed":
         return StreamClosedError(stream_id)
     if kind == "StreamIdTooLow":
-        return StreamIDTooLowError(stream_id, 0)
+        return StreamIDTooLowError(stream_id, max_stream_id)
     if kind == "InvalidSettingsValue":
         return InvalidSettingsValueError(message, error_code=ErrorCodes.PROTOCOL_ERROR)
     return _KIND_TO_EXC.get(kind, ProtocolError)(message)
@@ -316,6 +391,10 @@ class H2Connection(_native.Connection):
             code = _error_code_from_int(e["error_code"])
             exc = _CODE_TO_EXC.get(code, ProtocolError)
             msg = self._local_error_reason() or f"connection error {code!s}"
+            if msg.endswith((" on stream 0", " on a stream other than 0")):
+                # A frame whose header names a stream its type cannot be on (h2-frame's
+                # wording), reported in hyper-h2's terms.
+                msg = f"Received frame with invalid header: {msg}"
             if msg.startswith("SETTINGS_"):
                 raise InvalidSettingsValueError(msg, error_code=code)
             lengths = self._local_error_content_length()
