@@ -217,6 +217,9 @@ fn state_name(s: StreamState) -> &'static str {
     }
 }
 
+/// Inputs to `receive_data` from this size on are parsed in place (see there).
+const RECEIVE_SHARED_FROM: usize = 16 * 1024;
+
 /// The `h2_conn` configuration hyper-h2's `H2Configuration` switches select.
 #[allow(clippy::fn_params_excessive_bools)]
 fn native_connection(
@@ -257,11 +260,35 @@ struct Connection {
     events: Vec<Event>,
     /// Scratch for `send_headers`' fields.
     fields: Vec<HeaderField>,
+    /// Scratch for `data_to_send`'s output chunks.
+    chunks: Vec<Bytes>,
     /// Header tuples made for received headers (see [`events::HeaderCache`]).
     cache: HeaderCache,
 }
 
 impl Connection {
+    /// Everything queued as one `bytes` object, DATA payloads copied once: straight
+    /// from the chunks the connection holds (often the caller's own `bytes`) into it,
+    /// not first into a contiguous buffer.
+    fn all_output<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let mut chunks = std::mem::take(&mut self.chunks);
+        chunks.clear();
+        self.inner.data_to_send_vectored(&mut chunks);
+        let total = chunks.iter().map(Bytes::len).sum();
+        let out = PyBytes::new_with(py, total, |buf| {
+            let mut rest = buf;
+            for chunk in &chunks {
+                let (head, tail) = rest.split_at_mut(chunk.len());
+                head.copy_from_slice(chunk);
+                rest = tail;
+            }
+            Ok(())
+        });
+        chunks.clear();
+        self.chunks = chunks;
+        out
+    }
+
     /// [`conn_error`], with the highest stream ID we opened when the call used one too
     /// low (hyper-h2's `StreamIDTooLowError.max_stream_id`).
     fn refused(&self, py: Python<'_>, e: UserError) -> PyErr {
@@ -289,6 +316,7 @@ impl Connection {
             inner: native_connection(true, Vec::new(), [true, true, false, true, true]),
             events: Vec::new(),
             fields: Vec::new(),
+            chunks: Vec::new(),
             cache: HeaderCache::default(),
         }
     }
@@ -584,6 +612,11 @@ impl Connection {
             let mut events = std::mem::take(&mut this.events);
             events.clear();
             let r = match data.downcast_exact::<PyBytes>() {
+                // A large input is parsed in place (DATA payloads are slices of it) rather
+                // than copied into the connection's input buffer first.
+                Ok(b) if b.as_bytes().len() >= RECEIVE_SHARED_FROM => {
+                    this.inner.receive_into(outbound::bytes_of(b), &mut events)
+                }
                 Ok(b) => this.inner.receive_data_into(b.as_bytes(), &mut events),
                 Err(_) => {
                     let owned = outbound::octets(data)?;
@@ -604,13 +637,17 @@ impl Connection {
 
     /// hyper-h2's `data_to_send`: everything queued, or at most `amount` octets.
     #[pyo3(signature = (amount=None))]
-    fn data_to_send<'py>(&mut self, py: Python<'py>, amount: Option<usize>) -> Bound<'py, PyBytes> {
+    fn data_to_send<'py>(
+        &mut self,
+        py: Python<'py>,
+        amount: Option<usize>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         match amount {
-            None => PyBytes::new(py, &self.inner.data_to_send()),
+            None => self.all_output(py),
             Some(n) => {
                 let mut buf = vec![0; n];
                 let len = self.inner.data_to_send_into(&mut buf);
-                PyBytes::new(py, &buf[..len])
+                Ok(PyBytes::new(py, &buf[..len]))
             }
         }
     }

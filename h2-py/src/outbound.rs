@@ -9,6 +9,7 @@ use h2_conn::{Bytes, HeaderField};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyInt, PyTuple};
 use std::ops::Range;
 
@@ -99,11 +100,26 @@ pub(crate) fn pad_length(p: &Bound<'_, PyAny>) -> PyResult<u8> {
     u8::try_from(n).map_err(|_| PyValueError::new_err("pad_length must be within range: [0, 255]"))
 }
 
+/// Payloads from this size on are shared with their Python `bytes` object rather than
+/// copied (below it a copy costs less than the shared owner's bookkeeping).
+const SHARE_FROM: usize = 1024;
+
+/// The octets of a `bytes` object as [`Bytes`]: a large one shares the (immutable)
+/// object's buffer, keeping a reference to it; a small one is copied.
+pub(crate) fn bytes_of(b: &Bound<'_, PyBytes>) -> Bytes {
+    if b.as_bytes().len() >= SHARE_FROM {
+        Bytes::from_owner(PyBackedBytes::from(b.clone()))
+    } else {
+        Bytes::copy_from_slice(b.as_bytes())
+    }
+}
+
 /// The octets of a `bytes`, `bytearray` or anything Python's `bytes()` accepts (as
-/// hyper-h2 converts body data), copied once.
+/// hyper-h2 converts body data): a `bytes` object's shared ([`bytes_of`]), the others
+/// copied once.
 pub(crate) fn octets(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
     if let Ok(b) = data.downcast_exact::<PyBytes>() {
-        return Ok(Bytes::copy_from_slice(b.as_bytes()));
+        return Ok(bytes_of(b));
     }
     if let Ok(b) = data.downcast::<PyByteArray>() {
         return Ok(Bytes::from(b.to_vec()));
@@ -113,5 +129,5 @@ pub(crate) fn octets(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
         .get_type::<PyBytes>()
         .call1((data,))?
         .downcast_into::<PyBytes>()?;
-    Ok(Bytes::copy_from_slice(converted.as_bytes()))
+    Ok(bytes_of(&converted))
 }
