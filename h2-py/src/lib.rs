@@ -536,6 +536,15 @@ impl Connection {
         }
         let size: u32 = acknowledged_size.extract()?;
         let id: u32 = stream_id.extract()?;
+        // hyper-h2 refuses a stream that was never opened (NoSuchStreamError) but
+        // accepts one already closed; h2-conn tells them apart for an unknown stream.
+        if self.inner.stream_state(sid(id)).is_none() {
+            if let Err(e @ UserError::NoSuchStream(_)) =
+                self.inner.local_flow_control_window(sid(id))
+            {
+                return Err(conn_error(py, e));
+            }
+        }
         self.inner
             .acknowledge_received_data(size, sid(id))
             .map_err(|e| conn_error(py, e))

@@ -6,6 +6,8 @@ classes, settings mappings and exceptions.
 """
 from __future__ import annotations
 
+import base64
+import struct
 from enum import Enum, IntEnum
 from typing import Any
 
@@ -200,6 +202,13 @@ def _to_bytes(x: Any, what: str = "header") -> bytes:
     raise TypeError(msg)
 
 
+def _settings_from_header(header: bytes) -> list:
+    """The ``(id, value)`` pairs of an HTTP2-Settings header (RFC 7540 3.2.1: a SETTINGS
+    payload in base64url, padding optional)."""
+    payload = base64.urlsafe_b64decode(header + b"=" * (-len(header) % 4))
+    return [struct.unpack_from(">HI", payload, at) for at in range(0, len(payload) - 5, 6)]
+
+
 def _header_in(h: Any) -> tuple:
     """One header the Rust side does not read itself (str, bytearray, a list, ...) as
     ``(name, value, sensitive)`` bytes."""
@@ -322,6 +331,12 @@ class H2Connection(_native.Connection):
             settings_header = _to_bytes(settings_header)
         value = self._initiate_upgrade_connection(settings_header)
         self._initiated = True
+        if settings_header is not None and not self.config.client_side:
+            # The client's HTTP2-Settings are in force now (the Rust side checked and
+            # applied them); mirror them in remote_settings.
+            for code, setting in _settings_from_header(settings_header):
+                self.remote_settings[_setting_code_from_int(code)] = setting
+            self.remote_settings.acknowledge()
         if value is None:
             return None
         return value.encode("ascii") if isinstance(value, str) else value
