@@ -1,10 +1,14 @@
 //! `h2._native`: the Rust half of the `h2` Python package (hyper-h2's API on h2-conn).
 //!
-//! Everything protocol-related happens in [`h2_conn::Connection`]; this module only moves
-//! values across the language boundary. Events come out as dicts with a `"type"` key,
-//! header lists as lists of `(name, value, sensitive)` tuples of bytes, and a refused call
-//! raises `NativeError(kind, message, stream_id)`, which the Python layer
-//! (`python/h2/connection.py`) turns into hyper-h2's exception classes.
+//! Everything protocol-related happens in [`h2_conn::Connection`]; this module moves
+//! values across the language boundary, and does the hot part of the API's shaping in
+//! Rust: `h2.connection.H2Connection` subclasses `Connection`, whose methods raise
+//! hyper-h2's exceptions (built by the Python layer's `make_error`) and whose
+//! `receive_data` returns hyper-h2's event objects (module `events`); the classes are handed
+//! over once by `_native._bind`. Settings, GOAWAY and unknown-frame events go to the
+//! Python layer as dicts with a `"type"` key. The module functions (`check_headers`,
+//! `stream_transition`, ...) raise `NativeError(kind, message, stream_id)`, which their
+//! Python callers translate.
 //!
 //! A Rust panic unwinds into PyO3, which raises `pyo3_runtime.PanicException` instead of
 //! aborting the interpreter.
