@@ -141,6 +141,12 @@ pub struct Config {
     /// sends none. The reason stays available from
     /// [`Connection::local_error_reason`](crate::Connection::local_error_reason).
     pub goaway_debug_data: bool,
+    /// Whether a connection error of type COMPRESSION_ERROR (an HPACK block we cannot
+    /// decode, RFC 9113 4.3 / RFC 7541) is sent in GOAWAY, and reported, as
+    /// PROTOCOL_ERROR instead. Default `false` (COMPRESSION_ERROR, as RFC 9113 says);
+    /// hyper-h2 answers every such fault with PROTOCOL_ERROR, so [`Config::hyper_h2`]
+    /// sets `true`.
+    pub compression_error_as_protocol_error: bool,
     /// Whether commands and `receive_data` need
     /// [`initiate_connection`](crate::Connection::initiate_connection) first. Default
     /// `true`: commands before it are refused with `UserError::NotInitiated`, and
@@ -242,6 +248,7 @@ impl Config {
             require_settings_first: true,
             stream_errors_close_connection: false,
             goaway_debug_data: true,
+            compression_error_as_protocol_error: false,
             require_initiate: true,
             initial_settings_in_force: false,
         }
@@ -266,7 +273,8 @@ impl Config {
     /// * the peer's first frame need not be SETTINGS ([`Config::require_settings_first`]);
     /// * a stream error caused by the peer ends the connection
     ///   ([`Config::stream_errors_close_connection`]), with a GOAWAY that carries no
-    ///   debug data ([`Config::goaway_debug_data`]);
+    ///   debug data ([`Config::goaway_debug_data`]); an undecodable header block is a
+    ///   PROTOCOL_ERROR ([`Config::compression_error_as_protocol_error`]);
     /// * commands and `receive_data` work before `initiate_connection`
     ///   ([`Config::require_initiate`]), and the initial SETTINGS count as in force at
     ///   once ([`Config::initial_settings_in_force`]);
@@ -295,6 +303,7 @@ impl Config {
         config.require_settings_first = false;
         config.stream_errors_close_connection = true;
         config.goaway_debug_data = false;
+        config.compression_error_as_protocol_error = true;
         config.require_initiate = false;
         config.initial_settings_in_force = true;
         config.validation.allow_status_101 = true;
@@ -380,6 +389,10 @@ impl fmt::Debug for Config {
                 &self.stream_errors_close_connection,
             )
             .field("goaway_debug_data", &self.goaway_debug_data)
+            .field(
+                "compression_error_as_protocol_error",
+                &self.compression_error_as_protocol_error,
+            )
             .field("require_initiate", &self.require_initiate)
             .field("initial_settings_in_force", &self.initial_settings_in_force)
             .finish_non_exhaustive()

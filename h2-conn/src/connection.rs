@@ -482,6 +482,12 @@ impl Connection {
         if self.phase == Phase::Closed {
             return;
         }
+        let code = match code {
+            ErrorCode::COMPRESSION_ERROR if self.config.compression_error_as_protocol_error => {
+                ErrorCode::PROTOCOL_ERROR
+            }
+            code => code,
+        };
         let last_stream_id = self.streams.highest_inbound;
         let debug_data = match self.config.goaway_debug_data {
             true => Bytes::from_static(why.as_bytes()),

@@ -238,6 +238,23 @@ fn rfc9113_4_3_hpack_error_is_compression_error() {
 }
 
 #[test]
+fn hpack_error_reported_as_protocol_error_when_configured() {
+    // Config::compression_error_as_protocol_error (hyper-h2 compatibility).
+    let mut config = Config::server();
+    config.compression_error_as_protocol_error = true;
+    let (mut conn, mut peer) = server_with(config);
+    let events = peer.send(
+        &mut conn,
+        frames::headers(1).raw_block(&[0xff, 0x7f][..]).end_stream(),
+    );
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 0)]);
+    assert_eq!(
+        peer.recv_frames(&mut conn),
+        vec![frames::goaway(0, ErrorCode::PROTOCOL_ERROR)]
+    );
+}
+
+#[test]
 fn rfc9113_4_3_truncated_hpack_block_is_compression_error() {
     let (mut conn, mut peer) = server();
     // A literal whose name length promises 10 octets and carries 2.

@@ -263,11 +263,6 @@ impl HeaderList {
             sensitive: f.sensitive,
         }
     }
-
-    /// The list's octets of names and values (without the index).
-    pub fn text_len(&self) -> usize {
-        self.text_len
-    }
 }
 
 /// One field from its index entry (start, name length with the flag, value length) and

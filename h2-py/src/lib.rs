@@ -1,10 +1,14 @@
 //! `h2._native`: the Rust half of the `h2` Python package (hyper-h2's API on h2-conn).
 //!
-//! Everything protocol-related happens in [`h2_conn::Connection`]; this module only moves
-//! values across the language boundary. Events come out as dicts with a `"type"` key,
-//! header lists as lists of `(name, value, sensitive)` tuples of bytes, and a refused call
-//! raises `NativeError(kind, message, stream_id)`, which the Python layer
-//! (`python/h2/connection.py`) turns into hyper-h2's exception classes.
+//! Everything protocol-related happens in [`h2_conn::Connection`]; this module moves
+//! values across the language boundary, and does the hot part of the API's shaping in
+//! Rust: `h2.connection.H2Connection` subclasses `Connection`, whose methods raise
+//! hyper-h2's exceptions (built by the Python layer's `make_error`) and whose
+//! `receive_data` returns hyper-h2's event objects (module `events`); the classes are handed
+//! over once by `_native._bind`. Settings, GOAWAY and unknown-frame events go to the
+//! Python layer as dicts with a `"type"` key. The module functions (`check_headers`,
+//! `stream_transition`, ...) raise `NativeError(kind, message, stream_id)`, which their
+//! Python callers translate.
 //!
 //! A Rust panic unwinds into PyO3, which raises `pyo3_runtime.PanicException` instead of
 //! aborting the interpreter.
@@ -13,15 +17,20 @@
 // expand to unsafe code of their own, which `forbid` would refuse).
 #![deny(unsafe_code)]
 
+use events::{HeaderCache, Text};
 use h2_conn::frame::{PrioritySpec, SettingId, StreamId};
 use h2_conn::{
-    Bytes, ChangedSetting, Config, ErrorCode, Event, HeaderField, HeaderList, HeadersOptions,
-    Priority, Role, Settings, StreamState, UserError,
+    Bytes, ChangedSetting, Config, ErrorCode, Event, HeaderField, HeadersOptions, Role, Settings,
+    StreamState, UserError,
 };
 use pyo3::create_exception;
-use pyo3::exceptions::PyException;
+use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyTuple};
+
+mod events;
+mod outbound;
 
 create_exception!(
     _native,
@@ -30,8 +39,10 @@ create_exception!(
     "A call the connection refused: args are (kind, message, stream_id or None)."
 );
 
-fn user_error(e: UserError) -> PyErr {
-    let (kind, stream): (&str, Option<u32>) = match e {
+/// The kind of a refused call (the Python layer maps kinds to hyper-h2's exception
+/// classes), its message and the stream it concerns.
+fn error_parts(e: &UserError) -> (&'static str, Option<u32>) {
+    match *e {
         UserError::NoSuchStream(id) => ("NoSuchStream", Some(id.value())),
         UserError::StreamClosed(id) => ("StreamClosed", Some(id.value())),
         UserError::NotInitiated => ("Protocol", None),
@@ -52,8 +63,47 @@ fn user_error(e: UserError) -> PyErr {
         UserError::SendBufferFull { stream_id, .. } => ("FlowControl", Some(stream_id.value())),
         UserError::WrongRole(_) => ("Protocol", None),
         _ => ("Protocol", None),
+    }
+}
+
+/// A refused connection call as the hyper-h2 exception the Python layer's `make_error`
+/// builds (connection methods are called directly from Python, with no wrapper to
+/// translate a `NativeError`).
+fn conn_error(py: Python<'_>, e: UserError) -> PyErr {
+    let (kind, stream) = error_parts(&e);
+    make_error(py, kind, &e.to_string(), stream)
+}
+
+/// A hyper-h2 exception of `kind` ("Protocol", "RFC1122", ...) without a stream.
+fn error_of_kind(py: Python<'_>, kind: &str, message: &str) -> PyErr {
+    make_error(py, kind, message, None)
+}
+
+/// `make_error(kind, message, stream_id)` from the bound Python layer, or a
+/// `NativeError` when nothing is bound.
+fn make_error(py: Python<'_>, kind: &str, message: &str, stream: Option<u32>) -> PyErr {
+    make_error_max(py, kind, message, stream, 0)
+}
+
+/// [`make_error`] with the highest stream ID we opened (for `StreamIDTooLowError`).
+fn make_error_max(
+    py: Python<'_>,
+    kind: &str,
+    message: &str,
+    stream: Option<u32>,
+    max_stream_id: u32,
+) -> PyErr {
+    let Some(api) = events::api_if_bound(py) else {
+        return NativeError::new_err((kind.to_owned(), message.to_owned(), stream));
     };
-    NativeError::new_err((kind, e.to_string(), stream))
+    match api
+        .make_error
+        .bind(py)
+        .call1((kind, message, stream, max_stream_id))
+    {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(e) => e,
+    }
 }
 
 fn sid(id: u32) -> StreamId {
@@ -90,14 +140,19 @@ fn headers_in(headers: Vec<(Octets, Octets, bool)>) -> Vec<HeaderField> {
         .collect()
 }
 
-fn headers_out<'py>(py: Python<'py>, headers: &HeaderList) -> PyResult<Bound<'py, PyList>> {
+/// A header list `check_headers` produced, as `(name, value, sensitive)` tuples (not
+/// received headers: those become event objects in [`events::headers_to_py`]).
+fn checked_headers_out<'py>(
+    py: Python<'py>,
+    headers: &[HeaderField],
+) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
     for f in headers {
         let t = PyTuple::new(
             py,
             [
-                PyBytes::new(py, f.name).into_any(),
-                PyBytes::new(py, f.value).into_any(),
+                PyBytes::new(py, &f.name).into_any(),
+                PyBytes::new(py, &f.value).into_any(),
                 f.sensitive.into_pyobject(py)?.to_owned().into_any(),
             ],
         )?;
@@ -114,71 +169,12 @@ fn changed_out<'py>(py: Python<'py>, changed: &[ChangedSetting]) -> PyResult<Bou
     Ok(list)
 }
 
-fn priority_out<'py>(py: Python<'py>, d: &Bound<'py, PyDict>, p: &PrioritySpec) -> PyResult<()> {
-    let _ = py;
-    d.set_item("depends_on", p.dependency.value())?;
-    d.set_item("exclusive", p.exclusive)?;
-    d.set_item("weight", u16::from(p.weight) + 1)?;
-    Ok(())
-}
-
+/// The events [`events::convert`] leaves to the Python layer, as dicts with a `"type"`
+/// key (settings changes, GOAWAY, unknown frames): rare, and they update Python-side
+/// state.
 fn event_out<'py>(py: Python<'py>, event: &Event) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     match event {
-        Event::RequestReceived {
-            stream_id,
-            headers,
-            end_stream,
-            priority,
-        } => {
-            d.set_item("type", "RequestReceived")?;
-            d.set_item("stream_id", stream_id.value())?;
-            d.set_item("headers", headers_out(py, headers)?)?;
-            d.set_item("end_stream", *end_stream)?;
-            if let Some(p) = priority {
-                let pd = PyDict::new(py);
-                priority_out(py, &pd, p)?;
-                d.set_item("priority", pd)?;
-            }
-        }
-        Event::ResponseReceived {
-            stream_id,
-            headers,
-            end_stream,
-        } => {
-            d.set_item("type", "ResponseReceived")?;
-            d.set_item("stream_id", stream_id.value())?;
-            d.set_item("headers", headers_out(py, headers)?)?;
-            d.set_item("end_stream", *end_stream)?;
-        }
-        Event::InformationalResponseReceived { stream_id, headers } => {
-            d.set_item("type", "InformationalResponseReceived")?;
-            d.set_item("stream_id", stream_id.value())?;
-            d.set_item("headers", headers_out(py, headers)?)?;
-        }
-        Event::TrailersReceived { stream_id, headers } => {
-            d.set_item("type", "TrailersReceived")?;
-            d.set_item("stream_id", stream_id.value())?;
-            d.set_item("headers", headers_out(py, headers)?)?;
-            d.set_item("end_stream", true)?;
-        }
-        Event::DataReceived {
-            stream_id,
-            data,
-            flow_controlled_length,
-            end_stream,
-        } => {
-            d.set_item("type", "DataReceived")?;
-            d.set_item("stream_id", stream_id.value())?;
-            d.set_item("data", PyBytes::new(py, data))?;
-            d.set_item("flow_controlled_length", *flow_controlled_length)?;
-            d.set_item("end_stream", *end_stream)?;
-        }
-        Event::WindowUpdated { stream_id, delta } => {
-            d.set_item("type", "WindowUpdated")?;
-            d.set_item("stream_id", stream_id.value())?;
-            d.set_item("delta", *delta)?;
-        }
         Event::RemoteSettingsChanged { changed } => {
             d.set_item("type", "RemoteSettingsChanged")?;
             d.set_item("changed", changed_out(py, changed)?)?;
@@ -186,49 +182,6 @@ fn event_out<'py>(py: Python<'py>, event: &Event) -> PyResult<Bound<'py, PyDict>
         Event::SettingsAcknowledged { changed } => {
             d.set_item("type", "SettingsAcknowledged")?;
             d.set_item("changed", changed_out(py, changed)?)?;
-        }
-        Event::PingReceived { data } => {
-            d.set_item("type", "PingReceived")?;
-            d.set_item("data", PyBytes::new(py, data))?;
-        }
-        Event::PingAckReceived { data } => {
-            d.set_item("type", "PingAckReceived")?;
-            d.set_item("data", PyBytes::new(py, data))?;
-        }
-        Event::StreamEnded { stream_id } => {
-            d.set_item("type", "StreamEnded")?;
-            d.set_item("stream_id", stream_id.value())?;
-        }
-        Event::StreamReset {
-            stream_id,
-            error_code,
-            remote_reset,
-        } => {
-            d.set_item("type", "StreamReset")?;
-            d.set_item("stream_id", stream_id.value())?;
-            d.set_item("error_code", error_code.0)?;
-            d.set_item("remote_reset", *remote_reset)?;
-        }
-        Event::PushedStreamReceived {
-            pushed_stream_id,
-            parent_stream_id,
-            headers,
-        } => {
-            d.set_item("type", "PushedStreamReceived")?;
-            d.set_item("pushed_stream_id", pushed_stream_id.value())?;
-            d.set_item("parent_stream_id", parent_stream_id.value())?;
-            d.set_item("headers", headers_out(py, headers)?)?;
-        }
-        Event::PriorityUpdated {
-            stream_id,
-            priority,
-        } => {
-            d.set_item("type", "PriorityUpdated")?;
-            d.set_item("stream_id", stream_id.value())?;
-            match priority {
-                Priority::Rfc7540(p) => priority_out(py, &d, p)?,
-                Priority::Rfc9218(v) => d.set_item("field_value", PyBytes::new(py, v))?,
-            }
         }
         Event::ConnectionTerminated {
             error_code,
@@ -241,24 +194,6 @@ fn event_out<'py>(py: Python<'py>, event: &Event) -> PyResult<Bound<'py, PyDict>
             d.set_item("last_stream_id", last_stream_id.value())?;
             d.set_item("additional_data", PyBytes::new(py, additional_data))?;
             d.set_item("remote", *remote)?;
-        }
-        Event::AlternativeServiceAvailable {
-            stream_id,
-            origin,
-            field_value,
-        } => {
-            d.set_item("type", "AlternativeServiceAvailable")?;
-            d.set_item("stream_id", stream_id.value())?;
-            d.set_item("origin", PyBytes::new(py, origin))?;
-            d.set_item("field_value", PyBytes::new(py, field_value))?;
-        }
-        Event::OriginReceived { origins } => {
-            d.set_item("type", "OriginReceived")?;
-            let list = PyList::empty(py);
-            for o in origins {
-                list.append(PyBytes::new(py, o))?;
-            }
-            d.set_item("origins", list)?;
         }
         Event::UnknownFrameReceived { frame } => {
             d.set_item("type", "UnknownFrameReceived")?;
@@ -286,20 +221,119 @@ fn state_name(s: StreamState) -> &'static str {
     }
 }
 
+/// Inputs to `receive_data` from this size on are parsed in place (see there).
+const RECEIVE_SHARED_FROM: usize = 16 * 1024;
+
+/// The `h2_conn` configuration hyper-h2's `H2Configuration` switches select.
+#[allow(clippy::fn_params_excessive_bools)]
+fn native_connection(
+    client_side: bool,
+    settings: Vec<(u16, u32)>,
+    validation: [bool; 5],
+) -> h2_conn::Connection {
+    let role = if client_side {
+        Role::Client
+    } else {
+        Role::Server
+    };
+    let mut config = Config::hyper_h2(role);
+    let mut initial = Settings::new();
+    for (id, value) in settings {
+        initial.set(SettingId(id), value);
+    }
+    config.initial_settings = initial;
+    let [vo, no, split, vi, ni] = validation;
+    config.validation.validate_outbound_headers = vo;
+    config.validation.normalize_outbound_headers = no;
+    config.validation.split_outbound_cookies = split;
+    config.validation.validate_inbound_headers = vi;
+    config.validation.normalize_inbound_headers = ni;
+    h2_conn::Connection::new(config)
+}
+
 /// One HTTP/2 connection: [`h2_conn::Connection`] configured as hyper-h2 behaves.
-#[pyclass(module = "h2._native", unsendable)]
+///
+/// `h2.connection.H2Connection` subclasses it: the hot methods (`send_headers`,
+/// `send_data`, `receive_data`, `data_to_send`, ...) are these, called without a Python
+/// frame in between, and raise hyper-h2's exceptions directly; the rest are
+/// underscore-named helpers the Python class wraps.
+#[pyclass(module = "h2._native", unsendable, subclass)]
 struct Connection {
     inner: h2_conn::Connection,
+    /// Scratch for `receive_data`'s events (kept to reuse its allocation).
+    events: Vec<Event>,
+    /// Scratch for `send_headers`' fields.
+    fields: Vec<HeaderField>,
+    /// Scratch for `data_to_send`'s output chunks.
+    chunks: Vec<Bytes>,
+    /// Header tuples made for received headers (see [`events::HeaderCache`]).
+    cache: HeaderCache,
+}
+
+impl Connection {
+    /// Everything queued as one `bytes` object, DATA payloads copied once: straight
+    /// from the chunks the connection holds (often the caller's own `bytes`) into it,
+    /// not first into a contiguous buffer.
+    fn all_output<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let mut chunks = std::mem::take(&mut self.chunks);
+        chunks.clear();
+        self.inner.data_to_send_vectored(&mut chunks);
+        let total = chunks.iter().map(Bytes::len).sum();
+        let out = PyBytes::new_with(py, total, |buf| {
+            let mut rest = buf;
+            for chunk in &chunks {
+                let (head, tail) = rest.split_at_mut(chunk.len());
+                head.copy_from_slice(chunk);
+                rest = tail;
+            }
+            Ok(())
+        });
+        chunks.clear();
+        self.chunks = chunks;
+        out
+    }
+
+    /// [`conn_error`], with the highest stream ID we opened when the call used one too
+    /// low (hyper-h2's `StreamIDTooLowError.max_stream_id`).
+    fn refused(&self, py: Python<'_>, e: UserError) -> PyErr {
+        let UserError::InvalidStreamId(id) = e else {
+            return conn_error(py, e);
+        };
+        // The next ID is the highest opened plus 2 (or the first ID when none was).
+        let highest = match self.inner.next_stream_id() {
+            Ok(next) => next.value().saturating_sub(2),
+            Err(_) => i32::MAX as u32,
+        };
+        let message = e.to_string();
+        make_error_max(py, "StreamIdTooLow", &message, Some(id.value()), highest)
+    }
 }
 
 #[pymethods]
 impl Connection {
-    /// `settings`: the local SETTINGS to announce, in order, as `(id, value)` pairs.
+    /// Takes any arguments (those of the Python subclass's `__init__`); the connection
+    /// is configured by `_configure`.
     #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> Self {
+        Connection {
+            inner: native_connection(true, Vec::new(), [true, true, false, true, true]),
+            events: Vec::new(),
+            fields: Vec::new(),
+            chunks: Vec::new(),
+            cache: HeaderCache::default(),
+        }
+    }
+
+    /// Replaces the connection with a new one: `settings` are the local SETTINGS to
+    /// announce, in order, as `(id, value)` pairs.
     #[pyo3(signature = (client_side, settings, validate_outbound_headers=true,
         normalize_outbound_headers=true, split_outbound_cookies=false,
         validate_inbound_headers=true, normalize_inbound_headers=true))]
-    fn new(
+    // One argument per hyper-h2 configuration switch, as Python passes them.
+    #[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
+    fn _configure(
+        &mut self,
         client_side: bool,
         settings: Vec<(u16, u32)>,
         validate_outbound_headers: bool,
@@ -307,106 +341,133 @@ impl Connection {
         split_outbound_cookies: bool,
         validate_inbound_headers: bool,
         normalize_inbound_headers: bool,
-    ) -> Self {
-        let role = if client_side {
-            Role::Client
-        } else {
-            Role::Server
-        };
-        let mut config = Config::hyper_h2(role);
-        let mut initial = Settings::new();
-        for (id, value) in settings {
-            initial.set(SettingId(id), value);
-        }
-        config.initial_settings = initial;
-        config.validation.validate_outbound_headers = validate_outbound_headers;
-        config.validation.normalize_outbound_headers = normalize_outbound_headers;
-        config.validation.split_outbound_cookies = split_outbound_cookies;
-        config.validation.validate_inbound_headers = validate_inbound_headers;
-        config.validation.normalize_inbound_headers = normalize_inbound_headers;
-        Connection {
-            inner: h2_conn::Connection::new(config),
-        }
+    ) {
+        self.inner = native_connection(
+            client_side,
+            settings,
+            [
+                validate_outbound_headers,
+                normalize_outbound_headers,
+                split_outbound_cookies,
+                validate_inbound_headers,
+                normalize_inbound_headers,
+            ],
+        );
+        self.cache = HeaderCache::default();
     }
 
-    fn initiate_connection(&mut self) {
+    fn _initiate_connection(&mut self) {
         self.inner.initiate_connection();
     }
 
     #[pyo3(signature = (settings_header=None))]
-    fn initiate_upgrade_connection(
+    fn _initiate_upgrade_connection(
         &mut self,
+        py: Python<'_>,
         settings_header: Option<Vec<u8>>,
     ) -> PyResult<Option<String>> {
         self.inner
             .initiate_upgrade_connection(settings_header.as_deref())
-            .map_err(user_error)
+            .map_err(|e| conn_error(py, e))
     }
 
-    fn get_next_available_stream_id(&self) -> PyResult<u32> {
+    /// hyper-h2's `get_next_available_stream_id`.
+    fn get_next_available_stream_id(&self, py: Python<'_>) -> PyResult<u32> {
         self.inner
             .next_stream_id()
             .map(StreamId::value)
-            .map_err(user_error)
+            .map_err(|e| conn_error(py, e))
     }
 
-    #[pyo3(signature = (stream_id, headers, end_stream=false, priority=None, pad_length=None))]
+    /// hyper-h2's `send_headers`: `headers` is any iterable of 2-item header tuples (or
+    /// a dict); bytes and str names/values; `NeverIndexedHeaderTuple` marks sensitive.
+    #[pyo3(signature = (stream_id, headers, end_stream=false, priority_weight=None,
+        priority_depends_on=None, priority_exclusive=None))]
     fn send_headers(
-        &mut self,
+        slf: &Bound<'_, Self>,
         stream_id: u32,
-        headers: Vec<(Octets, Octets, bool)>,
+        headers: &Bound<'_, PyAny>,
         end_stream: bool,
-        priority: Option<(u16, u32, bool)>,
-        pad_length: Option<u8>,
+        priority_weight: Option<&Bound<'_, PyAny>>,
+        priority_depends_on: Option<u32>,
+        priority_exclusive: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let headers = headers_in(headers);
+        let py = slf.py();
+        let api = events::api(py)?;
+        let config = slf.getattr(intern!(py, "config"))?;
+        if let Some(logger) = events::live_logger(api, &config)? {
+            logger.call_method1(
+                intern!(py, "debug"),
+                ("Send headers on stream ID %d", stream_id),
+            )?;
+        }
         let mut options = HeadersOptions::new();
-        if let Some((weight, depends_on, exclusive)) = priority {
-            options = options.priority(PrioritySpec::from_weight(
-                sid(depends_on),
-                exclusive,
-                weight,
-            ));
+        if priority_weight.is_some()
+            || priority_depends_on.is_some()
+            || priority_exclusive.is_some()
+        {
+            let spec = headers_priority(
+                &config,
+                stream_id,
+                priority_weight,
+                priority_depends_on,
+                priority_exclusive,
+            )?;
+            options = options.priority(spec);
         }
-        if let Some(pad) = pad_length {
-            options = options.padded(pad);
-        }
-        self.inner
-            .send_headers_with(sid(stream_id), &headers, end_stream, options)
-            .map_err(user_error)
+        let mut fields = std::mem::take(&mut slf.borrow_mut().fields);
+        fields.clear();
+        outbound::collect_headers(api, headers, &mut fields)?;
+        let mut this = slf.borrow_mut();
+        let r = this
+            .inner
+            .send_headers_with(sid(stream_id), &fields, end_stream, options);
+        fields.clear();
+        this.fields = fields;
+        r.map_err(|e| this.refused(py, e))
     }
 
+    /// hyper-h2's `send_data` (`pad_length`: 0-255 octets of padding).
     #[pyo3(signature = (stream_id, data, end_stream=false, pad_length=None))]
     fn send_data(
         &mut self,
+        py: Python<'_>,
         stream_id: u32,
-        data: Octets,
+        data: &Bound<'_, PyAny>,
         end_stream: bool,
-        pad_length: Option<u8>,
+        pad_length: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let Octets(data) = data;
-        let r = match pad_length {
+        let pad = match pad_length {
+            None => None,
+            Some(p) => Some(outbound::pad_length(p)?),
+        };
+        let data = outbound::octets(data)?;
+        let r = match pad {
             Some(pad) => self
                 .inner
                 .send_data_padded(sid(stream_id), data, end_stream, pad),
             None => self.inner.send_data(sid(stream_id), data, end_stream),
         };
-        r.map_err(user_error)
+        r.map_err(|e| conn_error(py, e))
     }
 
-    fn end_stream(&mut self, stream_id: u32) -> PyResult<()> {
-        self.inner.end_stream(sid(stream_id)).map_err(user_error)
+    /// hyper-h2's `end_stream`.
+    fn end_stream(&mut self, py: Python<'_>, stream_id: u32) -> PyResult<()> {
+        self.inner
+            .end_stream(sid(stream_id))
+            .map_err(|e| conn_error(py, e))
     }
 
     #[pyo3(signature = (stream_id, error_code=0))]
-    fn reset_stream(&mut self, stream_id: u32, error_code: u32) -> PyResult<()> {
+    fn _reset_stream(&mut self, py: Python<'_>, stream_id: u32, error_code: u32) -> PyResult<()> {
         self.inner
             .reset_stream(sid(stream_id), ErrorCode(error_code))
-            .map_err(user_error)
+            .map_err(|e| conn_error(py, e))
     }
 
-    fn push_stream(
+    fn _push_stream(
         &mut self,
+        py: Python<'_>,
         stream_id: u32,
         promised_stream_id: u32,
         headers: Vec<(Octets, Octets, bool)>,
@@ -414,16 +475,17 @@ impl Connection {
         let headers = headers_in(headers);
         self.inner
             .push_stream(sid(stream_id), sid(promised_stream_id), &headers)
-            .map_err(user_error)
+            .map_err(|e| self.refused(py, e))
     }
 
-    fn ping(&mut self, data: [u8; 8]) -> PyResult<()> {
-        self.inner.ping(data).map_err(user_error)
+    fn _ping(&mut self, py: Python<'_>, data: [u8; 8]) -> PyResult<()> {
+        self.inner.ping(data).map_err(|e| conn_error(py, e))
     }
 
     #[pyo3(signature = (error_code=0, additional_data=None, last_stream_id=None))]
-    fn close_connection(
+    fn _close_connection(
         &mut self,
+        py: Python<'_>,
         error_code: u32,
         additional_data: Option<Vec<u8>>,
         last_stream_id: Option<u32>,
@@ -434,49 +496,82 @@ impl Connection {
                 last_stream_id.map(sid),
                 additional_data.map(Bytes::from),
             )
-            .map_err(user_error)
+            .map_err(|e| conn_error(py, e))
     }
 
-    fn update_settings(&mut self, settings: Vec<(u16, u32)>) -> PyResult<()> {
+    fn _update_settings(&mut self, py: Python<'_>, settings: Vec<(u16, u32)>) -> PyResult<()> {
         let mut s = Settings::new();
         for (id, value) in settings {
             s.set(SettingId(id), value);
         }
-        self.inner.update_settings(s).map_err(user_error)
+        self.inner.update_settings(s).map_err(|e| conn_error(py, e))
     }
 
     #[pyo3(signature = (increment, stream_id=None))]
-    fn increment_flow_control_window(
+    fn _increment_flow_control_window(
         &mut self,
+        py: Python<'_>,
         increment: u32,
         stream_id: Option<u32>,
     ) -> PyResult<()> {
         self.inner
             .increment_flow_control_window(increment, stream_id.filter(|&s| s != 0).map(sid))
-            .map_err(user_error)
+            .map_err(|e| conn_error(py, e))
     }
 
-    fn acknowledge_received_data(&mut self, size: u32, stream_id: u32) -> PyResult<()> {
+    /// hyper-h2's `acknowledge_received_data` (ValueError for a stream ID below 1 or a
+    /// negative size, as hyper-h2 checks before anything else).
+    fn acknowledge_received_data(
+        &mut self,
+        py: Python<'_>,
+        acknowledged_size: &Bound<'_, PyAny>,
+        stream_id: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        // Compared as Python objects: any int (however large) gets hyper-h2's ValueError.
+        if stream_id.le(0)? {
+            return Err(PyValueError::new_err(format!(
+                "Stream ID {stream_id} is not valid for acknowledge_received_data"
+            )));
+        }
+        if acknowledged_size.lt(0)? {
+            return Err(PyValueError::new_err(format!(
+                "Cannot acknowledge negative data, got {acknowledged_size}"
+            )));
+        }
+        let size: u32 = acknowledged_size.extract()?;
+        let id: u32 = stream_id.extract()?;
+        // hyper-h2 refuses a stream that was never opened (NoSuchStreamError) but
+        // accepts one already closed; h2-conn tells them apart for an unknown stream.
+        if self.inner.stream_state(sid(id)).is_none() {
+            if let Err(e @ UserError::NoSuchStream(_)) =
+                self.inner.local_flow_control_window(sid(id))
+            {
+                return Err(conn_error(py, e));
+            }
+        }
         self.inner
-            .acknowledge_received_data(size, sid(stream_id))
-            .map_err(user_error)
+            .acknowledge_received_data(size, sid(id))
+            .map_err(|e| conn_error(py, e))
     }
 
-    fn local_flow_control_window(&self, stream_id: u32) -> PyResult<i32> {
+    /// hyper-h2's `local_flow_control_window` (stream 0: the connection's window).
+    fn local_flow_control_window(&self, py: Python<'_>, stream_id: u32) -> PyResult<i32> {
         self.inner
             .local_flow_control_window(sid(stream_id))
-            .map_err(user_error)
+            .map_err(|e| conn_error(py, e))
     }
 
-    fn remote_flow_control_window(&self, stream_id: u32) -> PyResult<i32> {
+    /// hyper-h2's `remote_flow_control_window` (stream 0: the connection's window).
+    fn remote_flow_control_window(&self, py: Python<'_>, stream_id: u32) -> PyResult<i32> {
         self.inner
             .remote_flow_control_window(sid(stream_id))
-            .map_err(user_error)
+            .map_err(|e| conn_error(py, e))
     }
 
     #[pyo3(signature = (stream_id, weight, depends_on, exclusive))]
-    fn send_priority(
+    fn _send_priority(
         &mut self,
+        py: Python<'_>,
         stream_id: u32,
         weight: u16,
         depends_on: u32,
@@ -487,62 +582,110 @@ impl Connection {
                 sid(stream_id),
                 PrioritySpec::from_weight(sid(depends_on), exclusive, weight),
             )
-            .map_err(user_error)
+            .map_err(|e| conn_error(py, e))
     }
 
     #[pyo3(signature = (field_value, origin=None, stream_id=None))]
-    fn advertise_alternative_service(
+    fn _advertise_alternative_service(
         &mut self,
+        py: Python<'_>,
         field_value: Vec<u8>,
         origin: Option<Vec<u8>>,
         stream_id: Option<u32>,
     ) -> PyResult<()> {
         self.inner
             .advertise_alternative_service(field_value, origin.map(Bytes::from), stream_id.map(sid))
-            .map_err(user_error)
+            .map_err(|e| conn_error(py, e))
     }
 
-    fn receive_data<'py>(&mut self, py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyList>> {
-        let events = self.inner.receive_data(data).map_err(user_error)?;
-        let list = PyList::empty(py);
-        for e in &events {
-            list.append(event_out(py, e)?)?;
+    /// hyper-h2's `receive_data`: the events as hyper-h2's event objects. Settings,
+    /// GOAWAY and unknown-frame events are converted by the subclass's `_slow_event`
+    /// (they update Python-side state); a connection error we detected raises.
+    fn receive_data<'py>(
+        slf: &Bound<'py, Self>,
+        data: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let py = slf.py();
+        let api = events::api(py)?;
+        let config = slf.getattr(intern!(py, "config"))?;
+        if let Some(logger) = events::live_logger(api, &config)? {
+            logger.call_method1(
+                intern!(py, "trace"),
+                (
+                    "Process received data on connection. Received data: %r",
+                    data,
+                ),
+            )?;
         }
-        Ok(list)
+        let how = Text::from_setting(&config.getattr(intern!(py, "header_encoding"))?)?;
+        // The scratch vectors leave the object while Python code may run (the subclass's
+        // hook calls back into this object).
+        let (mut events, mut cache) = {
+            let mut this = slf.borrow_mut();
+            let mut events = std::mem::take(&mut this.events);
+            events.clear();
+            let r = match data.downcast_exact::<PyBytes>() {
+                // A large input is parsed in place (DATA payloads are slices of it) rather
+                // than copied into the connection's input buffer first.
+                Ok(b) if b.as_bytes().len() >= RECEIVE_SHARED_FROM => {
+                    this.inner.receive_into(outbound::bytes_of(b), &mut events)
+                }
+                Ok(b) => this.inner.receive_data_into(b.as_bytes(), &mut events),
+                Err(_) => {
+                    let owned = outbound::octets(data)?;
+                    this.inner.receive_data_into(&owned, &mut events)
+                }
+            };
+            r.map_err(|e| conn_error(py, e))?;
+            (events, std::mem::take(&mut this.cache))
+        };
+        let out = PyList::empty(py);
+        let r = convert_all(slf, api, &mut cache, &how, &events, &out);
+        events.clear();
+        let mut this = slf.borrow_mut();
+        this.events = events;
+        this.cache = cache;
+        r.map(|()| out)
     }
 
+    /// hyper-h2's `data_to_send`: everything queued, or at most `amount` octets.
     #[pyo3(signature = (amount=None))]
-    fn data_to_send<'py>(&mut self, py: Python<'py>, amount: Option<usize>) -> Bound<'py, PyBytes> {
+    fn data_to_send<'py>(
+        &mut self,
+        py: Python<'py>,
+        amount: Option<usize>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         match amount {
-            None => PyBytes::new(py, &self.inner.data_to_send()),
+            None => self.all_output(py),
             Some(n) => {
                 let mut buf = vec![0; n];
                 let len = self.inner.data_to_send_into(&mut buf);
-                PyBytes::new(py, &buf[..len])
+                Ok(PyBytes::new(py, &buf[..len]))
             }
         }
     }
 
+    /// hyper-h2's `clear_outbound_data_buffer`.
     fn clear_outbound_data_buffer(&mut self) {
         drop(self.inner.data_to_send());
     }
 
-    fn stream_state(&self, stream_id: u32) -> Option<&'static str> {
+    fn _stream_state(&self, stream_id: u32) -> Option<&'static str> {
         self.inner.stream_state(sid(stream_id)).map(state_name)
     }
 
     /// Why we ended the connection on a peer fault, if we did.
-    fn local_error_reason(&self) -> Option<&'static str> {
+    fn _local_error_reason(&self) -> Option<&'static str> {
         self.inner.local_error_reason()
     }
 
     /// The (declared, received) content-length of the stream whose fault ended the
     /// connection, if known.
-    fn local_error_content_length(&self) -> Option<(u64, u64)> {
+    fn _local_error_content_length(&self) -> Option<(u64, u64)> {
         self.inner.local_error_content_length()
     }
 
-    fn connection_state(&self) -> &'static str {
+    fn _connection_state(&self) -> &'static str {
         match self.inner.state() {
             h2_conn::ConnectionState::Open => "OPEN",
             h2_conn::ConnectionState::GoingAway { .. } => "GOING_AWAY",
@@ -550,35 +693,112 @@ impl Connection {
         }
     }
 
+    /// hyper-h2's `max_outbound_frame_size`.
     #[getter]
     fn max_outbound_frame_size(&self) -> u32 {
         self.inner.max_outbound_frame_size()
     }
 
+    /// hyper-h2's `max_inbound_frame_size`.
     #[getter]
     fn max_inbound_frame_size(&self) -> u32 {
         self.inner.max_inbound_frame_size()
     }
 
+    /// hyper-h2's `open_outbound_streams`.
     #[getter]
     fn open_outbound_streams(&self) -> u32 {
         self.inner.open_outbound_streams()
     }
 
+    /// hyper-h2's `open_inbound_streams`.
     #[getter]
     fn open_inbound_streams(&self) -> u32 {
         self.inner.open_inbound_streams()
     }
 
-    /// The local settings in force (acknowledged by the peer), as `{id: value}`.
-    fn local_settings(&self) -> Vec<(u16, u32)> {
+    /// The local settings in force (acknowledged by the peer), as `(id, value)` pairs.
+    fn _local_settings_values(&self) -> Vec<(u16, u32)> {
         settings_values(self.inner.local_settings())
     }
 
-    /// The peer's settings in force, as `{id: value}`.
-    fn remote_settings(&self) -> Vec<(u16, u32)> {
+    /// The peer's settings in force, as `(id, value)` pairs.
+    fn _remote_settings_values(&self) -> Vec<(u16, u32)> {
         settings_values(self.inner.remote_settings())
     }
+}
+
+/// Converts one call's events in order into `out`; the kinds [`events::convert`] leaves
+/// to Python go, as dicts, through the subclass's `_slow_event`.
+fn convert_all<'py>(
+    slf: &Bound<'py, Connection>,
+    api: &events::Api,
+    cache: &mut HeaderCache,
+    how: &Text,
+    events: &[Event],
+    out: &Bound<'py, PyList>,
+) -> PyResult<()> {
+    let py = slf.py();
+    let mut links = events::Links::default();
+    for e in events {
+        links.before(e);
+        if events::convert(py, api, cache, how, &mut links, e, out)? {
+            continue;
+        }
+        let converted = slf.call_method1(intern!(py, "_slow_event"), (event_out(py, e)?,))?;
+        if !converted.is_none() {
+            for item in converted.try_iter()? {
+                out.append(item?)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The priority a `send_headers` call asked for, checked as hyper-h2 does (servers may
+/// not prioritize; weight 1-256; a stream cannot depend on itself).
+fn headers_priority(
+    config: &Bound<'_, PyAny>,
+    stream_id: u32,
+    weight: Option<&Bound<'_, PyAny>>,
+    depends_on: Option<u32>,
+    exclusive: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PrioritySpec> {
+    let py = config.py();
+    if !config.getattr(intern!(py, "client_side"))?.is_truthy()? {
+        return Err(error_of_kind(
+            py,
+            "RFC1122",
+            "Servers SHOULD NOT prioritize streams.",
+        ));
+    }
+    let weight = match weight {
+        None => 16,
+        Some(w) => {
+            let w: i64 = w.extract()?;
+            if !(1..=256).contains(&w) {
+                let msg = format!("Weight must be between 1 and 256, not {w}");
+                return Err(error_of_kind(py, "Protocol", &msg));
+            }
+            w as u16
+        }
+    };
+    if depends_on == Some(stream_id) {
+        return Err(error_of_kind(
+            py,
+            "Protocol",
+            "Stream cannot depend on itself",
+        ));
+    }
+    let exclusive = match exclusive {
+        Some(x) => x.is_truthy()?,
+        None => false,
+    };
+    Ok(PrioritySpec::from_weight(
+        sid(depends_on.unwrap_or(0)),
+        exclusive,
+        weight,
+    ))
 }
 
 fn settings_values(v: &h2_conn::SettingValues) -> Vec<(u16, u32)> {
@@ -643,7 +863,7 @@ fn check_headers<'py>(
         check_outbound_headers(&fields, kind, &cfg)
     };
     match result {
-        Ok(list) => headers_out(py, &HeaderList::from(list)),
+        Ok(list) => checked_headers_out(py, &list),
         Err(why) => Err(NativeError::new_err(("Protocol", why, None::<u32>))),
     }
 }
@@ -734,6 +954,7 @@ fn window_increment(max_window: u32, current_window: i64, pending: u32) -> Optio
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Connection>()?;
+    m.add_function(wrap_pyfunction!(events::bind, m)?)?;
     m.add_function(wrap_pyfunction!(validate_setting, m)?)?;
     m.add_function(wrap_pyfunction!(window_increment, m)?)?;
     m.add_function(wrap_pyfunction!(check_headers, m)?)?;

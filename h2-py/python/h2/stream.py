@@ -110,3 +110,23 @@ class H2StreamStateMachine:
             raise ProtocolError(e.args[1]) from None
         self.state = StreamState[new]
         return []
+
+
+class H2Stream:
+    """A stream as hyper-h2's ``H2Stream`` presents it: its ID and state machine
+    (standalone; our ``H2Connection`` keeps its streams in Rust)."""
+
+    def __init__(self, stream_id: int, config: object, inbound_window_size: int,
+                 outbound_window_size: int) -> None:
+        self.stream_id = stream_id
+        self.config = config
+        self.inbound_flow_control_window = inbound_window_size
+        self.outbound_flow_control_window = outbound_window_size
+        self.state_machine = H2StreamStateMachine(stream_id)
+
+    @property
+    def state(self) -> StreamState:
+        return self.state_machine.state
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} id:{self.stream_id} state:{self.state_machine.state!r}>"

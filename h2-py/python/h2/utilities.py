@@ -68,18 +68,29 @@ def _tuples(checked: list) -> list:
     return [NeverIndexedHeaderTuple(n, v) if s else HeaderTuple(n, v) for n, v, s in checked]
 
 
+def _validation_kinds(flags: HeaderValidationFlags) -> tuple:
+    """The block kinds a list is checked as: its kind, and also a response when the
+    flags say it is both trailers and a response header (it must pass both)."""
+    kind = _kind(flags)
+    if kind == "trailers" and flags.is_response_header:
+        return (kind, "response")
+    return (kind,)
+
+
 def validate_headers(headers: Any, hdr_validation_flags: HeaderValidationFlags) -> Any:
     """Checks a received header list (RFC 9113 8.1-8.3) with h2-stream's rules; raises
     ProtocolError when it is malformed, else returns the headers unchanged."""
     items, raw = _fields(headers)
-    _check(raw, _kind(hdr_validation_flags), True, True, False)
+    for kind in _validation_kinds(hdr_validation_flags):
+        _check(raw, kind, True, True, False)
     return iter(items)
 
 
 def validate_outbound_headers(headers: Any, hdr_validation_flags: HeaderValidationFlags) -> Any:
     """Checks a header list we would send; raises ProtocolError when it is malformed."""
     items, raw = _fields(headers)
-    _check(raw, _kind(hdr_validation_flags), False, True, False)
+    for kind in _validation_kinds(hdr_validation_flags):
+        _check(raw, kind, False, True, False)
     return iter(items)
 
 

@@ -232,7 +232,7 @@ fn pseudo_field<'a>(
         (Block::Request { .. }, b":path") => set_once(&mut p.path, value),
         (Block::Request { .. }, b":protocol") => set_once(&mut p.protocol, value),
         (Block::Response, b":status") => set_once(&mut p.status, value),
-        (Block::Trailers, _) => Err("pseudo-header field in trailers".into()),
+        (Block::Trailers, _) => Err("pseudo-header in trailers".into()),
         (_, n) if n.iter().any(u8::is_ascii_uppercase) && opts.fixable => {
             Err(ScanError::NeedsNormalizing)
         }
