@@ -531,8 +531,16 @@ impl Connection {
             }
             return;
         }
+        self.return_stream_window(stream_id, 0);
+    }
+
+    /// Adds `acknowledged` to the stream's consumed-but-unreturned octets and sends the
+    /// WINDOW_UPDATE its policy asks for, in one visit to the stream.
+    pub(crate) fn return_stream_window(&mut self, stream_id: StreamId, acknowledged: u32) {
+        let policy = &*self.config.window_policy;
         let target = self.local.current.initial_window_size();
         let inc = self.streams.with(stream_id, |e| {
+            e.pending_ack = e.pending_ack.saturating_add(acknowledged);
             // A stream the peer has finished sending on needs no more window.
             if matches!(
                 e.stream.state(),

@@ -631,11 +631,8 @@ impl Connection {
             return Ok(());
         }
         // A stream forgotten since: only the connection window still matters.
-        let _ = self.streams.with(stream_id, |e| {
-            e.pending_ack = e.pending_ack.saturating_add(acknowledged_size)
-        });
         self.recv_flow.pending = self.recv_flow.pending.saturating_add(acknowledged_size);
-        self.maybe_return_window(stream_id);
+        self.return_stream_window(stream_id, acknowledged_size);
         self.maybe_return_window(StreamId::ZERO);
         Ok(())
     }
