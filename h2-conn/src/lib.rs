@@ -232,7 +232,12 @@
 //!   send ahead of you (1 MiB per stream by default); after a GOAWAY the connection is
 //!   [`ConnectionState::GoingAway`]: no new streams, open ones carry on.
 //! * **Headers** are validated and normalized both ways as [`ValidationConfig`] says
-//!   (strict by default, like hyper-h2). **Limits** against known attacks are in
+//!   (strict by default, like hyper-h2). You send a slice of [`HeaderField`]s; a
+//!   received list is a [`HeaderList`], one buffer per header block: iterate it
+//!   (`for f in &headers`, borrowed `f.name` / `f.value`), look fields up
+//!   (`headers.get("content-type")`, `headers.status()`, `headers.path()`), or take owned
+//!   fields that share its buffer (`headers.to_vec()`). Reading a list allocates nothing
+//!   and touches no reference count. **Limits** against known attacks are in
 //!   [`Limits`].
 //! * **Time.** The connection never reads a clock: you pass `std::time::Instant`s in,
 //!   as in quinn-proto. Call [`set_now`](Connection::set_now) with the time you read

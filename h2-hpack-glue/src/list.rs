@@ -181,6 +181,18 @@ impl HeaderList {
         self.iter().find(|f| f.name == name).map(|f| f.value)
     }
 
+    /// The value of the first field called `name` as text; `None` if there is none or
+    /// its value is not UTF-8.
+    ///
+    /// ```
+    /// use h2_hpack_glue::{HeaderField, HeaderList};
+    /// let list = HeaderList::from(vec![HeaderField::new("content-type", "text/html")]);
+    /// assert_eq!(list.get_str("content-type"), Some("text/html"));
+    /// ```
+    pub fn get_str(&self, name: impl AsRef<[u8]>) -> Option<&str> {
+        std::str::from_utf8(self.get(name)?).ok()
+    }
+
     /// The values of every field called `name`, in order.
     pub fn get_all<'a>(
         &'a self,
