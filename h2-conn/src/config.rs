@@ -160,6 +160,17 @@ pub struct Config {
     /// The cost, as in hyper-h2: an `update_settings` made before the peer acknowledged
     /// the initial SETTINGS takes effect one ACK early.
     pub initial_settings_in_force: bool,
+    /// Whether HEADERS and DATA the peer sends on a stream we reset are answered with
+    /// RST_STREAM(STREAM_CLOSED), and a PUSH_PROMISE on it refused with
+    /// RST_STREAM(REFUSED_STREAM) on the promised stream. Default `false`: RFC 9113 5.1
+    /// "closed" says such frames, which may have been in flight when our RST_STREAM
+    /// left, are ignored ("An endpoint MUST ignore frames that it receives on closed
+    /// streams after it has sent a RST_STREAM frame"), and a promise on such a stream is
+    /// cancelled with CANCEL. hyper-h2 answers each one, so [`Config::hyper_h2`] sets
+    /// `true`. The answers are no reset reported as an event, and count against
+    /// [`Limits`](crate::Limits)' local-reset and pending-control-frame limits as every
+    /// RST_STREAM a peer makes us send does.
+    pub answer_frames_after_local_reset: bool,
 }
 
 /// Default [`Config::max_send_buffer`]: 512 KiB, in the range of nghttp2's and hyperium
@@ -251,6 +262,7 @@ impl Config {
             compression_error_as_protocol_error: false,
             require_initiate: true,
             initial_settings_in_force: false,
+            answer_frames_after_local_reset: false,
         }
     }
 
@@ -278,6 +290,8 @@ impl Config {
     /// * commands and `receive_data` work before `initiate_connection`
     ///   ([`Config::require_initiate`]), and the initial SETTINGS count as in force at
     ///   once ([`Config::initial_settings_in_force`]);
+    /// * frames on a stream we reset are answered with RST_STREAM
+    ///   ([`Config::answer_frames_after_local_reset`]);
     /// * `:status 101` passes as an informational response
     ///   ([`ValidationConfig::allow_status_101`](crate::ValidationConfig::allow_status_101)).
     pub fn hyper_h2(role: Role) -> Config {
@@ -306,6 +320,7 @@ impl Config {
         config.compression_error_as_protocol_error = true;
         config.require_initiate = false;
         config.initial_settings_in_force = true;
+        config.answer_frames_after_local_reset = true;
         config.validation.allow_status_101 = true;
         config
     }
@@ -395,6 +410,10 @@ impl fmt::Debug for Config {
             )
             .field("require_initiate", &self.require_initiate)
             .field("initial_settings_in_force", &self.initial_settings_in_force)
+            .field(
+                "answer_frames_after_local_reset",
+                &self.answer_frames_after_local_reset,
+            )
             .finish_non_exhaustive()
     }
 }

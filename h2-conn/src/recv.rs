@@ -450,6 +450,18 @@ impl Connection {
     /// RFC 9113 5.1 "closed"), idle, or closed and forgotten.
     fn on_absent_stream(&self, id: StreamId, input: RecvInput) -> Result<(), H2Error> {
         if let Some(cause) = self.streams.closed_cause(id) {
+            // hyper-h2 compatibility (Config::answer_frames_after_local_reset): a frame
+            // RFC 9113 5.1 would have us ignore is answered with RST_STREAM.
+            if self.config.answer_frames_after_local_reset
+                && matches!(cause, CloseCause::ResetSent(_))
+                && matches!(input, RecvInput::Headers { .. } | RecvInput::Data { .. })
+            {
+                return Err(H2Error::stream(
+                    id,
+                    ErrorCode::STREAM_CLOSED,
+                    "frame on a stream we reset",
+                ));
+            }
             return recv_transition(StreamState::Closed(cause), self.role, id, input).map(|_| ());
         }
         match (self.streams.unknown(id), input) {
@@ -531,6 +543,16 @@ impl Connection {
             ) =>
             {
                 self.streams.highest_inbound = self.streams.highest_inbound.max(promised);
+                if self.config.answer_frames_after_local_reset {
+                    // hyper-h2 refuses the promised stream; written here, as no fault of
+                    // the peer's (the promise may have been in flight), so it is not
+                    // taken for a connection error by stream_errors_close_connection.
+                    self.write_control(&Frame::RstStream(h2_frame::RstStream {
+                        stream_id: promised,
+                        code: ErrorCode::REFUSED_STREAM,
+                    }))?;
+                    return self.count_flood(Flood::LocalReset);
+                }
                 return Err(H2Error::stream(
                     promised,
                     ErrorCode::CANCEL,

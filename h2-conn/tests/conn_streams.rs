@@ -81,6 +81,71 @@ fn rfc9113_5_1_data_after_our_reset_is_ignored() {
     assert!(!conn.is_closed());
 }
 
+/// Config::answer_frames_after_local_reset (hyper-h2 compatibility): with it, HEADERS and
+/// DATA on a stream we reset are each answered with RST_STREAM(STREAM_CLOSED), without an
+/// event; WINDOW_UPDATE and RST_STREAM stay ignored. Without it they are ignored (above).
+#[test]
+fn rfc9113_5_1_frames_after_our_reset_answered_when_configured() {
+    for (config, answered) in [
+        (Config::server(), false),
+        (Config::hyper_h2(h2_conn::Role::Server), true),
+    ] {
+        let mut config = config;
+        config.stream_errors_close_connection = false;
+        let (mut conn, mut peer) = server_with(config);
+        peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+        conn.reset_stream(sid(1), ErrorCode::CANCEL).unwrap();
+        assert_eq!(
+            peer.recv_frames(&mut conn),
+            vec![frames::rst(1, ErrorCode::CANCEL)]
+        );
+        let closed = frames::rst(1, ErrorCode::STREAM_CLOSED);
+        assert_eq!(peer.send(&mut conn, frames::data(1, "late")), vec![]);
+        assert_eq!(
+            peer.send(&mut conn, frames::headers(1).field("x-t", "1").end_stream()),
+            vec![]
+        );
+        assert_eq!(peer.send(&mut conn, frames::window_update(1, 100)), vec![]);
+        assert_eq!(
+            peer.send(&mut conn, frames::rst(1, ErrorCode::CANCEL)),
+            vec![]
+        );
+        let got = peer.recv_frames(&mut conn);
+        // (The late DATA's 4 octets go back to the connection window, too few for
+        // either window policy to send WINDOW_UPDATE.)
+        let expected = match answered {
+            true => vec![closed.clone(), closed],
+            false => vec![],
+        };
+        assert_eq!(got, expected, "answered: {answered}");
+        assert!(!conn.is_closed());
+    }
+}
+
+/// Config::answer_frames_after_local_reset: a PUSH_PROMISE on a stream we reset is
+/// refused with RST_STREAM(REFUSED_STREAM) on the promised stream (hyper-h2), CANCEL by
+/// default; the connection stays up either way.
+#[test]
+fn rfc9113_8_4_promise_on_a_stream_we_reset_refused_per_config() {
+    for (config, code) in [
+        (Config::client(), ErrorCode::CANCEL),
+        (
+            Config::hyper_h2(h2_conn::Role::Client),
+            ErrorCode::REFUSED_STREAM,
+        ),
+    ] {
+        let (mut conn, mut peer) = client_with(config);
+        conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+            .unwrap();
+        conn.reset_stream(sid(1), ErrorCode::CANCEL).unwrap();
+        peer.recv_frames(&mut conn);
+        let events = peer.send(&mut conn, frames::push_promise(1, 2).request("GET", "/p"));
+        assert_eq!(events, vec![]);
+        assert_eq!(peer.recv_frames(&mut conn), vec![frames::rst(2, code)]);
+        assert!(!conn.is_closed());
+    }
+}
+
 #[test]
 fn rfc9113_5_1_data_after_end_stream_is_stream_closed() {
     let (mut conn, mut peer) = server();
