@@ -1061,3 +1061,81 @@ fn rfc9113_10_5_1_header_list_over_our_limit_is_answered_431() {
         vec![request_received(3, "GET", "/", true), ended(3)]
     );
 }
+
+/// Config::header_list_too_large_closes_connection (hyper-h2 compatibility): a header list
+/// over our limit ends the connection with GOAWAY(ENHANCE_YOUR_CALM) naming the last
+/// stream processed before it; by default the request is answered with 431 (above).
+#[test]
+fn rfc9113_10_5_1_header_list_over_our_limit_closes_connection_when_configured() {
+    for (mut config, closes) in [
+        (Config::server(), false),
+        (Config::hyper_h2(h2_conn::Role::Server), true),
+    ] {
+        config.set_local_setting(SettingId::MAX_HEADER_LIST_SIZE, 200);
+        let (mut conn, mut peer) = server_with(config);
+        peer.send(&mut conn, frames::headers(1).get("/"));
+        let big = "v".repeat(300);
+        let events = peer.send(
+            &mut conn,
+            frames::headers(3)
+                .get("/")
+                .field("x-big", &big)
+                .end_stream(),
+        );
+        if closes {
+            assert_eq!(events, vec![terminated(ErrorCode::ENHANCE_YOUR_CALM, 1)]);
+            assert_eq!(
+                peer.recv_frames(&mut conn),
+                vec![frames::goaway(1, ErrorCode::ENHANCE_YOUR_CALM)]
+            );
+            assert!(conn.is_closed());
+        } else {
+            assert_eq!(events, vec![]);
+            assert_eq!(
+                peer.recv(&mut conn),
+                vec![Got::headers(3, &[(":status", "431")], true)]
+            );
+            assert!(!conn.is_closed());
+        }
+    }
+}
+
+/// Config::stream_errors_close_connection: a stream over SETTINGS_MAX_CONCURRENT_STREAMS
+/// ends the connection with PROTOCOL_ERROR (REFUSED_STREAM means nothing for a whole
+/// connection), and the refused stream is not counted as processed in the GOAWAY; by
+/// default it is refused on its own with RST_STREAM(REFUSED_STREAM).
+#[test]
+fn rfc9113_5_1_2_over_concurrency_limit_as_connection_error_is_protocol_error() {
+    for close in [false, true] {
+        let mut config = Config::server();
+        config.set_local_setting(SettingId::MAX_CONCURRENT_STREAMS, 1);
+        config.stream_errors_close_connection = close;
+        let (mut conn, mut peer) = server_with(config);
+        peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+        let events = peer.send(&mut conn, frames::headers(3).request("POST", "/"));
+        if close {
+            assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 1)]);
+            assert_eq!(
+                peer.recv_frames(&mut conn),
+                vec![frames::goaway(1, ErrorCode::PROTOCOL_ERROR)]
+            );
+            assert_eq!(conn.local_error_stream_id(), Some(sid(3)));
+        } else {
+            assert_reset_by_us(&events, &mut conn, &mut peer, 3, ErrorCode::REFUSED_STREAM);
+            assert_eq!(conn.local_error_stream_id(), None);
+        }
+    }
+}
+
+/// RFC 9113 5.1.1: HEADERS on a stream id below one already used is a connection error;
+/// `local_error_stream_id` names the offending id.
+#[test]
+fn rfc9113_5_1_1_low_stream_id_is_reported_with_its_id() {
+    for config in [Config::server(), Config::hyper_h2(h2_conn::Role::Server)] {
+        let (mut conn, mut peer) = server_with(config);
+        peer.send(&mut conn, frames::headers(3).get("/").end_stream());
+        let events = peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+        assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 3)]);
+        assert_eq!(conn.local_error_stream_id(), Some(sid(1)));
+    }
+}

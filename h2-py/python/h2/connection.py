@@ -412,6 +412,10 @@ class H2Connection(_native.Connection):
                 msg = f"Received frame with invalid header: {msg}"
             if msg.startswith("SETTINGS_"):
                 raise InvalidSettingsValueError(msg, error_code=code)
+            if msg == "concurrent stream limit reached":
+                raise TooManyStreamsError(msg)
+            if msg.startswith("HEADERS on a stream id that is not above"):
+                raise StreamIDTooLowError(self._local_error_stream_id(), e["last_stream_id"])
             lengths = self._local_error_content_length()
             if lengths is not None and ("content-length" in msg or "no content" in msg):
                 raise InvalidBodyLengthError(*lengths)
