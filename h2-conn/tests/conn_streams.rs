@@ -1139,3 +1139,19 @@ fn rfc9113_5_1_1_low_stream_id_is_reported_with_its_id() {
         assert_eq!(conn.local_error_stream_id(), Some(sid(1)));
     }
 }
+
+/// RFC 9113 8.2: an empty field name makes the message malformed, reported as such even
+/// when the value is invalid too (a stream error; with stream_errors_close_connection,
+/// as in hyper-h2 mode, it ends the connection with the reason).
+#[test]
+fn rfc9113_8_2_empty_field_name_is_malformed() {
+    // Literal without indexing, new name of length 0, value "\x04".
+    let block: &[u8] = &[0x00, 0x00, 0x01, 0x04];
+    let (mut conn, mut peer) = server();
+    let events = peer.send(&mut conn, frames::headers(1).raw_block(block).end_stream());
+    assert_reset_by_us(&events, &mut conn, &mut peer, 1, ErrorCode::PROTOCOL_ERROR);
+    let (mut conn, mut peer) = server_with(Config::hyper_h2(h2_conn::Role::Server));
+    let events = peer.send(&mut conn, frames::headers(1).raw_block(block).end_stream());
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 1)]);
+    assert_eq!(conn.local_error_reason(), Some("field name is empty"));
+}
