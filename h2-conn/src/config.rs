@@ -134,7 +134,11 @@ pub struct Config {
     /// resetting the one stream. Default `false` (RST_STREAM, as the RFC prefers);
     /// hyper-h2 treats them all as connection errors except STREAM_CLOSED (and the
     /// CANCEL of a promise on a stream we reset, which is no fault), so
-    /// [`Config::hyper_h2`] sets `true`. RFC 9113 5.4.1 allows either.
+    /// [`Config::hyper_h2`] sets `true`. RFC 9113 5.4.1 allows either. The GOAWAY
+    /// carries the stream error's code, except REFUSED_STREAM (a stream over
+    /// SETTINGS_MAX_CONCURRENT_STREAMS, a promise refused), which means nothing for a
+    /// whole connection: it becomes PROTOCOL_ERROR (RFC 9113 5.1.2 allows either for
+    /// the concurrency limit), as in hyper-h2.
     pub stream_errors_close_connection: bool,
     /// Whether the GOAWAY we send on a peer fault carries the reason as debug data
     /// (RFC 9113 6.8). Default `true`; [`Config::hyper_h2`] sets `false`, as hyper-h2
@@ -160,6 +164,36 @@ pub struct Config {
     /// The cost, as in hyper-h2: an `update_settings` made before the peer acknowledged
     /// the initial SETTINGS takes effect one ACK early.
     pub initial_settings_in_force: bool,
+    /// Whether HEADERS and DATA the peer sends on a stream we reset are answered with
+    /// RST_STREAM(STREAM_CLOSED), and a PUSH_PROMISE on it refused with
+    /// RST_STREAM(REFUSED_STREAM) on the promised stream. Default `false`: RFC 9113 5.1
+    /// "closed" says such frames, which may have been in flight when our RST_STREAM
+    /// left, are ignored ("An endpoint MUST ignore frames that it receives on closed
+    /// streams after it has sent a RST_STREAM frame"), and a promise on such a stream is
+    /// cancelled with CANCEL. hyper-h2 answers each one, so [`Config::hyper_h2`] sets
+    /// `true`. The answers are no reset reported as an event, and count against
+    /// [`Limits`](crate::Limits)' local-reset and pending-control-frame limits as every
+    /// RST_STREAM a peer makes us send does.
+    pub answer_frames_after_local_reset: bool,
+    /// Whether a received header list over our SETTINGS_MAX_HEADER_LIST_SIZE (an HPACK
+    /// bomb, RFC 9113 10.5.1) ends the connection with GOAWAY(ENHANCE_YOUR_CALM) instead
+    /// of being refused on its stream (431 for a new request, RST_STREAM otherwise).
+    /// Default `false`; hyper-h2 raises `DenialOfServiceError` and closes the
+    /// connection, so [`Config::hyper_h2`] sets `true`. Either way the list is bounded
+    /// the same: decoding stops at the limit.
+    pub header_list_too_large_closes_connection: bool,
+    /// Whether [`close_connection`](crate::Connection::close_connection) may be called
+    /// again once the connection is closed, each call sending one more GOAWAY (RFC 9113
+    /// 6.8 allows several). Default `false`: it is refused with
+    /// `UserError::ConnectionClosed`. hyper-h2 sends one GOAWAY per call, so
+    /// [`Config::hyper_h2`] sets `true`. Only the application's calls send them.
+    pub repeat_goaway: bool,
+    /// Whether a GOAWAY received discards the output not yet taken with `data_to_send*`
+    /// (our unsent frames, even the rest of a frame partly taken with
+    /// `data_to_send_into`). Default `false`: it stays to be sent (RFC 9113 6.8 lets the
+    /// streams up to the GOAWAY's last stream id finish). hyper-h2 clears its outbound
+    /// buffer on GOAWAY, so [`Config::hyper_h2`] sets `true`.
+    pub discard_output_on_goaway: bool,
 }
 
 /// Default [`Config::max_send_buffer`]: 512 KiB, in the range of nghttp2's and hyperium
@@ -251,6 +285,10 @@ impl Config {
             compression_error_as_protocol_error: false,
             require_initiate: true,
             initial_settings_in_force: false,
+            answer_frames_after_local_reset: false,
+            header_list_too_large_closes_connection: false,
+            repeat_goaway: false,
+            discard_output_on_goaway: false,
         }
     }
 
@@ -278,6 +316,12 @@ impl Config {
     /// * commands and `receive_data` work before `initiate_connection`
     ///   ([`Config::require_initiate`]), and the initial SETTINGS count as in force at
     ///   once ([`Config::initial_settings_in_force`]);
+    /// * frames on a stream we reset are answered with RST_STREAM
+    ///   ([`Config::answer_frames_after_local_reset`]);
+    /// * a header list over SETTINGS_MAX_HEADER_LIST_SIZE ends the connection with
+    ///   ENHANCE_YOUR_CALM ([`Config::header_list_too_large_closes_connection`]);
+    /// * `close_connection` may send GOAWAY again ([`Config::repeat_goaway`]), and a
+    ///   GOAWAY received discards our unsent output ([`Config::discard_output_on_goaway`]);
     /// * `:status 101` passes as an informational response
     ///   ([`ValidationConfig::allow_status_101`](crate::ValidationConfig::allow_status_101)).
     pub fn hyper_h2(role: Role) -> Config {
@@ -306,6 +350,10 @@ impl Config {
         config.compression_error_as_protocol_error = true;
         config.require_initiate = false;
         config.initial_settings_in_force = true;
+        config.answer_frames_after_local_reset = true;
+        config.header_list_too_large_closes_connection = true;
+        config.repeat_goaway = true;
+        config.discard_output_on_goaway = true;
         config.validation.allow_status_101 = true;
         config
     }
@@ -395,6 +443,16 @@ impl fmt::Debug for Config {
             )
             .field("require_initiate", &self.require_initiate)
             .field("initial_settings_in_force", &self.initial_settings_in_force)
+            .field(
+                "answer_frames_after_local_reset",
+                &self.answer_frames_after_local_reset,
+            )
+            .field(
+                "header_list_too_large_closes_connection",
+                &self.header_list_too_large_closes_connection,
+            )
+            .field("repeat_goaway", &self.repeat_goaway)
+            .field("discard_output_on_goaway", &self.discard_output_on_goaway)
             .finish_non_exhaustive()
     }
 }

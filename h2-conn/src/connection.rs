@@ -92,6 +92,8 @@ pub struct Connection {
     pub(crate) local_error: Option<&'static str>,
     /// The content-length bookkeeping of the stream whose fault ended the connection.
     pub(crate) local_error_content_length: Option<(u64, u64)>,
+    /// The stream whose frame ended the connection, where known.
+    pub(crate) local_error_stream: Option<StreamId>,
     /// Receiving started before `initiate_connection` (`Config::require_initiate` off):
     /// our preface has not been sent yet.
     pub(crate) started_implicitly: bool,
@@ -163,6 +165,7 @@ impl Connection {
             goaway_sent: None,
             local_error: None,
             local_error_content_length: None,
+            local_error_stream: None,
             started_implicitly: false,
             goaway_received: None,
             shutdown_ping: None,
@@ -209,6 +212,15 @@ impl Connection {
     /// a content-length mismatch can be reported with its numbers.
     pub fn local_error_content_length(&self) -> Option<(u64, u64)> {
         self.local_error_content_length
+    }
+
+    /// The stream id of the frame whose fault ended the connection, where it is known: a
+    /// stream error made a connection error
+    /// ([`Config::stream_errors_close_connection`](crate::Config::stream_errors_close_connection)),
+    /// or HEADERS on a stream id not above every id the peer used before (RFC 9113
+    /// 5.1.1). `None` otherwise.
+    pub fn local_error_stream_id(&self) -> Option<StreamId> {
+        self.local_error_stream
     }
 
     /// Our settings currently in force (acknowledged by the peer).
@@ -440,6 +452,12 @@ impl Connection {
                     .streams
                     .get(id)
                     .and_then(|e| e.stream.recv_content_length());
+                self.local_error_stream = Some(id);
+                // REFUSED_STREAM names no fault of a whole connection (see the option).
+                let code = match code {
+                    ErrorCode::REFUSED_STREAM => ErrorCode::PROTOCOL_ERROR,
+                    code => code,
+                };
                 self.connection_error(code, why, events)
             }
             H2Error::Stream { id, code, .. } => {

@@ -416,10 +416,11 @@ impl Connection {
                 // PROTOCOL_ERROR." An id below the highest that we do not remember was
                 // skipped or closed long ago: it cannot carry a new request.
                 Unknown::Forgotten => {
+                    self.local_error_stream = Some(id);
                     return Err(H2Error::conn(
                         ErrorCode::PROTOCOL_ERROR,
                         "HEADERS on a stream id that is not above every id used before",
-                    ))
+                    ));
                 }
                 Unknown::Idle => self.open_inbound_stream(id)?,
             }
@@ -450,6 +451,18 @@ impl Connection {
     /// RFC 9113 5.1 "closed"), idle, or closed and forgotten.
     fn on_absent_stream(&self, id: StreamId, input: RecvInput) -> Result<(), H2Error> {
         if let Some(cause) = self.streams.closed_cause(id) {
+            // hyper-h2 compatibility (Config::answer_frames_after_local_reset): a frame
+            // RFC 9113 5.1 would have us ignore is answered with RST_STREAM.
+            if self.config.answer_frames_after_local_reset
+                && matches!(cause, CloseCause::ResetSent(_))
+                && matches!(input, RecvInput::Headers { .. } | RecvInput::Data { .. })
+            {
+                return Err(H2Error::stream(
+                    id,
+                    ErrorCode::STREAM_CLOSED,
+                    "frame on a stream we reset",
+                ));
+            }
             return recv_transition(StreamState::Closed(cause), self.role, id, input).map(|_| ());
         }
         match (self.streams.unknown(id), input) {
@@ -489,6 +502,7 @@ impl Connection {
             self.streams.highest_inbound = self.streams.highest_inbound.max(id);
             return Ok(());
         }
+        let highest = self.streams.highest_inbound;
         let stream = self.new_stream(id);
         self.streams.insert(stream);
         // RFC 9113 5.1.2: "An endpoint that receives a HEADERS frame that causes its
@@ -503,6 +517,12 @@ impl Connection {
             .filter_map(|s| s.get(SettingId::MAX_CONCURRENT_STREAMS))
             .fold(self.local.current.max_concurrent_streams(), u32::min);
         if self.streams.open_inbound() >= limit {
+            // Refused, the stream was not processed: when this ends the whole connection
+            // (Config::stream_errors_close_connection) the GOAWAY's last stream id (RFC
+            // 9113 6.8) does not count it.
+            if self.config.stream_errors_close_connection {
+                self.streams.highest_inbound = highest;
+            }
             return Err(H2Error::stream(
                 id,
                 ErrorCode::REFUSED_STREAM,
@@ -531,6 +551,16 @@ impl Connection {
             ) =>
             {
                 self.streams.highest_inbound = self.streams.highest_inbound.max(promised);
+                if self.config.answer_frames_after_local_reset {
+                    // hyper-h2 refuses the promised stream; written here, as no fault of
+                    // the peer's (the promise may have been in flight), so it is not
+                    // taken for a connection error by stream_errors_close_connection.
+                    self.write_control(&Frame::RstStream(h2_frame::RstStream {
+                        stream_id: promised,
+                        code: ErrorCode::REFUSED_STREAM,
+                    }))?;
+                    return self.count_flood(Flood::LocalReset);
+                }
                 return Err(H2Error::stream(
                     promised,
                     ErrorCode::CANCEL,
@@ -572,6 +602,13 @@ impl Connection {
         start: BlockStart,
         events: &mut Events,
     ) -> Result<(), H2Error> {
+        // hyper-h2 compatibility (Config::header_list_too_large_closes_connection).
+        if self.config.header_list_too_large_closes_connection {
+            return Err(H2Error::conn(
+                ErrorCode::ENHANCE_YOUR_CALM,
+                "header list larger than SETTINGS_MAX_HEADER_LIST_SIZE",
+            ));
+        }
         let id = match start {
             BlockStart::Headers { stream_id, .. } => stream_id,
             BlockStart::PushPromise { promised, .. } => {
@@ -816,6 +853,10 @@ impl Connection {
         // stream identifier" — keep the smallest we heard.
         let last = self.goaway_received.map_or(last, |prev| prev.min(last));
         self.goaway_received = Some(last);
+        if self.config.discard_output_on_goaway {
+            // hyper-h2 compatibility (Config::discard_output_on_goaway).
+            drop(self.output.take_all());
+        }
         events.push(Event::ConnectionTerminated {
             error_code: frame.code,
             last_stream_id: last,

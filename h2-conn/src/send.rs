@@ -531,7 +531,10 @@ impl Connection {
         last_stream_id: Option<StreamId>,
         debug_data: Option<Bytes>,
     ) -> Result<(), UserError> {
-        self.check_usable()?;
+        // Config::repeat_goaway: once closed, another GOAWAY may still be sent.
+        if !(self.config.repeat_goaway && self.phase == Phase::Closed) {
+            self.check_usable()?;
+        }
         let last_stream_id = last_stream_id.unwrap_or(self.streams.highest_inbound);
         self.write_frame(&Frame::GoAway(GoAway {
             last_stream_id,

@@ -815,3 +815,54 @@ fn rfc9113_6_8_server_ignores_new_streams_above_its_goaway() {
         vec![support::Got::headers(1, &[(":status", "204")], true)]
     );
 }
+
+/// Config::repeat_goaway (hyper-h2 compatibility; RFC 9113 6.8 allows several GOAWAYs):
+/// each `close_connection` sends one; by default a second call is refused.
+#[test]
+fn rfc9113_6_8_close_connection_again_per_config() {
+    for (config, repeat) in [
+        (Config::server(), false),
+        (Config::hyper_h2(h2_conn::Role::Server), true),
+    ] {
+        let (mut conn, mut peer) = server_with(config);
+        conn.close_connection(ErrorCode::NO_ERROR, None, None)
+            .unwrap();
+        let again = conn.close_connection(ErrorCode::NO_ERROR, None, None);
+        let goaway = frames::goaway(0, ErrorCode::NO_ERROR);
+        if repeat {
+            assert_eq!(again, Ok(()));
+            assert_eq!(peer.recv_frames(&mut conn), vec![goaway.clone(), goaway]);
+        } else {
+            assert_eq!(again, Err(h2_conn::UserError::ConnectionClosed));
+            assert_eq!(peer.recv_frames(&mut conn), vec![goaway]);
+        }
+    }
+}
+
+/// Config::discard_output_on_goaway (hyper-h2 compatibility): a GOAWAY received drops
+/// what we had not yet sent; by default it stays to be sent (RFC 9113 6.8).
+#[test]
+fn rfc9113_6_8_goaway_received_discards_output_per_config() {
+    for (config, discard) in [
+        (Config::server(), false),
+        (Config::hyper_h2(h2_conn::Role::Server), true),
+    ] {
+        let (mut conn, mut peer) = server_with(config);
+        conn.ping(*b"12345678").unwrap();
+        let events = peer.send(&mut conn, frames::goaway(0, ErrorCode::NO_ERROR));
+        assert_eq!(
+            events,
+            vec![Event::ConnectionTerminated {
+                error_code: ErrorCode::NO_ERROR,
+                last_stream_id: sid(0),
+                additional_data: h2_conn::Bytes::new(),
+                remote: true,
+            }]
+        );
+        let expected = match discard {
+            true => vec![],
+            false => vec![frames::ping(*b"12345678")],
+        };
+        assert_eq!(peer.recv_frames(&mut conn), expected);
+    }
+}

@@ -81,6 +81,71 @@ fn rfc9113_5_1_data_after_our_reset_is_ignored() {
     assert!(!conn.is_closed());
 }
 
+/// Config::answer_frames_after_local_reset (hyper-h2 compatibility): with it, HEADERS and
+/// DATA on a stream we reset are each answered with RST_STREAM(STREAM_CLOSED), without an
+/// event; WINDOW_UPDATE and RST_STREAM stay ignored. Without it they are ignored (above).
+#[test]
+fn rfc9113_5_1_frames_after_our_reset_answered_when_configured() {
+    for (config, answered) in [
+        (Config::server(), false),
+        (Config::hyper_h2(h2_conn::Role::Server), true),
+    ] {
+        let mut config = config;
+        config.stream_errors_close_connection = false;
+        let (mut conn, mut peer) = server_with(config);
+        peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+        conn.reset_stream(sid(1), ErrorCode::CANCEL).unwrap();
+        assert_eq!(
+            peer.recv_frames(&mut conn),
+            vec![frames::rst(1, ErrorCode::CANCEL)]
+        );
+        let closed = frames::rst(1, ErrorCode::STREAM_CLOSED);
+        assert_eq!(peer.send(&mut conn, frames::data(1, "late")), vec![]);
+        assert_eq!(
+            peer.send(&mut conn, frames::headers(1).field("x-t", "1").end_stream()),
+            vec![]
+        );
+        assert_eq!(peer.send(&mut conn, frames::window_update(1, 100)), vec![]);
+        assert_eq!(
+            peer.send(&mut conn, frames::rst(1, ErrorCode::CANCEL)),
+            vec![]
+        );
+        let got = peer.recv_frames(&mut conn);
+        // (The late DATA's 4 octets go back to the connection window, too few for
+        // either window policy to send WINDOW_UPDATE.)
+        let expected = match answered {
+            true => vec![closed.clone(), closed],
+            false => vec![],
+        };
+        assert_eq!(got, expected, "answered: {answered}");
+        assert!(!conn.is_closed());
+    }
+}
+
+/// Config::answer_frames_after_local_reset: a PUSH_PROMISE on a stream we reset is
+/// refused with RST_STREAM(REFUSED_STREAM) on the promised stream (hyper-h2), CANCEL by
+/// default; the connection stays up either way.
+#[test]
+fn rfc9113_8_4_promise_on_a_stream_we_reset_refused_per_config() {
+    for (config, code) in [
+        (Config::client(), ErrorCode::CANCEL),
+        (
+            Config::hyper_h2(h2_conn::Role::Client),
+            ErrorCode::REFUSED_STREAM,
+        ),
+    ] {
+        let (mut conn, mut peer) = client_with(config);
+        conn.send_headers(sid(1), &support::request_fields("GET", "/"), true)
+            .unwrap();
+        conn.reset_stream(sid(1), ErrorCode::CANCEL).unwrap();
+        peer.recv_frames(&mut conn);
+        let events = peer.send(&mut conn, frames::push_promise(1, 2).request("GET", "/p"));
+        assert_eq!(events, vec![]);
+        assert_eq!(peer.recv_frames(&mut conn), vec![frames::rst(2, code)]);
+        assert!(!conn.is_closed());
+    }
+}
+
 #[test]
 fn rfc9113_5_1_data_after_end_stream_is_stream_closed() {
     let (mut conn, mut peer) = server();
@@ -995,4 +1060,98 @@ fn rfc9113_10_5_1_header_list_over_our_limit_is_answered_431() {
         events,
         vec![request_received(3, "GET", "/", true), ended(3)]
     );
+}
+
+/// Config::header_list_too_large_closes_connection (hyper-h2 compatibility): a header list
+/// over our limit ends the connection with GOAWAY(ENHANCE_YOUR_CALM) naming the last
+/// stream processed before it; by default the request is answered with 431 (above).
+#[test]
+fn rfc9113_10_5_1_header_list_over_our_limit_closes_connection_when_configured() {
+    for (mut config, closes) in [
+        (Config::server(), false),
+        (Config::hyper_h2(h2_conn::Role::Server), true),
+    ] {
+        config.set_local_setting(SettingId::MAX_HEADER_LIST_SIZE, 200);
+        let (mut conn, mut peer) = server_with(config);
+        peer.send(&mut conn, frames::headers(1).get("/"));
+        let big = "v".repeat(300);
+        let events = peer.send(
+            &mut conn,
+            frames::headers(3)
+                .get("/")
+                .field("x-big", &big)
+                .end_stream(),
+        );
+        if closes {
+            assert_eq!(events, vec![terminated(ErrorCode::ENHANCE_YOUR_CALM, 1)]);
+            assert_eq!(
+                peer.recv_frames(&mut conn),
+                vec![frames::goaway(1, ErrorCode::ENHANCE_YOUR_CALM)]
+            );
+            assert!(conn.is_closed());
+        } else {
+            assert_eq!(events, vec![]);
+            assert_eq!(
+                peer.recv(&mut conn),
+                vec![Got::headers(3, &[(":status", "431")], true)]
+            );
+            assert!(!conn.is_closed());
+        }
+    }
+}
+
+/// Config::stream_errors_close_connection: a stream over SETTINGS_MAX_CONCURRENT_STREAMS
+/// ends the connection with PROTOCOL_ERROR (REFUSED_STREAM means nothing for a whole
+/// connection), and the refused stream is not counted as processed in the GOAWAY; by
+/// default it is refused on its own with RST_STREAM(REFUSED_STREAM).
+#[test]
+fn rfc9113_5_1_2_over_concurrency_limit_as_connection_error_is_protocol_error() {
+    for close in [false, true] {
+        let mut config = Config::server();
+        config.set_local_setting(SettingId::MAX_CONCURRENT_STREAMS, 1);
+        config.stream_errors_close_connection = close;
+        let (mut conn, mut peer) = server_with(config);
+        peer.send(&mut conn, frames::headers(1).request("POST", "/"));
+        let events = peer.send(&mut conn, frames::headers(3).request("POST", "/"));
+        if close {
+            assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 1)]);
+            assert_eq!(
+                peer.recv_frames(&mut conn),
+                vec![frames::goaway(1, ErrorCode::PROTOCOL_ERROR)]
+            );
+            assert_eq!(conn.local_error_stream_id(), Some(sid(3)));
+        } else {
+            assert_reset_by_us(&events, &mut conn, &mut peer, 3, ErrorCode::REFUSED_STREAM);
+            assert_eq!(conn.local_error_stream_id(), None);
+        }
+    }
+}
+
+/// RFC 9113 5.1.1: HEADERS on a stream id below one already used is a connection error;
+/// `local_error_stream_id` names the offending id.
+#[test]
+fn rfc9113_5_1_1_low_stream_id_is_reported_with_its_id() {
+    for config in [Config::server(), Config::hyper_h2(h2_conn::Role::Server)] {
+        let (mut conn, mut peer) = server_with(config);
+        peer.send(&mut conn, frames::headers(3).get("/").end_stream());
+        let events = peer.send(&mut conn, frames::headers(1).get("/").end_stream());
+        assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 3)]);
+        assert_eq!(conn.local_error_stream_id(), Some(sid(1)));
+    }
+}
+
+/// RFC 9113 8.2: an empty field name makes the message malformed, reported as such even
+/// when the value is invalid too (a stream error; with stream_errors_close_connection,
+/// as in hyper-h2 mode, it ends the connection with the reason).
+#[test]
+fn rfc9113_8_2_empty_field_name_is_malformed() {
+    // Literal without indexing, new name of length 0, value "\x04".
+    let block: &[u8] = &[0x00, 0x00, 0x01, 0x04];
+    let (mut conn, mut peer) = server();
+    let events = peer.send(&mut conn, frames::headers(1).raw_block(block).end_stream());
+    assert_reset_by_us(&events, &mut conn, &mut peer, 1, ErrorCode::PROTOCOL_ERROR);
+    let (mut conn, mut peer) = server_with(Config::hyper_h2(h2_conn::Role::Server));
+    let events = peer.send(&mut conn, frames::headers(1).raw_block(block).end_stream());
+    assert_eq!(events, vec![terminated(ErrorCode::PROTOCOL_ERROR, 1)]);
+    assert_eq!(conn.local_error_reason(), Some("field name is empty"));
 }

@@ -685,6 +685,11 @@ impl Connection {
         self.inner.local_error_content_length()
     }
 
+    /// The stream whose frame ended the connection, if known.
+    fn _local_error_stream_id(&self) -> Option<u32> {
+        self.inner.local_error_stream_id().map(|id| id.value())
+    }
+
     fn _connection_state(&self) -> &'static str {
         match self.inner.state() {
             h2_conn::ConnectionState::Open => "OPEN",

@@ -25,8 +25,8 @@ const HYPER_H2_VERSION: &str = "4.4.1";
 /// Test-only dependencies of the suite (not of our package).
 const TEST_DEPS: &[&str] = &["pytest", "hypothesis", "hyperframe", "hpack"];
 
-/// The fewest passing tests accepted. Measured: 849 of 1,662 at the first run, 1,605 now.
-const FLOOR: u32 = 1602;
+/// The fewest passing tests accepted. Measured: 849 of 1,662 at the first run, 1,627 now.
+const FLOOR: u32 = 1624;
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let fuzz_seconds: Option<u64> = match args {

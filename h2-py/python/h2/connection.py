@@ -18,6 +18,7 @@ from .errors import ErrorCodes, _error_code_from_int
 from .exceptions import (
     DenialOfServiceError,
     FlowControlError,
+    FrameDataMissingError,
     FrameTooLargeError,
     InvalidBodyLengthError,
     InvalidSettingsValueError,
@@ -412,6 +413,15 @@ class H2Connection(_native.Connection):
                 msg = f"Received frame with invalid header: {msg}"
             if msg.startswith("SETTINGS_"):
                 raise InvalidSettingsValueError(msg, error_code=code)
+            if code == ErrorCodes.FRAME_SIZE_ERROR and "larger than" not in msg:
+                # A payload too short for its frame type (hyper-h2's wording).
+                raise FrameDataMissingError(msg)
+            if "field name is empty" in msg:
+                raise ProtocolError("Received header name with zero length.")
+            if msg == "concurrent stream limit reached":
+                raise TooManyStreamsError(msg)
+            if msg.startswith("HEADERS on a stream id that is not above"):
+                raise StreamIDTooLowError(self._local_error_stream_id(), e["last_stream_id"])
             lengths = self._local_error_content_length()
             if lengths is not None and ("content-length" in msg or "no content" in msg):
                 raise InvalidBodyLengthError(*lengths)

@@ -257,6 +257,11 @@ fn regular_field<'a>(
     opts: Opts,
 ) -> Result<(), ScanError> {
     let (name, value) = (f.name, f.value);
+    // RFC 9113 8.2: a field name is a token, never empty (checked before the value, so
+    // the report names the first fault).
+    if name.is_empty() {
+        return Err("field name is empty".into());
+    }
     check_value(value, known, opts).map_err(|e| match e {
         // A content-length with stray octets is first of all not a content-length.
         ScanError::Malformed(_) if name == b"content-length" => {
