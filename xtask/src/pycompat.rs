@@ -6,7 +6,8 @@
 //! 3. builds our wheel with maturin and installs it (import name `h2`);
 //! 4. downloads the hyper-h2 sdist from the package index and removes its `src/h2`, so
 //!    the tests can only import ours (checked before running);
-//! 5. runs pytest on the sdist's `tests/` and prints `N passed, M failed`.
+//! 5. runs pytest on the sdist's `tests/` and prints `N passed, M failed`;
+//! 6. runs our own binding tests, `h2-py/tests/`, which must all pass.
 //!
 //! It fails only when the pass count falls below [`FLOOR`], so CI stays green while the
 //! count improves; raise the floor as it does.
@@ -97,6 +98,26 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         return Err(format!(
             "{passed} of hyper-h2's tests pass, below the floor of {FLOOR} (see {})",
             log.display()
+        ));
+    }
+    // Our own binding tests (behaviour found outside hyper-h2's suite): all must pass.
+    eprintln!("+ pytest h2-py/tests");
+    let ours = Command::new(&python)
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        .arg(root.join("h2-py").join("tests"))
+        .current_dir(&work)
+        .output()
+        .map_err(|e| format!("cannot run pytest: {e}"))?;
+    let text = String::from_utf8_lossy(&ours.stdout);
+    let summary = text
+        .lines()
+        .rev()
+        .find(|l| l.contains(" passed") || l.contains(" failed"));
+    println!("pycompat: h2-py/tests: {}", summary.unwrap_or("no result"));
+    if !ours.status.success() {
+        return Err(format!(
+            "h2-py/tests failed:\n{text}{}",
+            String::from_utf8_lossy(&ours.stderr)
         ));
     }
     if let Some(seconds) = fuzz_seconds {

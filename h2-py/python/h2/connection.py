@@ -317,8 +317,16 @@ class H2Connection(_native.Connection):
         if self._settings_list() != self._native_settings:
             self._configure_native()
 
+    def _refuse_when_closed(self, what: str) -> None:
+        """hyper-h2's state machine: once closed (a GOAWAY sent or received), only
+        another GOAWAY may be sent; every other command raises ProtocolError."""
+        if self._closed or (self._initiated and self._connection_state() == "CLOSED"):
+            msg = f"Invalid input ConnectionInputs.{what} in state ConnectionState.CLOSED"
+            raise ProtocolError(msg)
+
     def initiate_connection(self) -> None:
         self.config.logger.debug("Initializing connection")
+        self._refuse_when_closed("SEND_SETTINGS")
         if not self._initiated:
             self._fresh_native()
         self._initiate_connection()
@@ -355,6 +363,7 @@ class H2Connection(_native.Connection):
         if not isinstance(opaque_data, bytes) or len(opaque_data) != 8:
             msg = f"Invalid value for ping data: {opaque_data!r}"
             raise ValueError(msg)
+        self._refuse_when_closed("SEND_PING")
         self._ping(opaque_data)
 
     def close_connection(self, error_code: ErrorCodes | int = 0,
@@ -364,6 +373,7 @@ class H2Connection(_native.Connection):
         self._closed = True
 
     def update_settings(self, new_settings: dict) -> None:
+        self._refuse_when_closed("SEND_SETTINGS")
         for k, v in new_settings.items():
             self.local_settings[k] = v
         self._update_settings([(int(k), v) for k, v in new_settings.items()])
@@ -387,6 +397,7 @@ class H2Connection(_native.Connection):
         if not 1 <= weight <= 256:
             msg = "Weight must be between 1 and 256, not %d" % weight
             raise ProtocolError(msg)
+        self._refuse_when_closed("SEND_PRIORITY")
         self._send_priority(stream_id, weight, 0 if depends_on is None else depends_on,
                             bool(exclusive))
 
@@ -394,6 +405,7 @@ class H2Connection(_native.Connection):
         if not (1 <= increment <= self.MAX_WINDOW_INCREMENT):
             msg = f"Flow control increment must be between 1 and {self.MAX_WINDOW_INCREMENT}"
             raise ValueError(msg)
+        self._refuse_when_closed("SEND_WINDOW_UPDATE")
         self._increment_flow_control_window(increment, stream_id)
 
     # -- receiving -----------------------------------------------------------------
