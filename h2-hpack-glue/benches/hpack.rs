@@ -5,6 +5,8 @@
 //!   accept-encoding, accept-language), 200,000 blocks on one context per iteration. Inputs
 //!   are prepared outside the timed region in chunks of 10,000 (for httlib the owned
 //!   `Vec<u8>` names and values its API consumes); dropping decoded lists is timed for both.
+//!   `decode_list/ours` is the path a connection takes: one `HeaderList` (one buffer)
+//!   per block; `decode/ours` hands out a `HeaderField` (two `Bytes`) per field.
 //! * `stories/...`: decode every nghttp2 story wire and encode every raw-data story.
 //! * `per_byte/...`: 16 KiB blocks of many small fields vs a few large fields, as bytes/s.
 //! * `field_handles/...`: the floor under every owned field the decoder hands out: one
@@ -23,7 +25,7 @@
 
 use bytes::{Bytes, BytesMut};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use h2_hpack_glue::{Decoder, Encoder, HeaderField};
+use h2_hpack_glue::{Decoder, Encoder, HeaderField, HeaderListBuilder};
 use serde_json::Value;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -165,6 +167,20 @@ fn request_block(c: &mut Criterion) {
                     out.clear();
                     dec.decode(block, 1 << 16, out).unwrap();
                     black_box(&out);
+                },
+            )
+        })
+    });
+    // What a connection does: one `HeaderList` per block, dropped before the next.
+    g.bench_function("decode_list/ours", |b| {
+        b.iter_custom(|iters| {
+            timed(
+                iters,
+                || (Decoder::new(4096), HeaderListBuilder::new()),
+                |i| blocks[i].clone(),
+                |(dec, out), block| {
+                    dec.decode_list(&block, 1 << 16, out).unwrap();
+                    black_box(out.finish());
                 },
             )
         })
