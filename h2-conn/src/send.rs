@@ -127,7 +127,13 @@ impl Connection {
             false => KnownValid::NONE,
         };
         let limit = self.remote.max_header_list_size();
-        if self.streams.get(stream_id).is_none() {
+        // One lookup answers both "is the stream new?" and "is body data queued on it?"
+        // (the common response path would otherwise hash the id twice before `with`).
+        let queued = self
+            .streams
+            .get(stream_id)
+            .map(|e| e.queue.as_ref().is_some_and(|q| !q.items.is_empty()));
+        if queued.is_none() {
             let mut stream = self.new_outbound_stream(stream_id)?;
             let list = stream.send_headers(headers, known, end_stream, &cfg)?;
             check_list_size(stream_id, &list, limit)?;
@@ -151,17 +157,17 @@ impl Connection {
                     _ => {}
                 }
             }
-            self.streams.insert(stream);
-            let _ = self.streams.with(stream_id, |e| {
+            // Set on the entry as it goes in (nothing is queued yet, so the scheduler has
+            // nothing to move), rather than looking the stream up again afterwards.
+            self.streams.insert_with(stream, |e| {
                 e.authority = authority;
                 if let Some(priority) = priority {
-                    // Nothing is queued yet, so the scheduler has nothing to move.
                     e.priority = priority;
                 }
             });
             return Ok(());
         }
-        if self.has_queue(stream_id) {
+        if queued == Some(true) {
             if pad_length.is_some() || priority.is_some() {
                 return Err(UserError::InvalidState {
                     stream_id,
@@ -171,7 +177,6 @@ impl Connection {
             return self.queue_trailers(stream_id, headers, end_stream);
         }
         let (encoder, output, role) = (&mut self.hpack_out, &mut self.output, self.role);
-        let missing = self.streams.missing(stream_id);
         self.streams
             .with(stream_id, |e| {
                 let before = e.stream.clone();
@@ -187,7 +192,9 @@ impl Connection {
                 e.answered = true;
                 Ok(())
             })
-            .unwrap_or(Err(missing))
+            // Worked out only when the stream is gone (the lookup above found it, so this
+            // is unreachable today; kept for the same error if that ever changes).
+            .unwrap_or_else(|| Err(self.streams.missing(stream_id)))
     }
 
     /// Trailers sent while body data is queued go behind it: checked now (on a copy of
