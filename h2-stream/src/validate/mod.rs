@@ -297,9 +297,14 @@ fn regular_field<'a>(
         // RFC 9113 8.2.2: "Any message containing connection-specific header fields MUST
         // be treated as malformed."
         // Outbound normalization strips them, as hyper-h2 does.
-        _ if opts.fixable && connection_specific(name) => return Err(ScanError::NeedsNormalizing),
+        // The name is a lowercase token here (checked above, or known valid, which only
+        // such names are), so matching it exactly is `connection_specific` without a
+        // case-insensitive pass over five names for every field.
         b"connection" | b"keep-alive" | b"proxy-connection" | b"transfer-encoding" | b"upgrade" => {
-            return Err("connection-specific header field".into())
+            return Err(match opts.fixable {
+                true => ScanError::NeedsNormalizing,
+                false => "connection-specific header field".into(),
+            });
         }
         // RFC 9113 8.2.2: TE "MUST NOT contain any value other than trailers".
         b"te" if !value.eq_ignore_ascii_case(b"trailers") => {
