@@ -178,7 +178,22 @@ impl HeaderList {
     /// The value of the first field called `name` (names are lowercase in HTTP/2).
     pub fn get(&self, name: impl AsRef<[u8]>) -> Option<&[u8]> {
         let name = name.as_ref();
-        self.iter().find(|f| f.name == name).map(|f| f.value)
+        let (text, index) = self.buf.split_at(self.text_len);
+        // The name length is in the index: most fields differ from `name` in length, and
+        // that is told from one word, without slicing the text. (A server looks up
+        // `priority` in every request, RFC 9218 5, which most requests do not carry.)
+        for entry in index.chunks_exact(INDEX_ENTRY) {
+            let mut len = [0u8; 4];
+            len.copy_from_slice(&entry[4..8]);
+            if (u32::from_le_bytes(len) & !SENSITIVE) as usize != name.len() {
+                continue;
+            }
+            let f = read_entry(text, entry);
+            if f.name == name {
+                return Some(f.value);
+            }
+        }
+        None
     }
 
     /// The value of the first field called `name` as text; `None` if there is none or
