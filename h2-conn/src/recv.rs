@@ -422,11 +422,24 @@ impl Connection {
                         "HEADERS on a stream id that is not above every id used before",
                     ));
                 }
-                Unknown::Idle => self.open_inbound_stream(id)?,
-            }
-            if self.streams.get(id).is_none() {
-                // Ignored: above the last stream id of a GOAWAY we sent.
-                return Ok(());
+                Unknown::Idle => {
+                    // Ignored: above the last stream id of a GOAWAY we sent.
+                    let Some(mut stream) = self.open_inbound_stream(id)? else {
+                        return Ok(());
+                    };
+                    // The new stream takes its HEADERS before it is registered: inserting
+                    // it then counts the same transition `with` would (from idle), with
+                    // one hash lookup instead of two. Nothing in between reads the
+                    // registry.
+                    let signal = fields.get("priority").map(ExtensiblePriority::parse);
+                    let result =
+                        stream.recv_headers(fields, known, end_stream, priority, &cfg, events);
+                    self.streams.insert(stream);
+                    if let Some(priority) = signal {
+                        self.on_priority(id, priority);
+                    }
+                    return result;
+                }
             }
         }
         // RFC 9218 5: a request's `priority` field sets how we schedule the response.
@@ -487,8 +500,11 @@ impl Connection {
         }
     }
 
-    /// A peer opens stream `id` with HEADERS (RFC 9113 5.1.1, 5.1.2).
-    fn open_inbound_stream(&mut self, id: StreamId) -> Result<(), H2Error> {
+    /// A peer opens stream `id` with HEADERS (RFC 9113 5.1.1, 5.1.2). `Ok(None)`: the
+    /// stream is ignored; `Ok(Some(stream))`: accepted, for the caller to register once
+    /// its HEADERS are processed (an idle stream counts toward no limit, so registering
+    /// it first or last makes no difference to the check here).
+    fn open_inbound_stream(&mut self, id: StreamId) -> Result<Option<Stream>, H2Error> {
         // RFC 9113 5.1.1: streams the peer opens have its parity; a server never opens a
         // stream with HEADERS (it promises them).
         if self.streams.is_local(id) || self.role == Role::Client {
@@ -500,11 +516,10 @@ impl Connection {
         // RFC 9113 6.8: after our GOAWAY, new streams above its last id are ignored.
         if self.goaway_sent.is_some_and(|last| id > last) {
             self.streams.highest_inbound = self.streams.highest_inbound.max(id);
-            return Ok(());
+            return Ok(None);
         }
         let highest = self.streams.highest_inbound;
         let stream = self.new_stream(id);
-        self.streams.insert(stream);
         // RFC 9113 5.1.2: "An endpoint that receives a HEADERS frame that causes its
         // advertised concurrent stream limit to be exceeded MUST treat this as a stream
         // error of type PROTOCOL_ERROR or REFUSED_STREAM." REFUSED_STREAM tells the
@@ -519,7 +534,9 @@ impl Connection {
         if self.streams.open_inbound() >= limit {
             // Refused, the stream was not processed: when this ends the whole connection
             // (Config::stream_errors_close_connection) the GOAWAY's last stream id (RFC
-            // 9113 6.8) does not count it.
+            // 9113 6.8) does not count it. It is registered (idle) all the same, as it
+            // was before the limit was checked.
+            self.streams.insert(stream);
             if self.config.stream_errors_close_connection {
                 self.streams.highest_inbound = highest;
             }
@@ -529,7 +546,7 @@ impl Connection {
                 "concurrent stream limit reached",
             ));
         }
-        Ok(())
+        Ok(Some(stream))
     }
 
     /// A complete PUSH_PROMISE block.
