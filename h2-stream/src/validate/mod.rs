@@ -152,18 +152,15 @@ fn has_crumbs(value: &[u8]) -> bool {
 /// Pseudo-header fields must all come first (8.3), so the pass is two loops: the leading
 /// pseudo-header fields, then the regular fields, each with only the state it needs (the
 /// second loop runs for most fields and keeps its state in registers).
+/// Fills `out` (fresh from the caller) rather than returning a `Scan`: it is large (a
+/// dozen slices), and moving it out through a `Result` costs copies on every block.
 fn scan<'a>(
     fields: impl Iterator<Item = FieldRef<'a>>,
     block: Block,
     opts: Opts,
     known: KnownValid,
-) -> Result<Scan<'a>, ScanError> {
-    let mut out = Scan {
-        pseudo: Pseudo::default(),
-        host: None,
-        content_length: None,
-        cookies: 0,
-    };
+    out: &mut Scan<'a>,
+) -> Result<(), ScanError> {
     let mut fields = fields;
     if !opts.strict {
         for f in fields {
@@ -174,7 +171,7 @@ fn scan<'a>(
                 _ => {}
             }
         }
-        return Ok(out);
+        return Ok(());
     }
     let mut i = 0;
     let mut first_regular = None;
@@ -195,7 +192,7 @@ fn scan<'a>(
     out.host = state.host;
     out.content_length = state.content_length;
     out.cookies = state.cookies;
-    Ok(out)
+    Ok(())
 }
 
 /// RFC 9113 8.2.1: values never hold NUL, CR, LF, nor start or end with whitespace.
@@ -343,7 +340,13 @@ fn check<'a>(
     opts: Opts,
     extended_connect: bool,
 ) -> Result<(Message, u32), ScanError> {
-    let s = scan(fields, block, opts, known)?;
+    let mut s = Scan {
+        pseudo: Pseudo::default(),
+        host: None,
+        content_length: None,
+        cookies: 0,
+    };
+    scan(fields, block, opts, known, &mut s)?;
     let mut msg = Message {
         method: Method::Other,
         status: None,
