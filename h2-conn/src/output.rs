@@ -22,10 +22,17 @@ pub(crate) struct Recycled {
 
 impl Recycled {
     /// The buffer, with room for `want` more octets.
+    // The common case (room enough) inlined at every frame written; the rest out of line.
+    #[inline]
     pub(crate) fn room(&mut self, want: usize) -> &mut BytesMut {
         if self.live.capacity() - self.live.len() >= want {
             return &mut self.live;
         }
+        self.make_room(want)
+    }
+
+    #[inline(never)]
+    fn make_room(&mut self, want: usize) -> &mut BytesMut {
         if self.live.is_empty() && !self.live.try_reclaim(want) {
             if self.spare.try_reclaim(want) {
                 std::mem::swap(&mut self.live, &mut self.spare);

@@ -215,6 +215,9 @@ fn check_value(value: &[u8], known: bool, opts: Opts) -> Result<(), ScanError> {
 
 /// One of the leading pseudo-header fields (RFC 9113 8.3): request pseudo-headers never in
 /// responses and the reverse, none in trailers (8.1), none undefined, none twice.
+// Inlined into the scan loop: it runs for every pseudo-header field, and as a call it
+// returns its `Result` through memory.
+#[inline(always)]
 fn pseudo_field<'a>(
     p: &mut Pseudo<'a>,
     block: Block,
