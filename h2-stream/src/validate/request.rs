@@ -124,7 +124,6 @@ pub(super) fn check(
     }
 }
 
-/// RFC 9113 8.4: "Promised requests MUST be safe and cacheable": GET or HEAD.
 /// Whether an `:authority` value has a userinfo part (an `@`). Authorities are short:
 /// eight octets at a time (the last word overlapping the one before) is cheaper than the
 /// setup of a `memchr` call or a byte loop.
@@ -153,6 +152,7 @@ fn has_userinfo(authority: &[u8]) -> bool {
     acc != 0
 }
 
+/// RFC 9113 8.4: "Promised requests MUST be safe and cacheable": GET or HEAD.
 pub(super) fn check_push_method(method: Method) -> Result<(), &'static str> {
     match method {
         Method::Get | Method::Head => Ok(()),
