@@ -11,7 +11,7 @@
 //! [`bind`] (`_native._bind`).
 
 use h2_conn::frame::PrioritySpec;
-use h2_conn::{Event, Priority};
+use h2_conn::{Event, HeaderList, Priority};
 use pyo3::exceptions::{PyKeyError, PyRuntimeError};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -296,21 +296,20 @@ impl HeaderCache {
     }
 }
 
-/// THE conversion of a received header block into hyper-h2's list of `HeaderTuple` /
+/// The conversion of a received header block into hyper-h2's list of `HeaderTuple` /
 /// `NeverIndexedHeaderTuple` (bytes, or str per `header_encoding`). Every event with
-/// headers goes through here, with fields as borrowed `(name, value, sensitive)`, so a
-/// change of how h2-events stores a block touches only the callers' `iter().map(..)`.
-pub(crate) fn headers_to_py<'a, 'py>(
+/// headers goes through here, reading the `HeaderList`'s borrowed fields.
+pub(crate) fn headers_to_py<'py>(
     py: Python<'py>,
     api: &Api,
     cache: &mut HeaderCache,
     how: &Text,
-    fields: impl Iterator<Item = (&'a [u8], &'a [u8], bool)>,
+    headers: &HeaderList,
 ) -> PyResult<Bound<'py, PyList>> {
     cache.set_mode(how);
     let list = PyList::empty(py);
-    for field in fields {
-        list.append(cache.tuple(py, api, how, field)?)?;
+    for f in headers {
+        list.append(cache.tuple(py, api, how, (f.name, f.value, f.sensitive))?)?;
     }
     Ok(list)
 }
@@ -365,58 +364,50 @@ pub(crate) fn convert<'py>(
     event: &Event,
     out: &Bound<'py, PyList>,
 ) -> PyResult<bool> {
-    match event {
+    // The four header events: (class, stream, headers, END_STREAM, whether the class
+    // has `stream_ended`, RFC 7540 priority fields).
+    let header_parts = match event {
         Event::RequestReceived {
             stream_id,
             headers,
             end_stream,
             priority,
-        } => {
-            let fields = headers.iter().map(|f| (f.name, f.value, f.sensitive));
-            let list = headers_to_py(py, api, cache, how, fields)?;
-            let ev = header_event(py, api, &api.request_received, *stream_id, list, true)?;
-            after_header_event(
-                py,
-                api,
-                links,
-                &ev,
-                stream_id.value(),
-                *end_stream,
-                priority.as_ref(),
-                out,
-            )?;
-        }
+        } => Some((
+            &api.request_received,
+            stream_id,
+            headers,
+            *end_stream,
+            true,
+            priority.as_ref(),
+        )),
         Event::ResponseReceived {
             stream_id,
             headers,
             end_stream,
-        } => {
-            let fields = headers.iter().map(|f| (f.name, f.value, f.sensitive));
-            let list = headers_to_py(py, api, cache, how, fields)?;
-            let ev = header_event(py, api, &api.response_received, *stream_id, list, true)?;
-            after_header_event(
-                py,
-                api,
-                links,
-                &ev,
-                stream_id.value(),
-                *end_stream,
-                None,
-                out,
-            )?;
-        }
+        } => Some((
+            &api.response_received,
+            stream_id,
+            headers,
+            *end_stream,
+            true,
+            None,
+        )),
         Event::InformationalResponseReceived { stream_id, headers } => {
-            let fields = headers.iter().map(|f| (f.name, f.value, f.sensitive));
-            let list = headers_to_py(py, api, cache, how, fields)?;
-            let ev = header_event(py, api, &api.informational, *stream_id, list, false)?;
-            after_header_event(py, api, links, &ev, stream_id.value(), false, None, out)?;
+            Some((&api.informational, stream_id, headers, false, false, None))
         }
         Event::TrailersReceived { stream_id, headers } => {
-            let fields = headers.iter().map(|f| (f.name, f.value, f.sensitive));
-            let list = headers_to_py(py, api, cache, how, fields)?;
-            let ev = header_event(py, api, &api.trailers_received, *stream_id, list, true)?;
-            after_header_event(py, api, links, &ev, stream_id.value(), true, None, out)?;
+            Some((&api.trailers_received, stream_id, headers, true, true, None))
         }
+        _ => None,
+    };
+    if let Some((cls, stream_id, headers, end_stream, has_stream_ended, priority)) = header_parts {
+        let list = headers_to_py(py, api, cache, how, headers)?;
+        let ev = header_event(py, api, cls, *stream_id, list, has_stream_ended)?;
+        let id = stream_id.value();
+        after_header_event(py, api, links, &ev, id, end_stream, priority, out)?;
+        return Ok(true);
+    }
+    match event {
         Event::DataReceived {
             stream_id,
             data,
@@ -482,8 +473,7 @@ pub(crate) fn convert<'py>(
             parent_stream_id,
             headers,
         } => {
-            let fields = headers.iter().map(|f| (f.name, f.value, f.sensitive));
-            let list = headers_to_py(py, api, cache, how, fields)?;
+            let list = headers_to_py(py, api, cache, how, headers)?;
             let ev = instance(py, api, &api.pushed_stream)?;
             ev.setattr(intern!(py, "pushed_stream_id"), pushed_stream_id.value())?;
             ev.setattr(intern!(py, "parent_stream_id"), parent_stream_id.value())?;
