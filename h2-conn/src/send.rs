@@ -364,17 +364,20 @@ impl Connection {
                 available: i64::from(self.send_window.available()),
             });
         }
-        if self.has_queue(stream_id) {
-            return Err(UserError::InvalidState {
-                stream_id,
-                why: "body data is queued on this stream: use queue_data",
-            });
-        }
-        self.check_room(stream_id, 0, len as usize)?;
-        let missing = self.streams.missing(stream_id);
+        // One visit to the stream: the queue check, the room verdict (worked out before,
+        // it needs the whole connection) and the state change; the error for an unknown
+        // id only when there is no such stream.
+        let room = self.check_room(stream_id, 0, len as usize);
         let data_len = data.len() as u64;
-        self.streams
-            .with(stream_id, |e| match pad {
+        let visited = self.streams.with(stream_id, |e| {
+            if e.queue.as_ref().is_some_and(|q| !q.items.is_empty()) {
+                return Err(UserError::InvalidState {
+                    stream_id,
+                    why: "body data is queued on this stream: use queue_data",
+                });
+            }
+            room?;
+            match pad {
                 None => e.stream.send_data(len, end_stream),
                 // The window counts the padding, content-length the data alone.
                 Some(_) => {
@@ -395,8 +398,12 @@ impl Connection {
                     }
                     result
                 }
-            })
-            .unwrap_or(Err(missing))?;
+            }
+        });
+        match visited {
+            Some(result) => result?,
+            None => return Err(self.streams.missing(stream_id)),
+        }
         self.send_window.decrease(len).expect("checked above");
         loop {
             let chunk = data.split_to(data.len().min(per_frame));

@@ -106,9 +106,17 @@ impl Head {
     /// Writes the 9 header octets. `length` must fit in 24 bits (callers check it against
     /// the maximum frame size first).
     pub fn encode(&self, dst: &mut impl BufMut) {
+        // One 9-octet write: two `BufMut` calls cost two capacity checks and cursor moves
+        // on every frame we send.
+        dst.put_slice(&self.to_bytes());
+    }
+
+    /// The 9 header octets. `length` must fit in 24 bits.
+    #[inline]
+    pub fn to_bytes(&self) -> [u8; HEAD_LEN] {
         debug_assert!(self.length < 1 << 24);
-        let len = self.length.to_be_bytes();
-        dst.put_slice(&[len[1], len[2], len[3], self.kind.0, self.flags.0]);
-        dst.put_u32(self.stream_id.value());
+        let [_, l0, l1, l2] = self.length.to_be_bytes();
+        let [s0, s1, s2, s3] = self.stream_id.value().to_be_bytes();
+        [l0, l1, l2, self.kind.0, self.flags.0, s0, s1, s2, s3]
     }
 }

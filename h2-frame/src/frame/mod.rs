@@ -228,7 +228,7 @@ fn write_frame(dst: &mut BytesMut, head: Head, parts: &[&[u8]]) {
     // Reserve what is written here, not `head.length`: `Data::encode_head` writes only the
     // header and leaves the payload to a separate buffer.
     dst.reserve(crate::HEAD_LEN + parts.iter().map(|p| p.len()).sum::<usize>());
-    head.encode(dst);
+    dst.extend_from_slice(&head.to_bytes());
     for part in parts {
         dst.extend_from_slice(part);
     }
