@@ -229,7 +229,9 @@ fn write_frame(dst: &mut BytesMut, head: Head, parts: &[&[u8]]) {
     // header and leaves the payload to a separate buffer.
     dst.reserve(crate::HEAD_LEN + parts.iter().map(|p| p.len()).sum::<usize>());
     dst.extend_from_slice(&head.to_bytes());
-    for part in parts {
+    // Empty parts (a DATA head without padding, a frame with no flags' fields) are
+    // skipped: each copy is a `memcpy` call even for zero octets.
+    for part in parts.iter().filter(|p| !p.is_empty()) {
         dst.extend_from_slice(part);
     }
 }
