@@ -40,7 +40,10 @@
 //!
 //! Options: `--runs N` (default 5), `--quick` (every workload 10x smaller, for smoke
 //! runs), `--only W1,W2-1M,W4,TTFB` (workloads; `W2` selects both W2 variants), `--stacks
-//! nghttp2,hyper` (stack name prefixes).
+//! nghttp2,hyper` (stack name prefixes), `--lto` (build the bench with `lto = "fat"` and
+//! `codegen-units = 1`, in `target/lto`: what a user who sets those in their own release
+//! profile gets; without it the bench is built as a default release profile builds a
+//! dependent crate, which is what the README's main table reports).
 
 mod alloc_count;
 mod hyper_h2;
@@ -52,8 +55,11 @@ use std::process::Command;
 
 use workload::{Bulk, Failure, Requests, Sample, Stack};
 
-const USAGE: &str = "usage: cargo xtask bench [--runs N] [--quick] \
+const USAGE: &str = "usage: cargo xtask bench [--runs N] [--quick] [--lto] \
                      [--only W1,W2,W2-16K,W2-1M,W3,W4,TTFB] [--stacks ours,nghttp2,hyperium-h2]";
+
+/// Set by [`rerun_in_release`] for a `--lto` build, so the report can say how it was built.
+const LTO_MARK: &str = "XTASK_BENCH_LTO";
 
 /// The workload columns.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -114,6 +120,8 @@ impl Id {
 struct Options {
     runs: usize,
     quick: bool,
+    /// `--lto`: the build has whole-program LTO and one codegen unit.
+    lto: bool,
     only: Vec<Id>,
     stacks: Option<Vec<String>>,
 }
@@ -123,6 +131,7 @@ impl Options {
         let mut opts = Options {
             runs: 5,
             quick: false,
+            lto: false,
             only: Id::ALL.to_vec(),
             stacks: None,
         };
@@ -142,6 +151,7 @@ impl Options {
                         .ok_or_else(|| format!("--runs needs a positive number\n{USAGE}"))?;
                 }
                 "--quick" => opts.quick = true,
+                "--lto" => opts.lto = true,
                 "--only" => {
                     let list = value("--only")?;
                     let tokens: Vec<&str> = list.split(',').map(str::trim).collect();
@@ -179,6 +189,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let Some(opts) = Options::parse(args)? else {
         return Ok(());
     };
+    if opts.lto && std::env::var_os(LTO_MARK).is_none() {
+        return Err("--lto needs the bench to build itself (unset XTASK_BENCH_ANY_PROFILE)".into());
+    }
     let all: Vec<Box<dyn Stack>> = vec![
         Box::new(ours::Ours(ours::Api::Plain)),
         Box::new(ours::Ours(ours::Api::PlainInto)),
@@ -207,7 +220,20 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 fn rerun_in_release(args: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     eprintln!("xtask bench: re-running in release (cargo run --release --package xtask -- bench)");
-    let status = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    if args.iter().any(|a| a == "--lto") {
+        // A profile setting only the final binary's build applies: the user's own, here
+        // ours. Its own target directory keeps the default build's artifacts.
+        command
+            .env("CARGO_PROFILE_RELEASE_LTO", "fat")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
+            .env(
+                "CARGO_TARGET_DIR",
+                crate::workspace_root().join("target/lto"),
+            )
+            .env(LTO_MARK, "1");
+    }
+    let status = command
         .args([
             "run",
             "--release",
@@ -611,9 +637,14 @@ impl Bench {
         let ids = &self.opts.only;
         println!();
         println!(
-            "h2 bench: median of {} runs{}; {} CPUs; load average before {load_before}, after {load_after}; took {:.0} s",
+            "h2 bench: median of {} runs{}; built {}; {} CPUs; load average before {load_before}, after {load_after}; took {:.0} s",
             self.opts.runs,
             if self.opts.quick { ", --quick (workloads 10x smaller)" } else { "" },
+            if self.opts.lto {
+                "with lto = \"fat\", codegen-units = 1 (--lto)"
+            } else {
+                "as a default release profile builds a dependency"
+            },
             std::thread::available_parallelism().map_or(0, |n| n.get()),
             took.as_secs_f64()
         );
