@@ -72,6 +72,9 @@ pub struct Connection {
     pub(crate) decoder: FrameDecoder,
     pub(crate) hpack_in: HeaderBlockDecoder,
     pub(crate) hpack_out: HeaderBlockEncoder,
+    /// Verdicts on the fields of the header lists we send, by content: a list that repeats
+    /// the previous one's fields skips their character scans and name rules.
+    pub(crate) out_verdicts: h2_hpack_glue::syntax::VerdictMemo,
     pub(crate) block: Option<BlockStart>,
     pub(crate) streams: Registry,
     pub(crate) local: LocalSettings,
@@ -149,6 +152,7 @@ impl Connection {
             phase: Phase::NotStarted,
             decoder: FrameDecoder::new(local_defaults.max_frame_size()),
             hpack_in: HeaderBlockDecoder::new(limits),
+            out_verdicts: h2_hpack_glue::syntax::VerdictMemo::new(),
             hpack_out: HeaderBlockEncoder::with_encoder(h2_hpack_glue::Encoder::with_policy(
                 config.hpack_policy,
             )),

@@ -121,9 +121,10 @@ impl Connection {
         } = options;
         let cfg = self.config.validation;
         let max = self.remote.max_frame_size();
-        // Fields our HPACK table already holds were checked when they entered it.
+        // Fields equal to those of the lists we sent before were judged then (one
+        // comparison each, where the encoder's table would take a hash lookup).
         let known = match cfg.validate_outbound_headers {
-            true => self.hpack_out.encoder().known_valid(headers),
+            true => self.out_verdicts.known(headers),
             false => KnownValid::NONE,
         };
         let limit = self.remote.max_header_list_size();

@@ -20,8 +20,10 @@
 //! * [`DecodeError`] / [`BlockError`]: every fault with its RFC 9113 5.4 scope and code via
 //!   `to_h2_error`.
 //! * [`syntax`]: the RFC 9113 8.2.1 character rules for names and values. Table entries
-//!   keep their verdict, and the codec reports which fields of a list came from entries
-//!   that passed ([`syntax::KnownValid`]), so message validation scans a repeated field once.
+//!   keep their verdict and the class of their name, and the codec reports which fields
+//!   of a list came from entries that passed and what their names are
+//!   ([`syntax::KnownValid`]), so message validation scans a repeated field once; a
+//!   [`syntax::VerdictMemo`] does the same for the lists we send, by content.
 //!
 //! The HPACK codec is written here. The `httlib-hpack` crate (0.1.3) is kept as the
 //! independent reference implementation our codec is cross-checked against, as a

@@ -212,13 +212,98 @@ pub fn field_is_valid(name: &[u8], value: &[u8]) -> bool {
     name_ok && check_value(value).is_ok()
 }
 
-/// Which fields of a header list, by position (the first 64), are known to pass
-/// [`field_is_valid`] because they came from an HPACK table entry (static, or dynamic and
-/// checked when it was inserted). Message validation skips the character scans of these
-/// fields and still applies every other rule to them.
+/// What message validation needs to know of a field name, decided once when an HPACK
+/// table entry is made (every static entry has its class too) or a [`VerdictMemo`] first
+/// sees the field, and handed on with every field taken from that entry or memo, its name
+/// included ([`KnownValid::class`]): validation of such a field looks at no octet of its
+/// name.
 ///
 /// ```
-/// use h2_hpack_glue::{syntax::KnownValid, Decoder};
+/// use h2_hpack_glue::syntax::{name_class, NameClass};
+///
+/// assert_eq!(name_class(b":path"), NameClass::Path);
+/// assert_eq!(name_class(b"accept"), NameClass::Plain);
+/// assert_eq!(name_class(b"content-length"), NameClass::Unknown); // has rules of its own
+/// assert_eq!(name_class(b"Accept"), NameClass::Unknown);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum NameClass {
+    /// Nothing is known: validation reads the name.
+    Unknown = 0,
+    /// A lowercase token (RFC 9113 8.2) that no rule of message validation names: not a
+    /// pseudo-header, not connection-specific (8.2.2), not `te`, `content-length`,
+    /// `host`, `cookie`, `authorization` or `proxy-authorization`. Only its value is
+    /// checked.
+    Plain = 1,
+    /// Exactly `:method`.
+    Method = 2,
+    /// Exactly `:scheme`.
+    Scheme = 3,
+    /// Exactly `:authority`.
+    Authority = 4,
+    /// Exactly `:path`.
+    Path = 5,
+    /// Exactly `:protocol` (RFC 8441).
+    Protocol = 6,
+    /// Exactly `:status`.
+    Status = 7,
+}
+
+/// The regular field names message validation has a rule for (RFC 9113 8.2.2
+/// connection-specific fields, `te`, `content-length`, `host`, `cookie`, and the
+/// credentials outbound normalization marks sensitive): never [`NameClass::Plain`]. A rule
+/// for another name in `h2-stream`'s validation must add it here (its tests check the
+/// names they know of).
+const NAMES_WITH_RULES: [&[u8]; 11] = [
+    b"connection",
+    b"keep-alive",
+    b"proxy-connection",
+    b"transfer-encoding",
+    b"upgrade",
+    b"te",
+    b"content-length",
+    b"host",
+    b"cookie",
+    b"authorization",
+    b"proxy-authorization",
+];
+
+/// The class of a field name (see [`NameClass`]).
+///
+/// ```
+/// use h2_hpack_glue::syntax::{name_class, NameClass};
+///
+/// assert_eq!(name_class(b":status"), NameClass::Status);
+/// assert_eq!(name_class(b":Status"), NameClass::Unknown);
+/// assert_eq!(name_class(b"te"), NameClass::Unknown);
+/// assert_eq!(name_class(b"x-request-id"), NameClass::Plain);
+/// ```
+pub fn name_class(name: &[u8]) -> NameClass {
+    match name {
+        b":method" => NameClass::Method,
+        b":scheme" => NameClass::Scheme,
+        b":authority" => NameClass::Authority,
+        b":path" => NameClass::Path,
+        b":protocol" => NameClass::Protocol,
+        b":status" => NameClass::Status,
+        n if NAMES_WITH_RULES.contains(&n) => NameClass::Unknown,
+        n if check_name(n).is_ok() => NameClass::Plain,
+        _ => NameClass::Unknown,
+    }
+}
+
+/// What is vouched for in a header list, by position (the first 32 fields): which fields
+/// are known to pass [`field_is_valid`] because they came from an HPACK table entry
+/// (static, or dynamic and checked when it was inserted) or equal a field a
+/// [`VerdictMemo`] judged, and the [`NameClass`] of the names taken from a table entry or
+/// judged by a memo. Message validation skips the character scans of the valid fields and
+/// the name comparisons of the classed ones, and still applies every other rule to them.
+///
+/// It describes the list it was made for, and only that one: pass it with that list.
+///
+/// ```
+/// use h2_hpack_glue::{syntax::{KnownValid, NameClass}, Decoder};
 ///
 /// let mut decoder = Decoder::new(4096);
 /// let mut list = Vec::new();
@@ -226,27 +311,236 @@ pub fn field_is_valid(name: &[u8], value: &[u8]) -> bool {
 /// let known = decoder.decode(bytes::Bytes::from_static(b"\x82\x04\x02/a"), 1 << 16, &mut list).unwrap();
 /// assert!(known.contains(0));
 /// assert!(!known.contains(1));
+/// assert_eq!(known.class(1), NameClass::Path); // the name came from the static table
 /// assert!(!KnownValid::NONE.contains(0));
+/// assert_eq!(KnownValid::NONE.class(0), NameClass::Unknown);
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct KnownValid(u64);
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KnownValid {
+    /// What is vouched for the field at each position, a [`Verdict`] each: one byte per
+    /// field, so that recording or reading both facts about a field is one store or load.
+    fields: [Verdict; KNOWN_FIELDS],
+}
+
+/// Fields (from the first) that [`KnownValid`] can vouch for; validation checks any
+/// further ones in full.
+const KNOWN_FIELDS: usize = 32;
+
+impl Default for KnownValid {
+    fn default() -> Self {
+        KnownValid::NONE
+    }
+}
 
 impl KnownValid {
-    /// No field is known to be valid: validation scans them all.
-    pub const NONE: KnownValid = KnownValid(0);
+    /// Nothing is known: validation scans every field and reads every name.
+    pub const NONE: KnownValid = KnownValid {
+        fields: [Verdict::NONE; KNOWN_FIELDS],
+    };
 
     /// Whether the field at `position` is known to be valid.
     #[inline]
     pub fn contains(self, position: usize) -> bool {
-        position < 64 && self.0 & (1 << position) != 0
+        self.verdict(position).valid()
     }
 
-    /// Marks the field at `position` (past the 64th, nothing is recorded).
+    /// The class of the name of the field at `position`.
     #[inline]
-    pub(crate) fn insert(&mut self, position: usize) {
-        if position < 64 {
-            self.0 |= 1 << position;
+    pub fn class(self, position: usize) -> NameClass {
+        self.verdict(position).class()
+    }
+
+    /// Both facts about the field at `position`.
+    #[inline(always)]
+    fn verdict(&self, position: usize) -> Verdict {
+        match self.fields.get(position) {
+            Some(&v) => v,
+            None => Verdict::NONE,
         }
+    }
+
+    /// [`contains`](KnownValid::contains) and [`class`](KnownValid::class) of the field at
+    /// `position`, read at once.
+    #[inline]
+    pub fn get(&self, position: usize) -> (bool, NameClass) {
+        let v = self.verdict(position);
+        (v.valid(), v.class())
+    }
+
+    /// Records what a table entry vouches for, for the field at `position` (past the
+    /// 32nd, nothing is recorded).
+    #[inline]
+    pub(crate) fn record(&mut self, position: usize, verdict: Verdict) {
+        if let Some(slot) = self.fields.get_mut(position) {
+            *slot = verdict;
+        }
+    }
+}
+
+/// Remembers, by content, the fields of header lists it was shown and their verdicts
+/// ([`field_is_valid`] and [`NameClass`]), position by position: a list that repeats most
+/// of the previous one's fields (the same request headers on every request, the same
+/// response headers on every response) has them vouched for after one comparison each,
+/// whoever holds their octets, and message validation then skips their character scans
+/// and name rules. A field whose name differs from the one remembered at its position is
+/// judged here (one scan, which validation then need not repeat) and remembered instead;
+/// one with the same name and another value (a `:path`, a `content-length`) has only its
+/// value checked, and the memo keeps what it holds.
+///
+/// Only equal octets share a verdict, so what it vouches for is exactly what the scans
+/// would find. It holds copies, never the caller's buffers: the first 32 fields of up to
+/// 256 octets of name and value each (larger ones are judged on every list, not
+/// remembered).
+///
+/// ```
+/// use h2_hpack_glue::{syntax::{NameClass, VerdictMemo}, HeaderField};
+///
+/// let mut memo = VerdictMemo::new();
+/// let list = [HeaderField::new(":status", "200"), HeaderField::new("server", "x\n")];
+/// let known = memo.known(&list);
+/// assert!(known.contains(0) && known.class(0) == NameClass::Status);
+/// assert!(!known.contains(1)); // an invalid value is never vouched for
+/// assert_eq!(known.class(1), NameClass::Plain); // its name is still an ordinary one
+/// assert_eq!(memo.known(&list), known); // the second time, from memory
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct VerdictMemo {
+    slots: Vec<MemoSlot>,
+}
+
+/// The most octets of name and value a [`VerdictMemo`] copies per field.
+const MEMO_MAX_FIELD: usize = 256;
+
+/// One remembered field: its name then value, the name's length, and its verdict.
+#[derive(Clone, Debug)]
+struct MemoSlot {
+    text: Vec<u8>,
+    /// `usize::MAX` when nothing is remembered (no field's name is that long).
+    name_len: usize,
+    verdict: Verdict,
+}
+
+impl MemoSlot {
+    const EMPTY: MemoSlot = MemoSlot {
+        text: Vec::new(),
+        name_len: usize::MAX,
+        verdict: Verdict::NONE,
+    };
+
+    /// Whether this slot remembers a field with this name.
+    #[inline(always)]
+    fn has_name(&self, name: &[u8]) -> bool {
+        let n = self.name_len;
+        n == name.len() && n <= self.text.len() && crate::hpack::eq(&self.text[..n], name)
+    }
+
+    /// Whether the field this slot remembers (with the name just compared) has this value.
+    #[inline(always)]
+    fn has_value(&self, value: &[u8]) -> bool {
+        let n = self.name_len;
+        self.text.len() == n + value.len() && crate::hpack::eq(&self.text[n..], value)
+    }
+}
+
+impl VerdictMemo {
+    /// A memo that remembers nothing yet.
+    pub fn new() -> VerdictMemo {
+        VerdictMemo::default()
+    }
+
+    /// What is known of `fields`: every one of the first 32 is judged (from memory when
+    /// the field remembered at its position has the same name and value), and the
+    /// verdicts of fields with new names are remembered for the next list.
+    pub fn known(&mut self, fields: &[crate::HeaderField]) -> KnownValid {
+        let mut known = KnownValid::NONE;
+        for (i, f) in fields.iter().enumerate().take(KNOWN_FIELDS) {
+            let (name, value) = (&f.name[..], &f.value[..]);
+            if self.slots.len() <= i {
+                self.slots.push(MemoSlot::EMPTY);
+            }
+            let slot = &mut self.slots[i];
+            let verdict = match slot.has_name(name) {
+                true if slot.has_value(value) => slot.verdict,
+                // The same name with another value (a `:path`, a `content-length`): a
+                // valid field vouches for its name (its class is the name's), so only
+                // the value is checked, and the slot keeps what it holds.
+                true if slot.verdict.valid() => {
+                    Verdict::new(check_value(value).is_ok(), slot.verdict.class())
+                }
+                _ => judge(slot, name, value),
+            };
+            known.record(i, verdict);
+        }
+        known
+    }
+}
+
+/// Judges a field the memo does not remember, and remembers it in `slot` if it is small.
+#[inline(never)]
+fn judge(slot: &mut MemoSlot, name: &[u8], value: &[u8]) -> Verdict {
+    let verdict = Verdict::of(name, value);
+    slot.text.clear();
+    if name.len() + value.len() <= MEMO_MAX_FIELD {
+        slot.text.extend_from_slice(name);
+        slot.text.extend_from_slice(value);
+        slot.name_len = name.len();
+        slot.verdict = verdict;
+    } else {
+        slot.name_len = usize::MAX;
+    }
+    verdict
+}
+
+/// What an HPACK table entry (or just its name) vouches for a decoded or encoded field:
+/// the [`NameClass`] of its name in the low bits, and [`Verdict::VALID`] when the whole
+/// field passes [`field_is_valid`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Verdict(u8);
+
+impl Verdict {
+    /// The bit set when the field passes [`field_is_valid`].
+    const VALID: u8 = 0x80;
+
+    /// Nothing vouched for (a literal name and value).
+    pub(crate) const NONE: Verdict = Verdict(0);
+
+    /// A verdict from its two facts.
+    #[inline(always)]
+    pub(crate) const fn new(valid: bool, class: NameClass) -> Verdict {
+        Verdict(class as u8 | if valid { Verdict::VALID } else { 0 })
+    }
+
+    /// The verdict on `name` and `value`, worked out.
+    #[inline]
+    pub(crate) fn of(name: &[u8], value: &[u8]) -> Verdict {
+        Verdict::new(field_is_valid(name, value), name_class(name))
+    }
+
+    /// Whether the whole field passes [`field_is_valid`].
+    #[inline(always)]
+    pub(crate) fn valid(self) -> bool {
+        self.0 & Verdict::VALID != 0
+    }
+
+    /// The class of the name.
+    #[inline(always)]
+    pub(crate) fn class(self) -> NameClass {
+        match self.0 & !Verdict::VALID {
+            1 => NameClass::Plain,
+            2 => NameClass::Method,
+            3 => NameClass::Scheme,
+            4 => NameClass::Authority,
+            5 => NameClass::Path,
+            6 => NameClass::Protocol,
+            7 => NameClass::Status,
+            _ => NameClass::Unknown,
+        }
+    }
+
+    /// The name's class only (a literal value with a name from a table entry).
+    #[inline(always)]
+    pub(crate) fn name_only(self) -> Verdict {
+        Verdict(self.0 & !Verdict::VALID)
     }
 }
 
@@ -297,6 +591,117 @@ mod tests {
             }
         }
         assert!(value_octets_ok(b""));
+    }
+
+    #[test]
+    fn name_classes() {
+        for (name, class) in [
+            (&b":method"[..], NameClass::Method),
+            (b":scheme", NameClass::Scheme),
+            (b":authority", NameClass::Authority),
+            (b":path", NameClass::Path),
+            (b":protocol", NameClass::Protocol),
+            (b":status", NameClass::Status),
+            (b":other", NameClass::Unknown),
+            (b":PATH", NameClass::Unknown),
+            (b"", NameClass::Unknown),
+            (b"accept", NameClass::Plain),
+            (b"Accept", NameClass::Unknown),
+            (b"x y", NameClass::Unknown),
+        ] {
+            assert_eq!(
+                name_class(name),
+                class,
+                "{:?}",
+                name.escape_ascii().to_string()
+            );
+        }
+        for name in NAMES_WITH_RULES {
+            assert_eq!(name_class(name), NameClass::Unknown);
+        }
+    }
+
+    /// A plain name is exactly a valid lowercase token without a rule of its own.
+    #[test]
+    fn plain_names_are_valid_tokens_without_rules() {
+        let names = [
+            &b"a"[..],
+            b"te",
+            b"tee",
+            b"host",
+            b"hosts",
+            b"cookie",
+            b"cookies",
+            b"x-1",
+        ];
+        for name in names {
+            let plain = check_name(name).is_ok() && !NAMES_WITH_RULES.contains(&name);
+            assert_eq!(name_class(name) == NameClass::Plain, plain);
+        }
+    }
+
+    #[test]
+    fn verdicts_keep_both_facts() {
+        for class in [
+            NameClass::Unknown,
+            NameClass::Plain,
+            NameClass::Method,
+            NameClass::Scheme,
+            NameClass::Authority,
+            NameClass::Path,
+            NameClass::Protocol,
+            NameClass::Status,
+        ] {
+            for valid in [false, true] {
+                let v = Verdict::new(valid, class);
+                assert_eq!((v.valid(), v.class()), (valid, class));
+                assert_eq!(v.name_only(), Verdict::new(false, class));
+                let mut known = KnownValid::NONE;
+                known.record(3, v);
+                assert_eq!(known.get(3), (valid, class));
+                assert_eq!((known.contains(3), known.class(3)), (valid, class));
+                assert_eq!(known.get(2), (false, NameClass::Unknown));
+            }
+        }
+        let mut known = KnownValid::NONE;
+        known.record(32, Verdict::new(true, NameClass::Plain));
+        assert_eq!(known, KnownValid::NONE);
+    }
+
+    /// Whatever the memo remembers, its verdicts are those worked out from scratch, for
+    /// every field of every list in a sequence that repeats, varies and reorders fields.
+    #[test]
+    fn memo_verdicts_are_the_worked_out_ones() {
+        let names: [&[u8]; 8] = [
+            b":path", b":status", b"accept", b"Accept", b"te", b"", b"a b", b"x",
+        ];
+        let values: [&[u8]; 7] = [b"", b"/", b"a b", b" a", b"a\n", b"\x7f", &[b'v'; 300]];
+        let mut memo = VerdictMemo::new();
+        let mut seed = 0x2545_f491_u32;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as usize % n
+        };
+        for _ in 0..3000 {
+            let len = next(6);
+            let list: Vec<crate::HeaderField> = (0..len)
+                .map(|_| {
+                    crate::HeaderField::new(
+                        bytes::Bytes::copy_from_slice(names[next(names.len())]),
+                        bytes::Bytes::copy_from_slice(values[next(values.len())]),
+                    )
+                })
+                .collect();
+            let known = memo.known(&list);
+            for (i, f) in list.iter().enumerate() {
+                assert_eq!(
+                    known.get(i),
+                    (field_is_valid(&f.name, &f.value), name_class(&f.name))
+                );
+            }
+        }
     }
 
     /// The OR-of-classes name scan agrees with a per-octet reading of the rules for every

@@ -40,9 +40,9 @@ impl Stream {
     /// `end_stream`. Nothing is pushed when the stream is closed by our RST_STREAM (the
     /// frame is ignored, RFC 9113 5.1).
     ///
-    /// `known_valid` names the fields that need no character scan (those the HPACK decoder
-    /// took from checked table entries, [`HeaderBlockDecoder::known_valid`]); pass
-    /// [`KnownValid::NONE`] to scan every field.
+    /// `known_valid` names the fields that need no character scan and the names that need
+    /// not be read (those the HPACK decoder took from checked table entries,
+    /// [`HeaderBlockDecoder::known_valid`]); pass [`KnownValid::NONE`] to scan every field.
     ///
     /// `headers` is the decoded [`HeaderList`] (a `Vec<HeaderField>` converts into one).
     ///

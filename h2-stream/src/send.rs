@@ -29,11 +29,13 @@ impl Stream {
     /// the same rules as a received block, and content-length is then held against
     /// [`Stream::send_data`].
     ///
-    /// `known_valid` names the fields that need no character scan (those the HPACK
-    /// encoder's table already holds, checked when they entered it:
-    /// [`Encoder::known_valid`]); pass [`KnownValid::NONE`] to scan every field.
+    /// `known_valid` names the fields that need no character scan and the names that need
+    /// not be read (those the HPACK encoder's table already holds, checked when they
+    /// entered it: [`Encoder::known_valid`]; or those a [`VerdictMemo`] judged before);
+    /// pass [`KnownValid::NONE`] to scan every field.
     ///
     /// [`Encoder::known_valid`]: h2_hpack_glue::Encoder::known_valid
+    /// [`VerdictMemo`]: h2_hpack_glue::syntax::VerdictMemo
     pub fn send_headers<'a>(
         &mut self,
         headers: &'a [HeaderField],

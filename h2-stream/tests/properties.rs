@@ -197,6 +197,12 @@ fn field() -> impl Strategy<Value = HeaderField> {
         Just("content-length".to_string()),
         Just("te".to_string()),
         Just("host".to_string()),
+        Just(":protocol".to_string()),
+        Just("connection".to_string()),
+        Just("upgrade".to_string()),
+        Just("authorization".to_string()),
+        Just("proxy-authorization".to_string()),
+        Just("accept".to_string()),
         "[a-zA-Z:\\- ]{0,6}",
     ];
     let value = prop_oneof![
@@ -324,5 +330,65 @@ proptest! {
             s.send_headers(&fields, known, true, &cfg).map(|out| out.into_owned())
         };
         prop_assert_eq!(send(known), send(KnownValid::NONE));
+    }
+
+    /// The same for what a `VerdictMemo` vouches for outbound, whatever it remembered
+    /// from the list before (the previous list may share fields, names or nothing), under
+    /// every validation configuration.
+    #[test]
+    fn memo_vouched_fields_get_the_same_verdict_as_scanned_ones(
+        previous in proptest::collection::vec(field(), 0..10),
+        fields in proptest::collection::vec(field(), 0..10),
+        prefix in any::<bool>(),
+        response in any::<bool>(),
+        bits in any::<u8>(),
+    ) {
+        use h2_stream::hpack::syntax::VerdictMemo;
+        let fields: Vec<HeaderField> =
+            if prefix { get().into_iter().chain(fields).collect() } else { fields };
+        // Half the time the previous list is this one with its values changed in place.
+        let previous: Vec<HeaderField> = if bits & 64 != 0 {
+            fields.iter().zip(previous.iter().chain(std::iter::repeat(&h("x", "y"))))
+                .map(|(f, p)| HeaderField { value: p.value.clone(), ..f.clone() })
+                .collect()
+        } else {
+            previous
+        };
+        let mut memo = VerdictMemo::new();
+        memo.known(&previous);
+        let known = memo.known(&fields);
+        let cfg = cfg_from(bits);
+        let role = if response { Role::Server } else { Role::Client };
+        let send = |known| {
+            let mut s = Stream::new(StreamId::new(1), role, 100, 100);
+            if response {
+                let mut ev = Vec::new();
+                s.recv_headers(get(), KnownValid::NONE, true, None, &cfg, &mut ev).unwrap();
+            }
+            s.send_headers(&fields, known, true, &cfg).map(|out| out.into_owned())
+        };
+        prop_assert_eq!(send(known), send(KnownValid::NONE));
+    }
+}
+
+/// Every regular name message validation has a rule for is outside the plain class, whose
+/// fields validation lets through on their values alone.
+#[test]
+fn names_with_rules_are_never_plain() {
+    use h2_stream::hpack::syntax::{name_class, NameClass};
+    for name in [
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "transfer-encoding",
+        "upgrade",
+        "te",
+        "content-length",
+        "host",
+        "cookie",
+        "authorization",
+        "proxy-authorization",
+    ] {
+        assert_ne!(name_class(name.as_bytes()), NameClass::Plain, "{name}");
     }
 }

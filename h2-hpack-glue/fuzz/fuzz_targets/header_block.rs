@@ -4,7 +4,8 @@
 //! `[op][len][len bytes]`: op & 7 chooses begin (0-2, stream from bits 3-4), continue
 //! (3-5), set table size (6) or set list size (7); bit 7 is END_HEADERS. Checks: no panic,
 //! every returned list within the list-size limit, every field the decoder vouches for
-//! (`known_valid`) really passes the character rules, every error maps to an RFC 9113 error.
+//! (`known_valid`) really passes the character rules and has the name class reported,
+//! every error maps to an RFC 9113 error.
 #![no_main]
 
 use bytes::Bytes;
@@ -70,6 +71,12 @@ fuzz_target!(|data: &[u8]| {
                         !known.contains(i)
                             || h2_hpack_glue::syntax::field_is_valid(&f.name, &f.value),
                         "field {i} vouched for but invalid: {f:?}"
+                    );
+                    let class = known.class(i);
+                    assert!(
+                        class == h2_hpack_glue::syntax::NameClass::Unknown
+                            || class == h2_hpack_glue::syntax::name_class(f.name),
+                        "field {i} given the wrong name class {class:?}: {f:?}"
                     );
                 }
             }

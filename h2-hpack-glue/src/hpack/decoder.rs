@@ -2,10 +2,10 @@
 
 use super::huffman;
 use super::integer;
-use super::static_table::{STATIC, STATIC_LEN};
+use super::static_table::{static_verdict, STATIC, STATIC_LEN};
 use super::table::{DynamicTable, Entry};
 use crate::field::field_size;
-use crate::syntax::KnownValid;
+use crate::syntax::{KnownValid, Verdict};
 use crate::{DecodeError, HeaderField, HeaderListBuilder};
 use bytes::{Bytes, BytesMut};
 
@@ -95,7 +95,8 @@ impl Decoder {
     ///
     /// On success, the returned [`KnownValid`] says which of the appended fields (counted
     /// from the first one appended) came from a table entry that passes the RFC 9113 8.2.1
-    /// character rules, so message validation need not scan them again.
+    /// character rules, so message validation need not scan them again, and the class of
+    /// each name taken from a table entry.
     pub fn decode(
         &mut self,
         block: Bytes,
@@ -113,11 +114,9 @@ impl Decoder {
                 // RFC 7541 6.1: indexed header field, the common case: the field is built
                 // in place in `out` (no temporary to move), its size counted first.
                 let index = integer::decode(buf, &mut pos, 7)?;
-                let (name, value, valid) = self.lookup_entry(index)?;
+                let (name, value, verdict) = self.lookup_entry(index)?;
                 if list.admit(name.len(), value.len(), out) {
-                    if valid {
-                        known.insert(out.len() - list.start);
-                    }
+                    known.record(out.len() - list.start, verdict);
                     out.push(HeaderField {
                         name: name.to_bytes(),
                         value: value.to_bytes(),
@@ -126,7 +125,7 @@ impl Decoder {
                 }
                 continue;
             }
-            let (field, valid) = if b & 0x40 != 0 {
+            let (field, verdict) = if b & 0x40 != 0 {
                 // RFC 7541 6.2.1: literal with incremental indexing.
                 let index = integer::decode(buf, &mut pos, 6)?;
                 let name = self.name(&block, &mut pos, index)?;
@@ -138,6 +137,10 @@ impl Decoder {
                 // RFC 7541 6.2.2 (0000) and 6.2.3 never indexed (0001): not scanned here;
                 // message validation scans them.
                 let index = integer::decode(buf, &mut pos, 4)?;
+                let verdict = match index {
+                    0 => Verdict::NONE,
+                    _ => self.lookup_entry(index)?.2.name_only(),
+                };
                 let name = self.name(&block, &mut pos, index)?;
                 let value = self.string(&block, &mut pos)?;
                 let field = HeaderField {
@@ -145,12 +148,10 @@ impl Decoder {
                     value,
                     sensitive: b & 0x10 != 0,
                 };
-                (field, false)
+                (field, verdict)
             };
             if list.admit(field.name.len(), field.value.len(), out) {
-                if valid {
-                    known.insert(out.len() - list.start);
-                }
+                known.record(out.len() - list.start, verdict);
                 out.push(field);
             }
         }
@@ -257,10 +258,8 @@ impl Decoder {
         // A list is indexed with 31-bit offsets; every field counts at least its octets
         // (plus 32 for the 12-octet index entry), so a list within 1 GiB always fits.
         let max_list_size = max_list_size.min(MAX_LIST_BYTES);
-        let result = self.decode_fields(block, max_list_size, |name, value, sensitive, valid| {
-            if valid {
-                known.insert(out.len());
-            }
+        let result = self.decode_fields(block, max_list_size, |name, value, sensitive, verdict| {
+            known.record(out.len(), verdict);
             out.push(name, value, sensitive);
         });
         match result {
@@ -273,31 +272,31 @@ impl Decoder {
     }
 
     /// The decoding loop of [`Decoder::decode_with`] and [`Decoder::decode_list`]: `f`
-    /// gets each field borrowed, with its never-indexed flag and whether it came from a
-    /// table entry known to pass the character rules.
+    /// gets each field borrowed, with its never-indexed flag and what the table entry it
+    /// came from (or its name came from) vouches for.
     #[inline(always)]
     fn decode_fields(
         &mut self,
         block: &[u8],
         max_list_size: usize,
-        mut f: impl FnMut(&[u8], &[u8], bool, bool),
+        mut f: impl FnMut(&[u8], &[u8], bool, Verdict),
     ) -> Result<(), DecodeError> {
         let buf = block;
         let mut pos = 0;
         self.size_updates(buf, &mut pos)?;
         let mut list_size = 0usize;
-        let mut emit = |name: &[u8], value: &[u8], sensitive: bool, valid: bool| {
+        let mut emit = |name: &[u8], value: &[u8], sensitive: bool, verdict: Verdict| {
             list_size = list_size.saturating_add(field_size(name.len(), value.len()));
             // HPACK bomb guard: past the limit, only count.
             if list_size <= max_list_size {
-                f(name, value, sensitive, valid);
+                f(name, value, sensitive, verdict);
             }
         };
         while let Some(&b) = buf.get(pos) {
             if b & 0x80 != 0 {
                 let index = integer::decode(buf, &mut pos, 7)?;
-                let (name, value, valid) = self.lookup_entry(index)?;
-                emit(name.as_slice(), value.as_slice(), false, valid);
+                let (name, value, verdict) = self.lookup_entry(index)?;
+                emit(name.as_slice(), value.as_slice(), false, verdict);
                 continue;
             }
             let (prefix, indexing, sensitive) = if b & 0x40 != 0 {
@@ -309,11 +308,11 @@ impl Decoder {
             };
             let index = integer::decode(buf, &mut pos, prefix)?;
             self.text.clear();
-            let name = if index == 0 {
-                self.span(buf, &mut pos)?
+            let (name, name_verdict) = if index == 0 {
+                (self.span(buf, &mut pos)?, Verdict::NONE)
             } else {
-                self.lookup(index)?;
-                Span::Table(index)
+                let verdict = self.lookup_entry(index)?.2.name_only();
+                (Span::Table(index), verdict)
             };
             let value = self.span(buf, &mut pos)?;
             if indexing {
@@ -323,12 +322,12 @@ impl Decoder {
                 };
                 let value = own_into(&mut self.scratch, value.get(buf, &self.text, &self.table));
                 let entry = Entry::new(name, value);
-                emit(&entry.name, &entry.value, false, entry.valid);
+                emit(&entry.name, &entry.value, false, entry.verdict());
                 self.table.insert(entry, |_, _| {});
             } else {
                 let n = name.get(buf, &self.text, &self.table);
                 let v = value.get(buf, &self.text, &self.table);
-                emit(n, v, sensitive, false);
+                emit(n, v, sensitive, name_verdict);
             }
         }
         if list_size > max_list_size {
@@ -340,13 +339,13 @@ impl Decoder {
         Ok(())
     }
 
-    /// Name and value of table entry `index` as [`TableText`], with the entry's character
-    /// verdict (every static entry passes).
+    /// Name and value of table entry `index` as [`TableText`], with what the entry vouches
+    /// for (every static entry passes the character rules).
     #[inline(always)]
     fn lookup_entry(
         &self,
         index: u32,
-    ) -> Result<(TableText<'_>, TableText<'_>, bool), DecodeError> {
+    ) -> Result<(TableText<'_>, TableText<'_>, Verdict), DecodeError> {
         let i = index as usize;
         if i == 0 {
             // RFC 7541 6.1: "The index value of 0 is not used. It MUST be treated as a
@@ -355,7 +354,11 @@ impl Decoder {
         }
         if i <= STATIC_LEN {
             let (n, v) = STATIC[i - 1];
-            return Ok((TableText::Static(n), TableText::Static(v), true));
+            return Ok((
+                TableText::Static(n),
+                TableText::Static(v),
+                static_verdict(i),
+            ));
         }
         // RFC 7541 2.3.3: "Indices strictly greater than the sum of the lengths of both
         // tables MUST be treated as a decoding error."
@@ -363,17 +366,10 @@ impl Decoder {
             Some(e) => Ok((
                 TableText::Dynamic(&e.name),
                 TableText::Dynamic(&e.value),
-                e.valid,
+                e.verdict(),
             )),
             None => Err(DecodeError::InvalidIndex { index }),
         }
-    }
-
-    /// Name and value of a table entry, borrowed.
-    #[inline]
-    fn lookup(&self, index: u32) -> Result<(&[u8], &[u8]), DecodeError> {
-        let (name, value, _) = self.lookup_entry(index)?;
-        Ok((name.as_slice(), value.as_slice()))
     }
 
     /// The name of table entry `index` as `Bytes`.
@@ -435,9 +431,9 @@ impl Decoder {
         own_into(&mut self.scratch, &s)
     }
 
-    /// Adds a literal to the dynamic table (RFC 7541 6.2.1) and returns the field with the
-    /// entry's character verdict.
-    fn insert(&mut self, block: &Bytes, name: Bytes, value: Bytes) -> (HeaderField, bool) {
+    /// Adds a literal to the dynamic table (RFC 7541 6.2.1) and returns the field with
+    /// what the entry vouches for.
+    fn insert(&mut self, block: &Bytes, name: Bytes, value: Bytes) -> (HeaderField, Verdict) {
         let name = self.own(block, name);
         let value = self.own(block, value);
         let field = HeaderField {
@@ -446,9 +442,9 @@ impl Decoder {
             sensitive: false,
         };
         let entry = Entry::new(name, value);
-        let valid = entry.valid;
+        let verdict = entry.verdict();
         self.table.insert(entry, |_, _| {});
-        (field, valid)
+        (field, verdict)
     }
 }
 

@@ -3,9 +3,9 @@
 use super::huffman;
 use super::index::{hash, hash_pair, Index, Slot};
 use super::integer;
-use super::static_table::{STATIC, STATIC_LEN};
+use super::static_table::{static_verdict, STATIC, STATIC_LEN};
 use super::table::{DynamicTable, Entry};
-use crate::syntax::KnownValid;
+use crate::syntax::{KnownValid, Verdict};
 use crate::HeaderField;
 use bytes::BytesMut;
 
@@ -239,29 +239,31 @@ impl Encoder {
 
     /// HPACK index of the slot hinted for `f`, if the hint is for these strings and the
     /// slot still holds strings equal to them (checked here, so a stale or colliding
-    /// hint only costs the slow path), with the slot's character verdict (every static
-    /// entry passes; a dynamic entry kept its own).
+    /// hint only costs the slow path), with what the slot vouches for (every static
+    /// entry passes the character rules; a dynamic entry kept its own verdict).
     #[inline(always)]
-    fn hinted(&self, key: &Key, f: &HeaderField) -> Option<(usize, bool)> {
+    fn hinted(&self, key: &Key, f: &HeaderField) -> Option<(usize, Verdict)> {
         match self.hints.get(key)? {
             Slot::Static(i) => {
-                let (n, v) = STATIC.get(usize::from(i).wrapping_sub(1))?;
-                (eq(n, &f.name) && eq(v, &f.value)).then_some((usize::from(i), true))
+                let i = usize::from(i);
+                let (n, v) = STATIC.get(i.wrapping_sub(1))?;
+                (eq(n, &f.name) && eq(v, &f.value)).then(|| (i, static_verdict(i)))
             }
             Slot::Dynamic(abs) => {
                 let pos = self.table.position_of(abs)?;
                 let e = self.table.get(pos)?;
                 (same(&e.name, &f.name) && same(&e.value, &f.value))
-                    .then_some((STATIC_LEN + 1 + pos, e.valid))
+                    .then_some((STATIC_LEN + 1 + pos, e.verdict()))
             }
         }
     }
 
     /// Which of `fields` are known to pass the RFC 9113 8.2.1 character rules without a
-    /// scan: those passed as the same strings as a field this encoder already sent as (or
-    /// added to) a table entry, whose verdict the entry kept. Read-only and cheap (one
-    /// hint lookup per field); a field it does not recognise is simply not marked, nor is
-    /// one under 32 octets of name and value (scanning those is cheaper than the lookup).
+    /// scan, and the classes of their names: those passed as the same strings as a field
+    /// this encoder already sent as (or added to) a table entry, whose verdict the entry
+    /// kept. Read-only and cheap (one hint lookup per field); a field it does not
+    /// recognise is simply not marked, nor is one under 32 octets of name and value
+    /// (scanning those is cheaper than the lookup).
     ///
     /// ```
     /// use bytes::BytesMut;
@@ -279,8 +281,11 @@ impl Encoder {
             // A short field is scanned faster than it is looked up (the scans cost about
             // two instructions per octet, a hint lookup about 80): only look up the rest.
             let worth_it = f.name.len() + f.value.len() >= KNOWN_VALID_MIN_LEN;
-            if worth_it && !f.sensitive && matches!(self.hinted(&Key::of(f), f), Some((_, true))) {
-                known.insert(i);
+            if !worth_it || f.sensitive {
+                continue;
+            }
+            if let Some((_, verdict)) = self.hinted(&Key::of(f), f) {
+                known.record(i, verdict);
             }
         }
         known
@@ -397,17 +402,25 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && (a.as_ptr() == b.as_ptr() || eq(a, b))
 }
 
-/// Equality, comparing strings of up to 16 bytes with a few word loads instead of a call.
+/// Equality, comparing strings of up to 32 bytes with a few word loads instead of a call.
 #[inline(always)]
-fn eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn eq(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
+    // Loads from each end cover any length in a range; they may overlap. (Names and
+    // values of 17 to 32 octets are common: a call to `bcmp` costs more than four loads.
+    // The longer lengths are tested inside, so short strings take no extra branch.)
     if n > 16 {
-        return a == b;
+        if n > 32 {
+            return a == b;
+        }
+        return word8(a, 0) == word8(b, 0)
+            && word8(a, 8) == word8(b, 8)
+            && word8(a, n - 16) == word8(b, n - 16)
+            && word8(a, n - 8) == word8(b, n - 8);
     }
-    // Two loads from each end cover any length in the range; they may overlap.
     if n >= 8 {
         return word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8);
     }
@@ -696,10 +709,10 @@ mod tests {
 
     #[test]
     fn eq_matches_slice_equality() {
-        let a: Vec<u8> = (0..40u8).collect();
-        for n in 0..=24usize {
-            for m in 0..=24 {
-                for flip in [None, Some(0), Some(n / 2), Some(n.saturating_sub(1))] {
+        let a: Vec<u8> = (0..48u8).collect();
+        for n in 0..=40usize {
+            for m in [n.saturating_sub(1), n, n + 1] {
+                for flip in core::iter::once(None).chain((0..m).map(Some)) {
                     let mut b = a[..m].to_vec();
                     if let Some(i) = flip.filter(|&i| i < m) {
                         b[i] ^= 0x20;

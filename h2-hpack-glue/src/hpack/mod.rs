@@ -9,4 +9,5 @@ mod static_table;
 mod table;
 
 pub use decoder::Decoder;
+pub(crate) use encoder::eq;
 pub use encoder::{Encoder, EncoderPolicy, DEFAULT_TABLE_SIZE};

@@ -1,5 +1,7 @@
 //! The static table (RFC 7541 Appendix A), generated from the RFC text.
 
+use crate::syntax::{NameClass, Verdict};
+
 /// The 61 static entries; HPACK index `i` is `STATIC[i - 1]`.
 pub(crate) const STATIC: [(&[u8], &[u8]); 61] = [
     (b":authority", b""),
@@ -68,10 +70,51 @@ pub(crate) const STATIC: [(&[u8], &[u8]); 61] = [
 /// Number of static entries; dynamic indices start after it (RFC 7541 2.3.3).
 pub(crate) const STATIC_LEN: usize = STATIC.len();
 
+/// The [`NameClass`] of each static entry's name (`STATIC_CLASS[i - 1]` for HPACK index
+/// `i`): what `name_class` says of it (checked by a test).
+const STATIC_CLASS: [NameClass; STATIC_LEN] = {
+    use NameClass::{Authority, Method, Path, Plain, Scheme, Status, Unknown};
+    [
+        Authority, Method, Method, Path, Path, Scheme, Scheme, Status, Status, Status, Status,
+        Status, Status, Status, // 1-14: the pseudo-header fields
+        Plain, Plain, Plain, Plain, Plain, Plain, Plain, Plain,   // 15-22
+        Unknown, // 23 authorization
+        Plain, Plain, Plain, Plain,   // 24-27
+        Unknown, // 28 content-length
+        Plain, Plain, Plain,   // 29-31
+        Unknown, // 32 cookie
+        Plain, Plain, Plain, Plain, Plain,   // 33-37
+        Unknown, // 38 host
+        Plain, Plain, Plain, Plain, Plain, Plain, Plain, Plain, Plain, Plain,   // 39-48
+        Unknown, // 49 proxy-authorization
+        Plain, Plain, Plain, Plain, Plain, Plain, Plain,   // 50-56
+        Unknown, // 57 transfer-encoding
+        Plain, Plain, Plain, Plain, // 58-61
+    ]
+};
+
+/// What static entry `i` (1-based HPACK index, in range) vouches for: every static entry
+/// passes the character rules.
+#[inline(always)]
+pub(crate) fn static_verdict(i: usize) -> Verdict {
+    STATIC_VERDICT[i - 1]
+}
+
+/// [`static_verdict`] for every entry.
+static STATIC_VERDICT: [Verdict; STATIC_LEN] = {
+    let mut t = [Verdict::NONE; STATIC_LEN];
+    let mut i = 0;
+    while i < STATIC_LEN {
+        t[i] = Verdict::new(true, STATIC_CLASS[i]);
+        i += 1;
+    }
+    t
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::field_is_valid;
+    use crate::syntax::{field_is_valid, name_class};
 
     /// The decoder reports every static-table field as known-valid without scanning it;
     /// this is what makes that true.
@@ -79,6 +122,14 @@ mod tests {
     fn every_static_entry_passes_the_character_rules() {
         for (i, (name, value)) in STATIC.iter().enumerate() {
             assert!(field_is_valid(name, value), "static entry {}", i + 1);
+        }
+    }
+
+    /// The hand-written classes are those `name_class` gives.
+    #[test]
+    fn static_classes_are_the_name_classes() {
+        for (i, (name, _)) in STATIC.iter().enumerate() {
+            assert_eq!(STATIC_CLASS[i], name_class(name), "static entry {}", i + 1);
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The dynamic table (RFC 7541 2.3.2, 4): a FIFO ring with size accounting and eviction.
 
 use crate::field::field_size;
+#[cfg(doc)]
 use crate::syntax::field_is_valid;
+use crate::syntax::Verdict;
 use bytes::Bytes;
 use std::collections::VecDeque;
 
@@ -10,17 +12,28 @@ use std::collections::VecDeque;
 pub(crate) struct Entry {
     pub(crate) name: Bytes,
     pub(crate) value: Bytes,
-    /// The verdict of [`field_is_valid`] on this entry, taken once at insertion, so that
-    /// fields decoded from (or encoded as) this entry need no character scan.
-    pub(crate) valid: bool,
+    /// What this entry vouches for a field taken from it ([`field_is_valid`] and the
+    /// name's class), worked out once at insertion, so that fields decoded from (or
+    /// encoded as) this entry need no character scan and no name comparison.
+    verdict: Verdict,
 }
 
 impl Entry {
-    /// An entry, with its character verdict.
+    /// An entry, with its verdict.
     #[inline]
     pub(crate) fn new(name: Bytes, value: Bytes) -> Entry {
-        let valid = field_is_valid(&name, &value);
-        Entry { name, value, valid }
+        let verdict = Verdict::of(&name, &value);
+        Entry {
+            name,
+            value,
+            verdict,
+        }
+    }
+
+    /// What this entry vouches for a field taken from it.
+    #[inline(always)]
+    pub(crate) fn verdict(&self) -> Verdict {
+        self.verdict
     }
 
     #[inline]

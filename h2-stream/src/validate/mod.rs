@@ -13,7 +13,7 @@ mod response;
 use crate::content_length::{self, BodyLength};
 use crate::ValidationConfig;
 use bytes::Bytes;
-use h2_hpack_glue::syntax::KnownValid;
+use h2_hpack_glue::syntax::{KnownValid, NameClass};
 use h2_hpack_glue::{FieldRef, HeaderField, HeaderList, HeaderListBuilder};
 use std::borrow::Cow;
 
@@ -146,8 +146,9 @@ fn has_crumbs(value: &[u8]) -> bool {
 }
 
 /// The single pass (RFC 9113 8.2, 8.2.1, 8.2.2, 8.3). The character scans are skipped for
-/// the fields in `known` (they came from HPACK table entries that passed them); every
-/// other rule applies to every field.
+/// the fields in `known` (they came from HPACK table entries that passed them, or equal
+/// fields a `VerdictMemo` judged), and names whose class `known` gives are not read (the
+/// class says which rules they fall under); every other rule applies to every field.
 ///
 /// Pseudo-header fields must all come first (8.3), so the pass is two loops: the leading
 /// pseudo-header fields, then the regular fields, each with only the state it needs (the
@@ -176,17 +177,29 @@ fn scan<'a>(
     let mut i = 0;
     let mut first_regular = None;
     for f in fields.by_ref() {
-        if f.name.first() != Some(&b':') {
+        let (valid, class) = known.get(i);
+        let pseudo = match class {
+            NameClass::Plain => false,
+            NameClass::Unknown => f.name.first() == Some(&b':'),
+            _ => true,
+        };
+        if !pseudo {
             first_regular = Some(f);
             break;
         }
-        check_value(f.value, known.contains(i), opts)?;
-        pseudo_field(&mut out.pseudo, block, f.name, f.value, opts)?;
+        check_value(f.value, valid, opts)?;
+        pseudo_field(&mut out.pseudo, block, class, f.name, f.value, opts)?;
         i += 1;
     }
     let mut state = Regular::default();
     for f in first_regular.into_iter().chain(fields) {
-        regular_field(&mut state, f, known.contains(i), opts)?;
+        // A plain name (a lowercase token no rule names) leaves only its value to check.
+        let (valid, class) = known.get(i);
+        if class == NameClass::Plain {
+            check_value(f.value, valid, opts)?;
+        } else {
+            regular_field(&mut state, f, valid, opts)?;
+        }
         i += 1;
     }
     out.host = state.host;
@@ -214,28 +227,46 @@ fn check_value(value: &[u8], known: bool, opts: Opts) -> Result<(), ScanError> {
 }
 
 /// One of the leading pseudo-header fields (RFC 9113 8.3): request pseudo-headers never in
-/// responses and the reverse, none in trailers (8.1), none undefined, none twice.
+/// responses and the reverse, none in trailers (8.1), none undefined, none twice. `class`
+/// is the name's class when an HPACK table entry or a `VerdictMemo` vouched for it,
+/// `Unknown` otherwise (then the name is read).
 // Inlined into the scan loop: it runs for every pseudo-header field, and as a call it
 // returns its `Result` through memory.
 #[inline(always)]
 fn pseudo_field<'a>(
     p: &mut Pseudo<'a>,
     block: Block,
+    class: NameClass,
     name: &[u8],
     value: &'a [u8],
     opts: Opts,
 ) -> Result<(), ScanError> {
-    match (block, name) {
-        (Block::Request { .. }, b":method") => set_once(&mut p.method, value),
-        (Block::Request { .. }, b":scheme") => set_once(&mut p.scheme, value),
-        (Block::Request { .. }, b":authority") => set_once(&mut p.authority, value),
-        (Block::Request { .. }, b":path") => set_once(&mut p.path, value),
-        (Block::Request { .. }, b":protocol") => set_once(&mut p.protocol, value),
-        (Block::Response, b":status") => set_once(&mut p.status, value),
+    // Two matches of the same shape rather than one on a class worked out from the name:
+    // reading the name straight into its slot is cheaper when there is no class.
+    if class == NameClass::Unknown {
+        return match (block, name) {
+            (Block::Request { .. }, b":method") => set_once(&mut p.method, value),
+            (Block::Request { .. }, b":scheme") => set_once(&mut p.scheme, value),
+            (Block::Request { .. }, b":authority") => set_once(&mut p.authority, value),
+            (Block::Request { .. }, b":path") => set_once(&mut p.path, value),
+            (Block::Request { .. }, b":protocol") => set_once(&mut p.protocol, value),
+            (Block::Response, b":status") => set_once(&mut p.status, value),
+            (Block::Trailers, _) => Err("pseudo-header in trailers".into()),
+            (_, n) if n.iter().any(u8::is_ascii_uppercase) && opts.fixable => {
+                Err(ScanError::NeedsNormalizing)
+            }
+            _ => Err("undefined or misplaced pseudo-header field".into()),
+        };
+    }
+    // A classed name is exactly the pseudo-header its class says (so never uppercase).
+    match (block, class) {
+        (Block::Request { .. }, NameClass::Method) => set_once(&mut p.method, value),
+        (Block::Request { .. }, NameClass::Scheme) => set_once(&mut p.scheme, value),
+        (Block::Request { .. }, NameClass::Authority) => set_once(&mut p.authority, value),
+        (Block::Request { .. }, NameClass::Path) => set_once(&mut p.path, value),
+        (Block::Request { .. }, NameClass::Protocol) => set_once(&mut p.protocol, value),
+        (Block::Response, NameClass::Status) => set_once(&mut p.status, value),
         (Block::Trailers, _) => Err("pseudo-header in trailers".into()),
-        (_, n) if n.iter().any(u8::is_ascii_uppercase) && opts.fixable => {
-            Err(ScanError::NeedsNormalizing)
-        }
         _ => Err("undefined or misplaced pseudo-header field".into()),
     }
 }
