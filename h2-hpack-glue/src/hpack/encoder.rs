@@ -85,6 +85,10 @@ pub struct Encoder {
     index: Index,
     /// Where fields passed as the same `Bytes` as before were found (see [`Hints`]).
     hints: Hints,
+    /// The hint of the field at each position of the blocks encoded before (the first
+    /// [`RECENT`]): a caller that sends the same list again finds each field there with
+    /// one comparison, before the hash of [`Hints`]. Checked like any hint.
+    recent: Vec<Hint>,
     /// Tests: skip both fast paths, to compare their output with the general path's.
     #[cfg(test)]
     slow_only: bool,
@@ -116,6 +120,7 @@ impl Encoder {
             table: DynamicTable::new(used),
             index: Index::new(),
             hints: Hints::new(),
+            recent: Vec::new(),
             #[cfg(test)]
             slow_only: false,
             cap,
@@ -168,13 +173,14 @@ impl Encoder {
             integer::encode(size, 5, 0x20, dst);
         }
         dst.reserve(fields.len() * 4);
-        for field in fields {
-            self.encode_field(field, dst);
+        for (at, field) in fields.iter().enumerate() {
+            self.encode_field(at, field, dst);
         }
     }
 
+    /// The field at position `at` of its list.
     #[inline]
-    fn encode_field(&mut self, f: &HeaderField, dst: &mut BytesMut) {
+    fn encode_field(&mut self, at: usize, f: &HeaderField, dst: &mut BytesMut) {
         if self.policy == EncoderPolicy::IndexAll {
             return self.encode_index_all(f, dst);
         }
@@ -187,9 +193,24 @@ impl Encoder {
             // same `Bytes` for constant fields), and the slot they matched still holds
             // equal strings. A hinted slot matched a field that was not sensitive, and
             // whether a field is implicitly sensitive depends only on its contents, which
-            // equal that slot's: this field is not sensitive either.
+            // equal that slot's: this field is not sensitive either. The hint of this
+            // position in the lists before is tried first (one comparison), then the
+            // hints by hash.
             let key = Key::of(f);
-            if let Some((i, _)) = self.hinted(&key, f) {
+            let recent = match self.recent.get(at) {
+                Some(h) if h.key == key => decode_slot(h.slot),
+                _ => None,
+            };
+            if let Some((i, _)) = recent.and_then(|slot| self.slot_match(slot, f)) {
+                integer::encode(i, 7, 0x80, dst);
+                return;
+            }
+            if let Some((i, slot)) = self
+                .hints
+                .get(&key)
+                .and_then(|slot| Some((self.slot_match(slot, f)?.0, slot)))
+            {
+                self.set_recent(at, key, slot);
                 integer::encode(i, 7, 0x80, dst);
                 return;
             }
@@ -202,23 +223,40 @@ impl Encoder {
                 }
                 return;
             }
-            return self.encode_slow(f, Some(key), dst);
+            return self.encode_slow(f, Some((key, at)), dst);
         }
         self.encode_slow(f, None, dst)
     }
 
+    /// Records the hint of the field at position `at` of the list.
+    #[inline]
+    fn set_recent(&mut self, at: usize, key: Key, slot: Slot) {
+        if at >= RECENT {
+            return;
+        }
+        if self.recent.len() <= at {
+            self.recent.resize(at + 1, Hint::default());
+        }
+        self.recent[at] = Hint {
+            key,
+            slot: encode_slot(slot),
+        };
+    }
+
     /// The general path: hash lookups, the indexing policy, table insertion. Records a
-    /// hint under `key` for fields sent as an index or added to the table.
+    /// hint under `key` (and for the field's position in its list) for fields sent as an
+    /// index or added to the table.
     #[inline(never)]
-    fn encode_slow(&mut self, f: &HeaderField, key: Option<Key>, dst: &mut BytesMut) {
+    fn encode_slow(&mut self, f: &HeaderField, key: Option<(Key, usize)>, dst: &mut BytesMut) {
         let name_hash = hash(&f.name);
         let never = f.sensitive || implicitly_sensitive(f);
         let mut pair_hash = 0;
         if !never {
             pair_hash = hash_pair(name_hash, &f.value);
             if let Some((i, slot)) = self.find_pair(pair_hash, f) {
-                if let Some(key) = key {
+                if let Some((key, at)) = key {
                     self.hint(key, slot);
+                    self.set_recent(at, key, slot);
                 }
                 integer::encode(i, 7, 0x80, dst);
                 return;
@@ -229,8 +267,9 @@ impl Encoder {
             literal(0x10, 4, name_index, f, dst);
         } else if self.should_index(f) {
             literal(0x40, 6, name_index, f, dst);
-            if let (Some(abs), Some(key)) = (self.add_entry(f, name_hash, pair_hash), key) {
+            if let (Some(abs), Some((key, at))) = (self.add_entry(f, name_hash, pair_hash), key) {
                 self.hint(key, Slot::Dynamic(abs));
+                self.set_recent(at, key, Slot::Dynamic(abs));
             }
         } else {
             literal(0x00, 4, name_index, f, dst);
@@ -243,7 +282,13 @@ impl Encoder {
     /// entry passes the character rules; a dynamic entry kept its own verdict).
     #[inline(always)]
     fn hinted(&self, key: &Key, f: &HeaderField) -> Option<(usize, Verdict)> {
-        match self.hints.get(key)? {
+        self.slot_match(self.hints.get(key)?, f)
+    }
+
+    /// HPACK index of `slot` if it holds strings equal to `f`'s, with what it vouches for.
+    #[inline(always)]
+    fn slot_match(&self, slot: Slot, f: &HeaderField) -> Option<(usize, Verdict)> {
+        match slot {
             Slot::Static(i) => {
                 let i = usize::from(i);
                 let (n, v) = STATIC.get(i.wrapping_sub(1))?;
@@ -465,6 +510,9 @@ fn never_indexed_name(name: &[u8]) -> Option<(usize, StaticRows)> {
     eq(name, text).then_some((index, rows))
 }
 
+/// Positions of a list whose hints [`Encoder`] keeps for the next list.
+const RECENT: usize = 64;
+
 /// Number of hints (a power of two).
 const HINTS: usize = 64;
 /// Places per bucket: a key may sit in any place of either of its two buckets (eight
@@ -478,14 +526,14 @@ const BUCKETS: usize = HINTS / BUCKET;
 /// One hint: the address of a field's name and value and their lengths when it was last
 /// matched or added, and the slot then: 0 for none (an empty hint), 1..=61 a static
 /// index, otherwise `DYNAMIC_BASE + ` a dynamic entry's absolute id.
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Hint {
     key: Key,
     slot: u64,
 }
 
 /// Addresses of the name and value, and their lengths.
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Key {
     name: usize,
     value: usize,
@@ -881,6 +929,67 @@ mod tests {
                 let wire = round_trip(&mut fast, &mut dec, &fields);
                 let mut reference = BytesMut::new();
                 slow.encode(&fields, &mut reference);
+                assert_eq!(wire, reference, "block {block}, cap {cap}");
+            }
+        }
+    }
+
+    /// Lists that mostly repeat the previous one position by position (the case the
+    /// per-position hints serve), with fields swapped, replaced by equal text in other
+    /// memory or by other fields, and tables small enough to evict what the hints point
+    /// at: the bytes are the general path's every time.
+    #[test]
+    fn position_hints_give_the_general_paths_bytes() {
+        let mut rng = Rng(0x5eed_1234_9876_abcd);
+        let base: Vec<HeaderField> = [
+            (":method", "GET"),
+            (":scheme", "https"),
+            (":authority", "example.com"),
+            (":path", "/"),
+            (
+                "user-agent",
+                "a browser-like user agent string of some length",
+            ),
+            ("accept", "*/*"),
+            ("accept-language", "en-US,en;q=0.9"),
+            ("x-a", "1"),
+            ("x-b", "2"),
+        ]
+        .iter()
+        .map(|&(n, v)| HeaderField::new(n, v))
+        .collect();
+        for cap in [4096, 256, 100, 0] {
+            let mut fast = Encoder::with_table_size_cap(cap);
+            let mut slow = Encoder {
+                slow_only: true,
+                ..Encoder::with_table_size_cap(cap)
+            };
+            let mut dec = Decoder::new(4096);
+            let mut list = base.clone();
+            for block in 0..300 {
+                match rng.below(5) {
+                    0 => {
+                        let (i, j) = (rng.below(list.len()), rng.below(list.len()));
+                        list.swap(i, j);
+                    }
+                    1 => {
+                        let i = rng.below(list.len());
+                        list[i] = HeaderField {
+                            name: Bytes::copy_from_slice(&list[i].name),
+                            value: Bytes::copy_from_slice(&list[i].value),
+                            sensitive: false,
+                        };
+                    }
+                    2 => {
+                        let i = rng.below(list.len());
+                        list[i].value = Bytes::from(format!("v{}", rng.below(50)));
+                    }
+                    3 => list = base.clone(),
+                    _ => {}
+                }
+                let wire = round_trip(&mut fast, &mut dec, &list);
+                let mut reference = BytesMut::new();
+                slow.encode(&list, &mut reference);
                 assert_eq!(wire, reference, "block {block}, cap {cap}");
             }
         }
