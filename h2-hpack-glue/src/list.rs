@@ -522,11 +522,14 @@ impl HeaderListBuilder {
         let start = self.buf.len();
         self.buf.extend_from_slice(name);
         self.buf.extend_from_slice(value);
+        // One check covers the three numbers below: the start and both lengths are at
+        // most the end of the text.
+        check_offset(self.buf.len());
         let flag = if sensitive { SENSITIVE } else { 0 };
         let mut entry = [0u8; INDEX_ENTRY];
-        entry[0..4].copy_from_slice(&to_u32(start).to_le_bytes());
-        entry[4..8].copy_from_slice(&(to_u32(name.len()) | flag).to_le_bytes());
-        entry[8..12].copy_from_slice(&to_u32(value.len()).to_le_bytes());
+        entry[0..4].copy_from_slice(&(start as u32).to_le_bytes());
+        entry[4..8].copy_from_slice(&(name.len() as u32 | flag).to_le_bytes());
+        entry[8..12].copy_from_slice(&(value.len() as u32).to_le_bytes());
         self.index.extend_from_slice(&entry);
     }
 
@@ -563,11 +566,11 @@ impl HeaderListBuilder {
     }
 }
 
-/// An offset or length within one list; lists are bounded far below 2 GiB.
+/// Checks an offset within one list: the index holds them in 31 bits (lists are bounded
+/// far below 2 GiB).
 #[inline]
-fn to_u32(n: usize) -> u32 {
+fn check_offset(n: usize) {
     assert!(n < SENSITIVE as usize, "header list over 2 GiB");
-    n as u32
 }
 
 #[cfg(test)]

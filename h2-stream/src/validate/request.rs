@@ -55,10 +55,11 @@ pub(super) fn check(
     // RFC 9113 8.3.1: "All HTTP/2 requests MUST include exactly one valid value for the
     // :method, :scheme, and :path pseudo-header fields, unless they are CONNECT requests".
     let method_value = p.method.ok_or("request without :method")?;
-    if !fields::is_token(method_value) {
+    let method = Method::parse(method_value);
+    // The methods `parse` knows are tokens; only the others need the scan.
+    if method == Method::Other && !fields::is_token(method_value) {
         return Err("invalid :method");
     }
-    let method = Method::parse(method_value);
     if let Some(protocol) = p.protocol {
         // RFC 8441 4: ":protocol" is used only with SETTINGS_ENABLE_CONNECT_PROTOCOL, and
         // only on CONNECT requests; RFC 9113 8.3: undefined pseudo-headers are malformed.
