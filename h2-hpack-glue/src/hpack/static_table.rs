@@ -73,23 +73,69 @@ pub(crate) const STATIC_LEN: usize = STATIC.len();
 /// The [`NameClass`] of each static entry's name (`STATIC_CLASS[i - 1]` for HPACK index
 /// `i`): what `name_class` says of it (checked by a test).
 const STATIC_CLASS: [NameClass; STATIC_LEN] = {
-    use NameClass::{Authority, Method, Path, Plain, Scheme, Status, Unknown};
+    use NameClass::{Authority, ContentLength, Method, Path, Plain, Scheme, Status, Unknown};
     [
-        Authority, Method, Method, Path, Path, Scheme, Scheme, Status, Status, Status, Status,
-        Status, Status, Status, // 1-14: the pseudo-header fields
-        Plain, Plain, Plain, Plain, Plain, Plain, Plain, Plain,   // 15-22
+        Authority,
+        Method,
+        Method,
+        Path,
+        Path,
+        Scheme,
+        Scheme,
+        Status,
+        Status,
+        Status,
+        Status,
+        Status,
+        Status,
+        Status, // 1-14: the pseudo-header fields
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,   // 15-22
         Unknown, // 23 authorization
-        Plain, Plain, Plain, Plain,   // 24-27
-        Unknown, // 28 content-length
-        Plain, Plain, Plain,   // 29-31
+        Plain,
+        Plain,
+        Plain,
+        Plain,         // 24-27
+        ContentLength, // 28 content-length
+        Plain,
+        Plain,
+        Plain,   // 29-31
         Unknown, // 32 cookie
-        Plain, Plain, Plain, Plain, Plain,   // 33-37
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,   // 33-37
         Unknown, // 38 host
-        Plain, Plain, Plain, Plain, Plain, Plain, Plain, Plain, Plain, Plain,   // 39-48
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,   // 39-48
         Unknown, // 49 proxy-authorization
-        Plain, Plain, Plain, Plain, Plain, Plain, Plain,   // 50-56
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,
+        Plain,   // 50-56
         Unknown, // 57 transfer-encoding
-        Plain, Plain, Plain, Plain, // 58-61
+        Plain,
+        Plain,
+        Plain,
+        Plain, // 58-61
     ]
 };
 

@@ -179,9 +179,14 @@ fn scan<'a>(
     for f in fields.by_ref() {
         let (valid, class) = known.get(i);
         let pseudo = match class {
-            NameClass::Plain => false,
             NameClass::Unknown => f.name.first() == Some(&b':'),
-            _ => true,
+            NameClass::Plain | NameClass::ContentLength => false,
+            NameClass::Method
+            | NameClass::Scheme
+            | NameClass::Authority
+            | NameClass::Path
+            | NameClass::Protocol
+            | NameClass::Status => true,
         };
         if !pseudo {
             first_regular = Some(f);
@@ -193,12 +198,13 @@ fn scan<'a>(
     }
     let mut state = Regular::default();
     for f in first_regular.into_iter().chain(fields) {
-        // A plain name (a lowercase token no rule names) leaves only its value to check.
+        // A plain name (a lowercase token no rule names) leaves only its value to check;
+        // `content-length` only its value and what the value says.
         let (valid, class) = known.get(i);
-        if class == NameClass::Plain {
-            check_value(f.value, valid, opts)?;
-        } else {
-            regular_field(&mut state, f, valid, opts)?;
+        match class {
+            NameClass::Plain => check_value(f.value, valid, opts)?,
+            NameClass::ContentLength => content_length_field(&mut state, f.value, valid, opts)?,
+            _ => regular_field(&mut state, f, valid, opts)?,
         }
         i += 1;
     }
@@ -341,13 +347,7 @@ fn regular_field<'a>(
         b"te" if !value.eq_ignore_ascii_case(b"trailers") => {
             return Err("te header field with a value other than trailers".into())
         }
-        b"content-length" => {
-            let n = content_length::parse(value).ok_or("Invalid content-length header")?;
-            match out.content_length {
-                Some(m) if m != n => return Err("conflicting content-length values".into()),
-                _ => out.content_length = Some(n),
-            }
-        }
+        b"content-length" => content_length_value(out, value)?,
         b"host" => out.host = Some(value),
         b"cookie" => {
             out.cookies += 1;
@@ -364,6 +364,35 @@ fn regular_field<'a>(
         _ => {}
     }
     Ok(())
+}
+
+/// A `content-length` field whose name is known to be exactly that (so its name needs no
+/// check): [`regular_field`]'s rules for it, in the same order.
+#[inline(always)]
+fn content_length_field(
+    out: &mut Regular<'_>,
+    value: &[u8],
+    known: bool,
+    opts: Opts,
+) -> Result<(), ScanError> {
+    check_value(value, known, opts).map_err(|e| match e {
+        ScanError::Malformed(_) => ScanError::Malformed("Invalid content-length header"),
+        e => e,
+    })?;
+    content_length_value(out, value)
+}
+
+/// RFC 9110 8.6: a `content-length` value, which must agree with any earlier one.
+#[inline(always)]
+fn content_length_value(out: &mut Regular<'_>, value: &[u8]) -> Result<(), ScanError> {
+    let n = content_length::parse(value).ok_or("Invalid content-length header")?;
+    match out.content_length {
+        Some(m) if m != n => Err("conflicting content-length values".into()),
+        _ => {
+            out.content_length = Some(n);
+            Ok(())
+        }
+    }
 }
 
 /// The whole check: the pass, then the request or response rules.
