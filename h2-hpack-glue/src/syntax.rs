@@ -459,12 +459,14 @@ impl VerdictMemo {
     /// verdicts of fields with new names are remembered for the next list.
     pub fn known(&mut self, fields: &[crate::HeaderField]) -> KnownValid {
         let mut known = KnownValid::NONE;
-        for (i, f) in fields.iter().enumerate().take(KNOWN_FIELDS) {
+        let n = fields.len().min(KNOWN_FIELDS);
+        if self.slots.len() < n {
+            self.slots.resize(n, MemoSlot::EMPTY);
+        }
+        // Zipped rather than indexed: no bounds check per field.
+        let places = self.slots.iter_mut().zip(known.fields.iter_mut());
+        for (f, (slot, out)) in fields.iter().zip(places) {
             let (name, value) = (&f.name[..], &f.value[..]);
-            if self.slots.len() <= i {
-                self.slots.push(MemoSlot::EMPTY);
-            }
-            let slot = &mut self.slots[i];
             let verdict = match slot.has_name(name) {
                 true if slot.has_value(value) => slot.verdict,
                 // The same name with another value (a `:path`, a `content-length`): a
@@ -475,7 +477,7 @@ impl VerdictMemo {
                 }
                 _ => judge(slot, name, value),
             };
-            known.record(i, verdict);
+            *out = verdict;
         }
         known
     }
