@@ -514,7 +514,9 @@ impl HeaderListBuilder {
     /// When the list's text passes 2 GiB, which its index cannot address. Received lists
     /// never get there: [`Decoder::decode_list`](crate::Decoder::decode_list) stops
     /// storing fields at 1 GiB whatever the limit in force.
-    #[inline]
+    // Always inlined: the decoder calls it once per field, and as a call it spills and
+    // restores half a dozen registers around the two copies.
+    #[inline(always)]
     pub fn push(&mut self, name: &[u8], value: &[u8], sensitive: bool) {
         if self.index.is_empty() && self.buf.is_empty() {
             self.start_list();
