@@ -62,20 +62,23 @@ impl Data {
             return Err(EncodeError::InvalidField("DATA on stream 0"));
         }
         let length = check_payload_len(self.flow_controlled_len(), max_frame_size)?;
-        let (prefix, suffix) = padding_parts(self.pad_len);
         let flags = Flags::empty()
             .with_end_stream(self.end_stream)
             .with_padded(self.pad_len.is_some());
-        write_frame(
-            dst,
-            Head {
-                length,
-                kind: FrameType::DATA,
-                flags,
-                stream_id: self.stream_id,
-            },
-            &[prefix],
-        );
+        let head = Head {
+            length,
+            kind: FrameType::DATA,
+            flags,
+            stream_id: self.stream_id,
+        };
+        let Some(pad_len) = self.pad_len else {
+            // The common frame: nine octets and nothing else (one write, sent for every
+            // DATA frame).
+            dst.extend_from_slice(&head.to_bytes());
+            return Ok(&[]);
+        };
+        let (prefix, suffix) = padding_parts(Some(pad_len));
+        write_frame(dst, head, &[prefix]);
         Ok(suffix)
     }
 
