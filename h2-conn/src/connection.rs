@@ -318,12 +318,14 @@ impl Connection {
     }
 
     /// Approximate heap bytes held by the connection: streams, queued and framed output,
-    /// and the input and output buffers kept for reuse.
+    /// the input and output buffers kept for reuse, and the verdicts remembered for the
+    /// header lists we send (at most 32 fields of 256 octets).
     pub fn memory_usage(&self) -> usize {
         self.streams.memory_usage()
             + self.decoder.buffered_len()
             + self.output.len().max(self.output.capacity())
             + self.recv_buf.capacity()
+            + self.out_verdicts.memory_usage()
     }
 
     // ---------------------------------------------------------------- output

@@ -454,6 +454,12 @@ impl VerdictMemo {
         VerdictMemo::default()
     }
 
+    /// Heap bytes held: at most 32 slots and 256 octets of copied text each.
+    pub fn memory_usage(&self) -> usize {
+        self.slots.capacity() * core::mem::size_of::<MemoSlot>()
+            + self.slots.iter().map(|s| s.text.capacity()).sum::<usize>()
+    }
+
     /// What is known of `fields`: every one of the first 32 is judged (from memory when
     /// the field remembered at its position has the same name and value), and the
     /// verdicts of fields with new names are remembered for the next list.
