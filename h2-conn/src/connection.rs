@@ -377,6 +377,7 @@ impl Connection {
     // ---------------------------------------------------------------- internals
 
     /// A new idle stream with the windows and options currently in force.
+    #[inline]
     pub(crate) fn new_stream(&self, id: StreamId) -> Stream {
         let mut stream = Stream::new(
             id,

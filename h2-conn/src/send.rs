@@ -223,6 +223,7 @@ impl Connection {
     }
 
     /// Checks that we may open `stream_id` now and makes the stream.
+    #[inline]
     fn new_outbound_stream(&self, stream_id: StreamId) -> Result<Stream, UserError> {
         // RFC 9113 5.1.1: our parity, above every id we used; a server opens streams
         // only by promising them.

@@ -98,6 +98,7 @@ pub struct Stream {
 impl Stream {
     /// An idle stream. `role` is our role on the connection; `initial_send_window` is the
     /// peer's SETTINGS_INITIAL_WINDOW_SIZE, `initial_recv_window` ours.
+    #[inline]
     pub fn new(
         id: StreamId,
         role: Role,
