@@ -463,6 +463,10 @@ impl VerdictMemo {
     /// What is known of `fields`: every one of the first 32 is judged (from memory when
     /// the field remembered at its position has the same name and value), and the
     /// verdicts of fields with new names are remembered for the next list.
+    // Inlined into its caller: the verdicts are written a byte at a time, and returned
+    // from a call they were read back at once 16 bytes at a time, which stalled (the
+    // stores could not be forwarded to the wider loads).
+    #[inline]
     pub fn known(&mut self, fields: &[crate::HeaderField]) -> KnownValid {
         let mut known = KnownValid::NONE;
         let n = fields.len().min(KNOWN_FIELDS);

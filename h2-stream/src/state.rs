@@ -185,6 +185,8 @@ const fn after_send_es(state: StreamState, end_stream: bool) -> StreamState {
 /// assert_eq!(err.code(), ErrorCode::STREAM_CLOSED);
 /// assert!(!err.is_connection_error());
 /// ```
+// Always inlined, as `send_transition` is.
+#[inline(always)]
 pub fn recv_transition(
     state: StreamState,
     role: Role,
@@ -335,6 +337,9 @@ pub fn recv_transition(
 /// | half-closed (local) | stream closed | stream closed | closed (reset sent) | stay | stay | invalid |
 /// | half-closed (remote) | stay (ES: closed) | stay (ES: closed) | closed (reset sent) | stay | stay | invalid |
 /// | closed | stream closed | stream closed | stream closed | stream closed | stay | invalid |
+// Always inlined: as a call its `Result` came back through a stack slot that the caller
+// read wider than it was written, a store-forwarding stall on every HEADERS sent.
+#[inline(always)]
 pub fn send_transition(
     state: StreamState,
     role: Role,
