@@ -318,14 +318,16 @@ impl Connection {
     }
 
     /// Approximate heap bytes held by the connection: streams, queued and framed output,
-    /// the input and output buffers kept for reuse, and the verdicts remembered for the
-    /// header lists we send (at most 32 fields of 256 octets).
+    /// the input and output buffers kept for reuse, the verdicts remembered for the
+    /// header lists we send (at most 32 fields of 256 octets) and the last repeated header
+    /// block received (at most 128 octets, and its list).
     pub fn memory_usage(&self) -> usize {
         self.streams.memory_usage()
             + self.decoder.buffered_len()
             + self.output.len().max(self.output.capacity())
             + self.recv_buf.capacity()
             + self.out_verdicts.memory_usage()
+            + self.hpack_in.memory_usage()
     }
 
     // ---------------------------------------------------------------- output

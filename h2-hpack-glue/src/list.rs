@@ -143,6 +143,26 @@ impl HeaderList {
         HeaderList::default()
     }
 
+    /// Octets of buffer the list holds (text and index).
+    pub(crate) fn buffer_len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Whether both lists are views of the same buffer.
+    #[cfg(test)]
+    pub(crate) fn shares_buffer(&self, other: &HeaderList) -> bool {
+        self.buf.as_ptr() == other.buf.as_ptr()
+    }
+
+    /// The same list in a buffer of its own (one allocation, one copy), so keeping it
+    /// does not keep alive the buffer it was decoded into with other lists.
+    pub(crate) fn detached(&self) -> HeaderList {
+        HeaderList {
+            buf: Bytes::copy_from_slice(&self.buf),
+            text_len: self.text_len,
+        }
+    }
+
     /// The number of fields.
     #[inline]
     pub fn len(&self) -> usize {

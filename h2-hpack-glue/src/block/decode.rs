@@ -94,6 +94,68 @@ pub struct HeaderBlockDecoder {
     list: HeaderListBuilder,
     /// Which fields of the last decoded list came from checked table entries.
     last_known_valid: KnownValid,
+    /// The last block that left the HPACK state as it was, and its list once repeated.
+    repeat: Repeat,
+}
+
+/// The longest block [`Repeat`] remembers.
+const REPEAT_MAX: usize = 128;
+
+/// A block that decoded without changing the HPACK state, remembered so the same octets
+/// at the same [`Decoder::generation`] give the same list without decoding again.
+///
+/// Peers send such blocks over and over: a response or trailer section whose fields are
+/// all indexed or literal without indexing (`:status 200`, a content type, `grpc-status:
+/// 0`) is the same octets every time. HPACK decoding is a function of the octets, the
+/// table and our table size setting (which the generation covers) and of the list size
+/// limit (kept with it), so a match gives exactly the list a decode would.
+///
+/// The list is kept, in a buffer of its own (so it does not pin the buffer later lists are
+/// decoded into), only when the same block came twice running: blocks that alternate or
+/// never repeat cost a copy of at most [`REPEAT_MAX`] octets each and no allocation.
+#[derive(Debug, Default)]
+struct Repeat {
+    block: Vec<u8>,
+    generation: u64,
+    limit: u32,
+    /// The decoded list and its verdicts, once `block` came twice running.
+    list: Option<(HeaderList, KnownValid)>,
+}
+
+impl Repeat {
+    /// Whether `block` is the remembered one, decoded in the same state under `limit`.
+    #[inline]
+    fn matches(&self, block: &[u8], generation: u64, limit: u32) -> bool {
+        self.generation == generation && self.limit == limit && self.block[..] == *block
+    }
+
+    /// Remembers a block that decoded to `list` without changing the HPACK state.
+    fn record(
+        &mut self,
+        block: &[u8],
+        generation: u64,
+        limit: u32,
+        list: &HeaderList,
+        known: KnownValid,
+    ) {
+        if block.len() > REPEAT_MAX {
+            return;
+        }
+        if self.list.is_none() && self.matches(block, generation, limit) {
+            self.list = Some((list.detached(), known));
+            return;
+        }
+        self.block.clear();
+        self.block.extend_from_slice(block);
+        self.generation = generation;
+        self.limit = limit;
+        self.list = None;
+    }
+
+    /// Octets held.
+    fn memory_usage(&self) -> usize {
+        self.block.capacity() + self.list.as_ref().map_or(0, |(l, _)| l.buffer_len())
+    }
 }
 
 impl HeaderBlockDecoder {
@@ -105,6 +167,7 @@ impl HeaderBlockDecoder {
             pending: None,
             list: HeaderListBuilder::new(),
             last_known_valid: KnownValid::NONE,
+            repeat: Repeat::default(),
         }
     }
 
@@ -259,6 +322,13 @@ impl HeaderBlockDecoder {
 
     fn decode(&mut self, stream_id: StreamId, block: Bytes) -> Result<HeaderList, BlockError> {
         let limit = self.limits.max_header_list_size;
+        let generation = self.decoder.generation();
+        if let Some((list, known)) = &self.repeat.list {
+            if self.repeat.matches(&block, generation, limit) {
+                self.last_known_valid = *known;
+                return Ok(list.clone());
+            }
+        }
         self.last_known_valid = KnownValid::NONE;
         match self
             .decoder
@@ -266,7 +336,11 @@ impl HeaderBlockDecoder {
         {
             Ok(known) => {
                 self.last_known_valid = known;
-                Ok(self.list.finish())
+                let list = self.list.finish();
+                if self.decoder.generation() == generation {
+                    self.repeat.record(&block, generation, limit, &list, known);
+                }
+                Ok(list)
             }
             Err(DecodeError::HeaderListTooLarge { size, .. }) => {
                 Err(BlockError::HeaderListTooLarge {
@@ -277,6 +351,11 @@ impl HeaderBlockDecoder {
             }
             Err(e) => Err(BlockError::Compression(e)),
         }
+    }
+
+    /// Heap octets held besides the HPACK table: the remembered repeated block.
+    pub fn memory_usage(&self) -> usize {
+        self.repeat.memory_usage()
     }
 }
 
@@ -301,6 +380,116 @@ mod tests {
             Ok(Some(Frame::Headers(h))) => h.block,
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    /// A block that leaves the table as it was, seen twice running, is answered from the
+    /// copy kept: equal lists and verdicts, and the third time no decoding at all (the
+    /// list shares the kept buffer).
+    #[test]
+    fn repeated_block_is_answered_from_the_kept_list() {
+        let mut dec = HeaderBlockDecoder::new(BlockLimits::default());
+        let id = StreamId::new(1);
+        // :status 200 (static), a literal content-length without indexing.
+        let wire = Bytes::from_static(b"\x88\x0f\x0d\x0213");
+        let expected = [
+            HeaderField::new(":status", "200"),
+            HeaderField::new("content-length", "13"),
+        ];
+        let first = dec.begin(id, wire.clone(), true).unwrap().unwrap();
+        assert!(
+            dec.repeat.list.is_none(),
+            "one sighting is only a candidate"
+        );
+        let second = dec.begin(id, wire.clone(), true).unwrap().unwrap();
+        let kept = dec.repeat.list.as_ref().expect("kept after two").0.clone();
+        let third = dec.begin(id, wire.clone(), true).unwrap().unwrap();
+        assert_eq!(first, expected);
+        assert_eq!(second, expected);
+        assert_eq!(third, expected);
+        assert!(third.shares_buffer(&kept) && !second.shares_buffer(&kept));
+        assert!(dec.known_valid().contains(0));
+        assert!(!dec.known_valid().contains(1));
+        assert!(dec.memory_usage() >= wire.len() + kept.buffer_len());
+    }
+
+    /// The same octets after the table changed mean other fields: an indexed reference to
+    /// the newest entry is decoded again, not answered from the kept list.
+    #[test]
+    fn repeated_block_after_a_table_change_is_decoded_again() {
+        let mut dec = HeaderBlockDecoder::new(BlockLimits::default());
+        let id = StreamId::new(1);
+        // Literal with incremental indexing, new name: x-a: 1 (dynamic index 62).
+        dec.begin(id, Bytes::from_static(b"\x40\x03x-a\x011"), true)
+            .unwrap();
+        let newest = Bytes::from_static(b"\xbe");
+        for _ in 0..3 {
+            let list = dec.begin(id, newest.clone(), true).unwrap().unwrap();
+            assert_eq!(list, [HeaderField::new("x-a", "1")]);
+        }
+        assert!(dec.repeat.list.is_some());
+        // Another entry becomes index 62.
+        dec.begin(id, Bytes::from_static(b"\x40\x03x-b\x012"), true)
+            .unwrap();
+        let list = dec.begin(id, newest, true).unwrap().unwrap();
+        assert_eq!(list, [HeaderField::new("x-b", "2")]);
+    }
+
+    /// Our table size setting dropping below the size in use means the next block must
+    /// start with a size update (RFC 7541 4.2): a kept block without one is refused, as a
+    /// decode would refuse it.
+    #[test]
+    fn repeated_block_after_a_table_size_setting_is_checked_again() {
+        let mut dec = HeaderBlockDecoder::new(BlockLimits::default());
+        let id = StreamId::new(1);
+        let wire = Bytes::from_static(b"\x88");
+        for _ in 0..3 {
+            dec.begin(id, wire.clone(), true).unwrap();
+        }
+        dec.set_max_table_size(0);
+        assert!(matches!(
+            dec.begin(id, wire, true),
+            Err(BlockError::Compression(DecodeError::MissingSizeUpdate))
+        ));
+    }
+
+    /// The list size limit is part of what a kept block was judged under: once it is
+    /// lowered below the list's size, the same block is refused.
+    #[test]
+    fn repeated_block_after_a_lower_list_limit_is_refused() {
+        let mut dec = HeaderBlockDecoder::new(BlockLimits::default());
+        let id = StreamId::new(1);
+        let wire = Bytes::from_static(b"\x88");
+        for _ in 0..3 {
+            dec.begin(id, wire.clone(), true).unwrap();
+        }
+        dec.limits.max_header_list_size = 10;
+        assert!(matches!(
+            dec.begin(id, wire, true),
+            Err(BlockError::HeaderListTooLarge { .. })
+        ));
+    }
+
+    /// Blocks that alternate are never kept (no allocation per block), and a block too
+    /// long to remember is simply decoded.
+    #[test]
+    fn alternating_or_long_blocks_are_not_kept() {
+        let mut dec = HeaderBlockDecoder::new(BlockLimits::default());
+        let id = StreamId::new(1);
+        for i in 0..6 {
+            let wire: &'static [u8] = if i % 2 == 0 { b"\x88" } else { b"\x89" };
+            dec.begin(id, Bytes::from_static(wire), true).unwrap();
+            assert!(dec.repeat.list.is_none());
+        }
+        let value = "v".repeat(REPEAT_MAX);
+        let mut long = BytesMut::from(&b"\x0f\x0d"[..]);
+        long.extend_from_slice(&[0x7f, (REPEAT_MAX - 127) as u8]);
+        long.extend_from_slice(value.as_bytes());
+        let long = long.freeze();
+        for _ in 0..3 {
+            let list = dec.begin(id, long.clone(), true).unwrap().unwrap();
+            assert_eq!(list, [HeaderField::new("content-length", value.clone())]);
+        }
+        assert!(dec.repeat.list.is_none());
     }
 
     /// Lists of any length decode whole, each into one buffer, and once dropped their

@@ -46,6 +46,8 @@ pub struct Decoder {
     /// Set when `max_allowed` dropped below the table size in use: the next block must
     /// start with a size update (RFC 7541 4.2).
     update_required: bool,
+    /// Changes of `max_allowed` (which decide what the next block may or must hold).
+    settings_changes: u64,
     scratch: BytesMut,
     /// Huffman text for [`Decoder::decode_with`], reused.
     text: BytesMut,
@@ -59,6 +61,7 @@ impl Decoder {
             table: DynamicTable::new(max_table_size as usize),
             max_allowed: max_table_size,
             update_required: false,
+            settings_changes: 0,
             scratch: BytesMut::new(),
             text: BytesMut::new(),
         }
@@ -70,9 +73,18 @@ impl Decoder {
     /// fails with [`DecodeError::MissingSizeUpdate`].
     pub fn set_max_table_size(&mut self, max: u32) {
         self.max_allowed = max;
+        self.settings_changes += 1;
         if (max as usize) < self.table.max_size() {
             self.update_required = true;
         }
+    }
+
+    /// A number that changes whenever anything that decides how a block decodes does (a
+    /// table entry added or evicted, a size update, our table size setting) and never
+    /// goes back: the same block decoded at the same generation gives the same fields.
+    pub fn generation(&self) -> u64 {
+        // Both counters only grow, so their sum changes whenever either does.
+        self.table.generation() + self.settings_changes
     }
 
     /// The current dynamic table size (RFC 7541 4.1 accounting).

@@ -51,6 +51,8 @@ pub(crate) struct DynamicTable {
     size: usize,
     max_size: usize,
     inserted: u64,
+    /// Bumped by every change (insertion, resize): equal generations, equal tables.
+    generation: u64,
 }
 
 impl DynamicTable {
@@ -60,6 +62,7 @@ impl DynamicTable {
             size: 0,
             max_size,
             inserted: 0,
+            generation: 0,
         }
     }
 
@@ -73,6 +76,12 @@ impl DynamicTable {
     #[inline]
     pub(crate) fn size(&self) -> usize {
         self.size
+    }
+
+    /// Changes when the table does (entries, sizes); never goes back.
+    #[inline]
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The maximum size in force.
@@ -116,6 +125,7 @@ impl DynamicTable {
         mut evicted: impl FnMut(u64, &Entry),
     ) -> Option<u64> {
         let size = entry.size();
+        self.generation += 1;
         if size > self.max_size {
             self.evict_to(0, &mut evicted);
             return None;
@@ -131,6 +141,7 @@ impl DynamicTable {
     /// Changes the maximum size, evicting as needed (RFC 7541 4.3).
     pub(crate) fn set_max_size(&mut self, max_size: usize, mut evicted: impl FnMut(u64, &Entry)) {
         self.max_size = max_size;
+        self.generation += 1;
         self.evict_to(max_size, &mut evicted);
     }
 
