@@ -37,6 +37,9 @@ impl Headers {
         }
     }
 
+    // Inlined into `Frame::decode`: as a call its result came back through memory that
+    // the caller read wider than it was written (a store-forwarding stall per HEADERS).
+    #[inline]
     pub(crate) fn decode(head: &Head, mut payload: Bytes) -> Result<Headers, H2Error> {
         // RFC 9113 6.2: "If a HEADERS frame is received whose Stream Identifier field is
         // 0x00, the recipient MUST respond with a connection error of type PROTOCOL_ERROR."

@@ -396,6 +396,10 @@ fn content_length_value(out: &mut Regular<'_>, value: &[u8]) -> Result<(), ScanE
 }
 
 /// The whole check: the pass, then the request or response rules.
+// Always inlined (one copy per caller that matters): as a call its result came back
+// through memory written narrower than the caller read it, a store-forwarding stall on
+// every block sent.
+#[inline(always)]
 fn check<'a>(
     fields: impl Iterator<Item = FieldRef<'a>>,
     known: KnownValid,
@@ -487,38 +491,41 @@ pub(crate) fn outbound<'a>(
         allow_101: cfg.allow_status_101,
     };
     if !opts.strict && normalize && needs_normalizing(fields, split) {
-        let owned = normalized(fields, split);
-        let (msg, _) = check(
-            views(&owned),
-            KnownValid::NONE,
-            block,
-            opts,
-            extended_connect,
-        )
-        .map_err(malformed)?;
-        return Ok((Cow::Owned(owned), msg));
+        return normalized_outbound(fields, split, block, opts, extended_connect);
     }
     match check(views(fields), known, block, opts, extended_connect) {
         Ok((msg, _)) => Ok((Cow::Borrowed(fields), msg)),
         Err(ScanError::Malformed(why)) => Err(why),
         Err(ScanError::NeedsNormalizing) => {
-            let owned = normalized(fields, split);
             let again = Opts {
                 fixable: false,
                 split_cookies: false,
                 ..opts
             };
-            let (msg, _) = check(
-                views(&owned),
-                KnownValid::NONE,
-                block,
-                again,
-                extended_connect,
-            )
-            .map_err(malformed)?;
-            Ok((Cow::Owned(owned), msg))
+            normalized_outbound(fields, split, block, again, extended_connect)
         }
     }
+}
+
+/// The normalized copy of an outbound block, checked with `opts`.
+#[inline(never)]
+fn normalized_outbound<'a>(
+    fields: &[HeaderField],
+    split: bool,
+    block: Block,
+    opts: Opts,
+    extended_connect: bool,
+) -> Result<(Cow<'a, [HeaderField]>, Message), &'static str> {
+    let owned = normalized(fields, split);
+    let (msg, _) = check(
+        views(&owned),
+        KnownValid::NONE,
+        block,
+        opts,
+        extended_connect,
+    )
+    .map_err(malformed)?;
+    Ok((Cow::Owned(owned), msg))
 }
 
 fn malformed(e: ScanError) -> &'static str {
