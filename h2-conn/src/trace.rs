@@ -34,12 +34,14 @@
 #[cfg(not(feature = "tracing"))]
 mod hooks {
     use crate::connection::BlockStart;
-    use h2_frame::{Data, Frame, StreamId};
+    use h2_frame::{Data, Frame, Head, StreamId};
     use h2_hpack_glue::{HeaderField, HeaderList};
     use h2_stream::Role;
 
     #[inline(always)]
     pub(crate) fn received(_: Role, _: &Frame) {}
+    #[inline(always)]
+    pub(crate) fn received_headers_in_place(_: Role, _: &Head, _: &[u8]) {}
     #[inline(always)]
     pub(crate) fn received_block(_: Role, _: &BlockStart, _: &HeaderList) {}
     #[inline(always)]
@@ -55,7 +57,7 @@ mod hooks {
 #[cfg(feature = "tracing")]
 mod hooks {
     use crate::connection::BlockStart;
-    use h2_frame::{Data, Frame, StreamId};
+    use h2_frame::{Data, Frame, Head, Headers, StreamId};
     use h2_hpack_glue::{FieldRef, HeaderField, HeaderList};
     use h2_stream::Role;
     use std::fmt::{self, Display, Formatter, Write};
@@ -64,6 +66,21 @@ mod hooks {
 
     pub(crate) fn received(role: Role, frame: &Frame) {
         tracing::debug!(target: TARGET, ?role, "recv {}", FrameLine(frame));
+    }
+
+    /// A HEADERS frame the connection handled where it lay in the input (END_HEADERS,
+    /// no padding or priority fields): shown as `received` shows it, built only when
+    /// someone listens.
+    pub(crate) fn received_headers_in_place(role: Role, head: &Head, block: &[u8]) {
+        if tracing::enabled!(target: TARGET, tracing::Level::DEBUG) {
+            let frame = Headers::new(
+                head.stream_id,
+                bytes::Bytes::copy_from_slice(block),
+                head.flags.end_stream(),
+                true,
+            );
+            received(role, &Frame::Headers(frame));
+        }
     }
 
     pub(crate) fn received_block(role: Role, start: &BlockStart, fields: &HeaderList) {

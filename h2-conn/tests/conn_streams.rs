@@ -539,6 +539,45 @@ fn rfc9113_6_2_padded_headers_are_accepted() {
     );
 }
 
+/// A plain HEADERS frame (END_HEADERS, no padding, no priority fields) is decoded where
+/// it lies in the input; a padded one goes through the frame parser. Both must give the
+/// same events and the same frames back, for requests several to an input, trailers, a
+/// malformed request and a block that does not decode.
+#[test]
+fn rfc9113_6_2_headers_in_place_and_parsed_frames_agree() {
+    let (mut plain, mut plain_peer) = server();
+    let (mut padded, mut padded_peer) = server();
+    type Step = fn(frames::HeadersBuilder) -> frames::HeadersBuilder;
+    let keep: Step = |h| h;
+    let pad: Step = |h| h.padded(0);
+    let steps: Vec<Vec<frames::HeadersBuilder>> = vec![
+        vec![
+            frames::headers(1).get("/a").end_stream(),
+            frames::headers(3).request("POST", "/b"),
+            frames::headers(5).get("/c").field("x-k", "v").end_stream(),
+        ],
+        vec![frames::headers(3).field("x-t", "1").end_stream()],
+        vec![frames::headers(7).get("/").field("X-Up", "1")],
+        vec![frames::headers(9).raw_block(&b"\xff\xff\xff\xff"[..])],
+    ];
+    for step in steps {
+        let mut got = Vec::new();
+        for (conn, peer, shape) in [
+            (&mut plain, &mut plain_peer, keep),
+            (&mut padded, &mut padded_peer, pad),
+        ] {
+            let mut wire = Vec::new();
+            for h in &step {
+                wire.extend_from_slice(&peer.encode(shape(h.clone())));
+            }
+            let events = peer.send_raw(conn, &wire);
+            got.push((events, peer.recv_frames(conn), peer.reasons.clone()));
+        }
+        assert_eq!(got[0], got[1]);
+        assert!(!got[0].0.is_empty());
+    }
+}
+
 // ---------------------------------------------------------------- 6.3 PRIORITY
 
 #[test]

@@ -112,6 +112,51 @@ impl FrameDecoder {
         }
     }
 
+    /// The next frame, borrowed, when it lies whole in the input chunk at hand and within
+    /// SETTINGS_MAX_FRAME_SIZE: its header and its payload (padding and all, as on the
+    /// wire). `None` otherwise ([`next_frame`](FrameDecoder::next_frame) then assembles
+    /// it, or reports the error). A caller that handles the frame from the borrowed
+    /// payload drops it with [`skip_peeked`](FrameDecoder::skip_peeked); nothing else
+    /// changes until then.
+    ///
+    /// This is for frames whose payload is only read (a field block decoded where it
+    /// lies), not kept: no `Bytes` handle is made for them, so no reference count moves.
+    ///
+    /// ```
+    /// use h2_frame::{FrameDecoder, FrameType};
+    /// let mut decoder = FrameDecoder::new(16_384);
+    /// // HEADERS, END_HEADERS, stream 1, block 0x82; then a PING ACK starts.
+    /// decoder.push_slice(&[0, 0, 1, 1, 4, 0, 0, 0, 1, 0x82, 0, 0, 8]);
+    /// let (head, payload) = decoder.peek_whole().unwrap();
+    /// assert_eq!((head.kind, payload), (FrameType::HEADERS, &[0x82][..]));
+    /// decoder.skip_peeked(&head);
+    /// assert!(decoder.peek_whole().is_none()); // the PING is not all there
+    /// assert_eq!(decoder.buffered_len(), 3);
+    /// ```
+    #[inline]
+    pub fn peek_whole(&self) -> Option<(Head, &[u8])> {
+        if !self.partial.is_empty() || self.failed.is_some() {
+            return None;
+        }
+        let head = Head::parse(&self.input)?;
+        if head.length > self.max_frame_size {
+            return None;
+        }
+        let payload = self.input.get(HEAD_LEN..HEAD_LEN + head.length as usize)?;
+        Some((head, payload))
+    }
+
+    /// Drops the frame [`peek_whole`](FrameDecoder::peek_whole) returned with `head`.
+    #[inline]
+    pub fn skip_peeked(&mut self, head: &Head) {
+        let n = (HEAD_LEN + head.length as usize).min(self.input.len());
+        if n == self.input.len() {
+            self.input = Bytes::new();
+        } else {
+            self.input.advance(n);
+        }
+    }
+
     fn fail(&mut self, err: H2Error) -> H2Error {
         if err.is_connection_error() {
             self.failed = Some(err);
@@ -200,6 +245,28 @@ mod tests {
 
     /// A frame whose header and payload arrive as separate chunks (vectored writers do
     /// this) comes out with the payload sliced from the second chunk, not copied.
+    /// `peek_whole` lends only a frame that lies whole in the chunk at hand and within
+    /// the size limit; anything else is left to `next_frame`, which joins it or fails.
+    #[test]
+    fn peek_whole_lends_only_whole_frames_within_the_limit() {
+        let mut decoder = FrameDecoder::new(16);
+        // A PING split across two chunks: not lent, assembled by next_frame.
+        decoder.push_slice(&[0, 0, 8, 6, 0, 0, 0, 0, 0, 1, 2]);
+        assert!(decoder.peek_whole().is_none());
+        assert!(matches!(decoder.next_frame(), Ok(None)));
+        decoder.push_slice(&[3, 4, 5, 6, 7, 8]);
+        assert!(decoder.peek_whole().is_none(), "a partial frame is pending");
+        assert!(matches!(decoder.next_frame(), Ok(Some(Frame::Ping(_)))));
+        // Over SETTINGS_MAX_FRAME_SIZE (16): not lent; next_frame reports it.
+        decoder.push_slice(&[0, 0, 17, 0, 0, 0, 0, 0, 1]);
+        assert!(decoder.peek_whole().is_none());
+        assert!(decoder.next_frame().is_err());
+        assert!(
+            decoder.peek_whole().is_none(),
+            "nothing after a connection error"
+        );
+    }
+
     #[test]
     fn accepts_payload_chunk_after_header_chunk_without_copy() {
         let payload = Bytes::from(alloc::vec![7u8; 4096]);

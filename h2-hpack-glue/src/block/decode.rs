@@ -228,6 +228,44 @@ impl HeaderBlockDecoder {
         fragment: Bytes,
         end_headers: bool,
     ) -> Result<Option<HeaderList>, BlockError> {
+        if end_headers {
+            return self.decode_whole(stream_id, &fragment).map(Some);
+        }
+        self.check_start(stream_id, fragment.len())?;
+        self.pending = Some(Pending {
+            stream_id,
+            len: fragment.len(),
+            first: fragment,
+            joined: BytesMut::new(),
+            continuations: 0,
+        });
+        Ok(None)
+    }
+
+    /// A whole block, from a HEADERS or PUSH_PROMISE frame with END_HEADERS on
+    /// `stream_id`, decoded from borrowed octets: what [`begin`](Self::begin) does with
+    /// `end_headers` set, for a caller that has the frame's payload in place and need not
+    /// make a `Bytes` of it.
+    ///
+    /// ```
+    /// use h2_hpack_glue::{BlockLimits, HeaderBlockDecoder, HeaderField};
+    /// use h2_hpack_glue::frame::StreamId;
+    ///
+    /// let mut dec = HeaderBlockDecoder::new(BlockLimits::default());
+    /// let list = dec.decode_whole(StreamId::new(1), b"\x82\x84").unwrap();
+    /// assert_eq!(list, [HeaderField::new(":method", "GET"), HeaderField::new(":path", "/")]);
+    /// ```
+    pub fn decode_whole(
+        &mut self,
+        stream_id: StreamId,
+        block: &[u8],
+    ) -> Result<HeaderList, BlockError> {
+        self.check_start(stream_id, block.len())?;
+        self.decode(stream_id, block)
+    }
+
+    /// The checks on a block's first fragment: none in progress, within the size cap.
+    fn check_start(&self, stream_id: StreamId, len: usize) -> Result<(), BlockError> {
         if let Some(p) = &self.pending {
             // RFC 9113 4.3: "Each field block is processed as a discrete unit. Field blocks
             // MUST be transmitted as a contiguous sequence of frames, with no interleaved
@@ -237,23 +275,13 @@ impl HeaderBlockDecoder {
                 stream_id,
             });
         }
-        if fragment.len() > self.limits.max_block_bytes {
+        if len > self.limits.max_block_bytes {
             return Err(BlockError::BlockTooLarge {
                 stream_id,
                 limit: self.limits.max_block_bytes,
             });
         }
-        if end_headers {
-            return self.decode(stream_id, fragment).map(Some);
-        }
-        self.pending = Some(Pending {
-            stream_id,
-            len: fragment.len(),
-            first: fragment,
-            joined: BytesMut::new(),
-            continuations: 0,
-        });
-        Ok(None)
+        Ok(())
     }
 
     /// A CONTINUATION fragment of the block in progress. Returns the decoded list when
@@ -304,7 +332,7 @@ impl HeaderBlockDecoder {
             Some(p) => p.joined.freeze(),
             None => Bytes::new(),
         };
-        self.decode(stream_id, block).map(Some)
+        self.decode(stream_id, &block).map(Some)
     }
 
     /// [`continue_block`](HeaderBlockDecoder::continue_block) for a whole CONTINUATION
@@ -320,11 +348,11 @@ impl HeaderBlockDecoder {
         }
     }
 
-    fn decode(&mut self, stream_id: StreamId, block: Bytes) -> Result<HeaderList, BlockError> {
+    fn decode(&mut self, stream_id: StreamId, block: &[u8]) -> Result<HeaderList, BlockError> {
         let limit = self.limits.max_header_list_size;
         let generation = self.decoder.generation();
         if let Some((list, known)) = &self.repeat.list {
-            if self.repeat.matches(&block, generation, limit) {
+            if self.repeat.matches(block, generation, limit) {
                 self.last_known_valid = *known;
                 return Ok(list.clone());
             }
@@ -332,13 +360,13 @@ impl HeaderBlockDecoder {
         self.last_known_valid = KnownValid::NONE;
         match self
             .decoder
-            .decode_list(&block, limit as usize, &mut self.list)
+            .decode_list(block, limit as usize, &mut self.list)
         {
             Ok(known) => {
                 self.last_known_valid = known;
                 let list = self.list.finish();
                 if self.decoder.generation() == generation {
-                    self.repeat.record(&block, generation, limit, &list, known);
+                    self.repeat.record(block, generation, limit, &list, known);
                 }
                 Ok(list)
             }
