@@ -373,6 +373,30 @@ impl KnownValid {
         (v.valid(), v.class())
     }
 
+    /// Whether every field at positions `from..to` is vouched for as valid with a
+    /// [`NameClass::Plain`] name: message validation has nothing to do for any of them.
+    /// `false` when `to` is past the 32nd field (those are never vouched for).
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use h2_hpack_glue::{Decoder, HeaderListBuilder};
+    ///
+    /// // :method GET (static), then accept-encoding: gzip, deflate (static, plain).
+    /// let mut out = HeaderListBuilder::new();
+    /// let known = Decoder::new(4096).decode_list(b"\x82\x90", 1 << 16, &mut out).unwrap();
+    /// assert!(known.all_plain(1, 2));
+    /// assert!(!known.all_plain(0, 2)); // :method is a pseudo-header
+    /// assert!(!known.all_plain(1, 3)); // nothing is known of a third field
+    /// ```
+    #[inline]
+    pub fn all_plain(&self, from: usize, to: usize) -> bool {
+        let plain = Verdict::new(true, NameClass::Plain);
+        match self.fields.get(from..to) {
+            Some(fields) => fields.iter().all(|&v| v == plain),
+            None => false,
+        }
+    }
+
     /// Records what a table entry vouches for, for the field at `position` (past the
     /// 32nd, nothing is recorded).
     #[inline]
