@@ -111,7 +111,7 @@ impl Connection {
         }
         self.decoder.push_bytes(data);
         while self.phase != Phase::Closed {
-            let result = match self.headers_in_place(events) {
+            let result = match self.frame_in_place(events) {
                 Some(result) => result,
                 None => match self.decoder.next_frame() {
                     Ok(Some(frame)) => self.on_frame(frame, events),
@@ -127,36 +127,53 @@ impl Connection {
         Ok(())
     }
 
-    /// The usual request or response head, a HEADERS frame with END_HEADERS and neither
-    /// padding nor priority fields lying whole in the input, handled where it lies: its
-    /// field block is decoded from the input, and no `Bytes` handle is made for the frame
-    /// (two atomic reference-count operations saved per block). Exactly what `on_frame`
-    /// would do with it; `None` for any other frame, which `next_frame` then takes.
+    /// The frames of every request and response, handled where they lie in the input
+    /// when they are plain (lying whole in the chunk at hand, neither padding nor
+    /// priority fields): a HEADERS frame with END_HEADERS has its field block decoded
+    /// from the input, with no `Bytes` handle made for the frame (two atomic
+    /// reference-count operations saved per block); a DATA frame becomes its `Data`
+    /// directly rather than a `Frame` returned and copied (which stalled: the copy read
+    /// the frame back wider than it was written). Exactly what `on_frame` does with them;
+    /// `None` for any other frame, which `next_frame` then takes.
     #[inline]
-    fn headers_in_place(&mut self, events: &mut Events) -> Option<Result<(), H2Error>> {
+    fn frame_in_place(&mut self, events: &mut Events) -> Option<Result<(), H2Error>> {
         if self.phase != Phase::Open || self.hpack_in.in_progress().is_some() {
             return None;
         }
-        let (head, block) = self.decoder.peek_whole()?;
+        let (head, payload) = self.decoder.peek_whole()?;
         let flags = head.flags;
-        if head.kind != FrameType::HEADERS
-            || !flags.end_headers()
-            || flags.padded()
-            || flags.priority()
-            || head.stream_id.is_zero()
-        {
+        if flags.padded() || head.stream_id.is_zero() {
             return None;
         }
-        crate::trace::received_headers_in_place(self.role, &head, block);
-        self.flood.on_frame(&self.config.limits);
-        let decoded = self.hpack_in.decode_whole(head.stream_id, block).map(Some);
-        self.decoder.skip_peeked(&head);
-        let start = BlockStart::Headers {
-            stream_id: head.stream_id,
-            end_stream: flags.end_stream(),
-            priority: None,
-        };
-        Some(self.on_block_fragment(start, decoded, events))
+        match head.kind {
+            FrameType::DATA => {
+                let data = Data {
+                    stream_id: head.stream_id,
+                    data: self.decoder.take_peeked(&head),
+                    end_stream: flags.end_stream(),
+                    pad_len: None,
+                };
+                crate::trace::received_data_in_place(self.role, &data);
+                self.flood.on_frame(&self.config.limits);
+                Some(self.on_data(data, events))
+            }
+            FrameType::HEADERS if flags.end_headers() && !flags.priority() => {
+                crate::trace::received_headers_in_place(self.role, &head, payload);
+                self.flood.on_frame(&self.config.limits);
+                let decoded = self
+                    .hpack_in
+                    .decode_whole(head.stream_id, payload)
+                    .map(Some);
+                self.decoder.skip_peeked(&head);
+                let start = BlockStart::Headers {
+                    stream_id: head.stream_id,
+                    end_stream: flags.end_stream(),
+                    priority: None,
+                };
+                Some(self.on_block_fragment(start, decoded, events))
+            }
+            _ => None,
+        }
     }
 
     fn on_frame(&mut self, frame: Frame, events: &mut Events) -> Result<(), H2Error> {

@@ -43,6 +43,8 @@ mod hooks {
     #[inline(always)]
     pub(crate) fn received_headers_in_place(_: Role, _: &Head, _: &[u8]) {}
     #[inline(always)]
+    pub(crate) fn received_data_in_place(_: Role, _: &Data) {}
+    #[inline(always)]
     pub(crate) fn received_block(_: Role, _: &BlockStart, _: &HeaderList) {}
     #[inline(always)]
     pub(crate) fn sent(_: Role, _: &Frame) {}
@@ -80,6 +82,13 @@ mod hooks {
                 true,
             );
             received(role, &Frame::Headers(frame));
+        }
+    }
+
+    /// A DATA frame the connection took apart itself: shown as `received` shows it.
+    pub(crate) fn received_data_in_place(role: Role, data: &Data) {
+        if tracing::enabled!(target: TARGET, tracing::Level::DEBUG) {
+            received(role, &Frame::Data(data.clone()));
         }
     }
 

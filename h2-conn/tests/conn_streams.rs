@@ -517,6 +517,49 @@ fn rfc9113_6_1_data_before_headers_is_malformed() {
     assert_reset_by_us(&events, &mut conn, &mut peer, 1, ErrorCode::PROTOCOL_ERROR);
 }
 
+/// A plain DATA frame lying whole in the input is taken apart where it lies; one whose
+/// header and payload arrive in separate inputs goes through the frame parser. Both must
+/// give the same events and frames back: data, an empty frame, the end of the stream,
+/// then DATA on a closed stream.
+#[test]
+fn rfc9113_6_1_data_in_place_and_parsed_frames_agree() {
+    let (mut whole, mut whole_peer) = server();
+    let (mut split, mut split_peer) = server();
+    let steps: Vec<Vec<frames::DataBuilder>> = vec![
+        vec![frames::data(1, "hello"), frames::data(1, "")],
+        vec![frames::data(1, "world").end_stream()],
+        vec![frames::data(1, "late")],
+    ];
+    for (conn, peer) in [(&mut whole, &mut whole_peer), (&mut split, &mut split_peer)] {
+        peer.send(conn, frames::headers(1).request("POST", "/"));
+    }
+    for step in steps {
+        let mut got = Vec::new();
+        for (conn, peer, cut) in [
+            (&mut whole, &mut whole_peer, false),
+            (&mut split, &mut split_peer, true),
+        ] {
+            let mut events = Vec::new();
+            let mut wire = Vec::new();
+            for d in &step {
+                let frame = peer.encode(d.clone());
+                if cut {
+                    events.extend(peer.send_raw(conn, &frame[..9]));
+                    events.extend(peer.send_raw(conn, &frame[9..]));
+                } else {
+                    wire.extend_from_slice(&frame);
+                }
+            }
+            if !cut {
+                events = peer.send_raw(conn, &wire);
+            }
+            got.push((events, peer.recv_frames(conn), peer.reasons.clone()));
+        }
+        assert_eq!(got[0], got[1]);
+        assert!(!got[0].0.is_empty());
+    }
+}
+
 // ---------------------------------------------------------------- 6.2 HEADERS
 
 #[test]

@@ -116,11 +116,13 @@ impl FrameDecoder {
     /// SETTINGS_MAX_FRAME_SIZE: its header and its payload (padding and all, as on the
     /// wire). `None` otherwise ([`next_frame`](FrameDecoder::next_frame) then assembles
     /// it, or reports the error). A caller that handles the frame from the borrowed
-    /// payload drops it with [`skip_peeked`](FrameDecoder::skip_peeked); nothing else
-    /// changes until then.
+    /// payload drops it with [`skip_peeked`](FrameDecoder::skip_peeked), or takes the
+    /// payload with [`take_peeked`](FrameDecoder::take_peeked); nothing else changes until
+    /// then.
     ///
     /// This is for frames whose payload is only read (a field block decoded where it
-    /// lies), not kept: no `Bytes` handle is made for them, so no reference count moves.
+    /// lies), not kept: no `Bytes` handle is made for them, so no reference count moves;
+    /// and for frames the caller takes apart itself without building a [`Frame`].
     ///
     /// ```
     /// use h2_frame::{FrameDecoder, FrameType};
@@ -144,6 +146,22 @@ impl FrameDecoder {
         }
         let payload = self.input.get(HEAD_LEN..HEAD_LEN + head.length as usize)?;
         Some((head, payload))
+    }
+
+    /// Takes the frame [`peek_whole`](FrameDecoder::peek_whole) returned with `head`: its
+    /// payload, as a view of the input (no copy).
+    #[inline]
+    pub fn take_peeked(&mut self, head: &Head) -> Bytes {
+        let total = HEAD_LEN + head.length as usize;
+        // The last frame of the chunk takes the chunk's handle itself (no reference-count
+        // increment for an empty remainder), as `next_frame` does.
+        let mut frame = if total >= self.input.len() {
+            core::mem::take(&mut self.input)
+        } else {
+            self.input.split_to(total)
+        };
+        frame.advance(HEAD_LEN.min(frame.len()));
+        frame
     }
 
     /// Drops the frame [`peek_whole`](FrameDecoder::peek_whole) returned with `head`.
