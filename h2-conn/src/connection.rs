@@ -320,7 +320,7 @@ impl Connection {
     /// Approximate heap bytes held by the connection: streams, queued and framed output,
     /// the input and output buffers kept for reuse, the verdicts remembered for the
     /// header lists we send (at most 32 fields of 256 octets) and the last repeated header
-    /// block received (at most 128 octets, and its list).
+    /// block received (at most 128 octets, and a copy of its list of at most 2 KiB).
     pub fn memory_usage(&self) -> usize {
         self.streams.memory_usage()
             + self.decoder.buffered_len()

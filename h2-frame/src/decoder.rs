@@ -152,6 +152,7 @@ impl FrameDecoder {
     /// payload, as a view of the input (no copy).
     #[inline]
     pub fn take_peeked(&mut self, head: &Head) -> Bytes {
+        self.debug_check_peeked(head);
         let total = HEAD_LEN + head.length as usize;
         // The last frame of the chunk takes the chunk's handle itself (no reference-count
         // increment for an empty remainder), as `next_frame` does.
@@ -167,12 +168,23 @@ impl FrameDecoder {
     /// Drops the frame [`peek_whole`](FrameDecoder::peek_whole) returned with `head`.
     #[inline]
     pub fn skip_peeked(&mut self, head: &Head) {
+        self.debug_check_peeked(head);
         let n = (HEAD_LEN + head.length as usize).min(self.input.len());
         if n == self.input.len() {
             self.input = Bytes::new();
         } else {
             self.input.advance(n);
         }
+    }
+
+    /// Debug builds: `head` must be the one `peek_whole` would return now (a caller that
+    /// skipped or took another frame would desynchronize the stream).
+    fn debug_check_peeked(&self, head: &Head) {
+        debug_assert!(
+            self.partial.is_empty() && Head::parse(&self.input).as_ref() == Some(head),
+            "take_peeked/skip_peeked without the frame peek_whole returned"
+        );
+        debug_assert!(self.input.len() >= HEAD_LEN + head.length as usize);
     }
 
     fn fail(&mut self, err: H2Error) -> H2Error {
@@ -261,8 +273,6 @@ mod tests {
     use super::*;
     use crate::{Data, StreamId};
 
-    /// A frame whose header and payload arrive as separate chunks (vectored writers do
-    /// this) comes out with the payload sliced from the second chunk, not copied.
     /// `peek_whole` lends only a frame that lies whole in the chunk at hand and within
     /// the size limit; anything else is left to `next_frame`, which joins it or fails.
     #[test]
@@ -285,6 +295,8 @@ mod tests {
         );
     }
 
+    /// A frame whose header and payload arrive as separate chunks (vectored writers do
+    /// this) comes out with the payload sliced from the second chunk, not copied.
     #[test]
     fn accepts_payload_chunk_after_header_chunk_without_copy() {
         let payload = Bytes::from(alloc::vec![7u8; 4096]);

@@ -100,6 +100,9 @@ pub struct HeaderBlockDecoder {
 
 /// The longest block [`Repeat`] remembers.
 const REPEAT_MAX: usize = 128;
+/// The largest list (text and index) [`Repeat`] keeps a copy of: a short block can name
+/// large table entries, and the copy should stay small whatever the list size limit.
+const REPEAT_MAX_LIST: usize = 2048;
 
 /// A block that decoded without changing the HPACK state, remembered so the same octets
 /// at the same [`Decoder::generation`] give the same list without decoding again.
@@ -111,8 +114,9 @@ const REPEAT_MAX: usize = 128;
 /// limit (kept with it), so a match gives exactly the list a decode would.
 ///
 /// The list is kept, in a buffer of its own (so it does not pin the buffer later lists are
-/// decoded into), only when the same block came twice running: blocks that alternate or
-/// never repeat cost a copy of at most [`REPEAT_MAX`] octets each and no allocation.
+/// decoded into), only when the same block came twice running and the list is at most
+/// [`REPEAT_MAX_LIST`] octets: blocks that alternate or never repeat cost a copy of at
+/// most [`REPEAT_MAX`] octets each and no allocation.
 #[derive(Debug, Default)]
 struct Repeat {
     block: Vec<u8>,
@@ -142,7 +146,9 @@ impl Repeat {
             return;
         }
         if self.list.is_none() && self.matches(block, generation, limit) {
-            self.list = Some((list.detached(), known));
+            if list.buffer_len() <= REPEAT_MAX_LIST {
+                self.list = Some((list.detached(), known));
+            }
             return;
         }
         self.block.clear();
@@ -518,6 +524,33 @@ mod tests {
             assert_eq!(list, [HeaderField::new("content-length", value.clone())]);
         }
         assert!(dec.repeat.list.is_none());
+    }
+
+    /// A short block that names a large table entry is not kept: the copy would be the
+    /// size of the list, not of the block.
+    #[test]
+    fn repeated_block_with_a_large_list_is_not_kept() {
+        let mut dec = HeaderBlockDecoder::new(BlockLimits::default());
+        let id = StreamId::new(1);
+        let value = "v".repeat(3000);
+        let mut insert = BytesMut::from(&b"\x40\x03x-a\x7f"[..]);
+        let mut n = 3000 - 127;
+        while n >= 128 {
+            insert.extend_from_slice(&[(n % 128) as u8 | 0x80]);
+            n /= 128;
+        }
+        insert.extend_from_slice(&[n as u8]);
+        insert.extend_from_slice(value.as_bytes());
+        dec.begin(id, insert.freeze(), true).unwrap();
+        for _ in 0..3 {
+            let list = dec
+                .begin(id, Bytes::from_static(b"\xbe"), true)
+                .unwrap()
+                .unwrap();
+            assert_eq!(list, [HeaderField::new("x-a", value.clone())]);
+        }
+        assert!(dec.repeat.list.is_none());
+        assert!(dec.memory_usage() <= REPEAT_MAX);
     }
 
     /// Lists of any length decode whole, each into one buffer, and once dropped their
