@@ -63,6 +63,9 @@ impl FrameDecoder {
     }
 
     /// Hands over received bytes without copying them.
+    // Inlined: as a call its `Bytes` argument was copied through the stack with wider
+    // loads than the stores that had just written it (a stall per input chunk).
+    #[inline]
     pub fn push_bytes(&mut self, data: Bytes) {
         if data.is_empty() {
             return;
@@ -112,9 +115,10 @@ impl FrameDecoder {
         }
     }
 
-    /// The next frame, borrowed, when it lies whole in the input chunk at hand and within
-    /// SETTINGS_MAX_FRAME_SIZE: its header and its payload (padding and all, as on the
-    /// wire). `None` otherwise ([`next_frame`](FrameDecoder::next_frame) then assembles
+    /// The next frame, borrowed, when it lies whole in the input chunk at hand (or its
+    /// header came alone in the chunk before and its payload lies whole in this one, as
+    /// vectored writers send them) and within SETTINGS_MAX_FRAME_SIZE: its header and its
+    /// payload (padding and all, as on the wire). `None` otherwise ([`next_frame`](FrameDecoder::next_frame) then assembles
     /// it, or reports the error). A caller that handles the frame from the borrowed
     /// payload drops it with [`skip_peeked`](FrameDecoder::skip_peeked), or takes the
     /// payload with [`take_peeked`](FrameDecoder::take_peeked); nothing else changes until
@@ -137,8 +141,11 @@ impl FrameDecoder {
     /// ```
     #[inline]
     pub fn peek_whole(&self) -> Option<(Head, &[u8])> {
-        if !self.partial.is_empty() || self.failed.is_some() {
+        if self.failed.is_some() {
             return None;
+        }
+        if !self.partial.is_empty() {
+            return self.peek_split();
         }
         let head = Head::parse(&self.input)?;
         if head.length > self.max_frame_size {
@@ -148,12 +155,26 @@ impl FrameDecoder {
         Some((head, payload))
     }
 
+    /// [`peek_whole`](FrameDecoder::peek_whole) for a header that came in one chunk and a
+    /// payload that lies whole in the next (vectored writers send them apart).
+    fn peek_split(&self) -> Option<(Head, &[u8])> {
+        if self.partial.len() != HEAD_LEN {
+            return None;
+        }
+        let head = Head::parse(&self.partial)?;
+        if head.length > self.max_frame_size {
+            return None;
+        }
+        Some((head, self.input.get(..head.length as usize)?))
+    }
+
     /// Takes the frame [`peek_whole`](FrameDecoder::peek_whole) returned with `head`: its
     /// payload, as a view of the input (no copy).
     #[inline]
     pub fn take_peeked(&mut self, head: &Head) -> Bytes {
         self.debug_check_peeked(head);
-        let total = HEAD_LEN + head.length as usize;
+        let header = self.peeked_header_len();
+        let total = header + head.length as usize;
         // The last frame of the chunk takes the chunk's handle itself (no reference-count
         // increment for an empty remainder), as `next_frame` does.
         let mut frame = if total >= self.input.len() {
@@ -161,7 +182,7 @@ impl FrameDecoder {
         } else {
             self.input.split_to(total)
         };
-        frame.advance(HEAD_LEN.min(frame.len()));
+        frame.advance(header.min(frame.len()));
         frame
     }
 
@@ -169,7 +190,8 @@ impl FrameDecoder {
     #[inline]
     pub fn skip_peeked(&mut self, head: &Head) {
         self.debug_check_peeked(head);
-        let n = (HEAD_LEN + head.length as usize).min(self.input.len());
+        let header = self.peeked_header_len();
+        let n = (header + head.length as usize).min(self.input.len());
         if n == self.input.len() {
             self.input = Bytes::new();
         } else {
@@ -177,14 +199,25 @@ impl FrameDecoder {
         }
     }
 
+    /// How many octets of the peeked frame's header are in the input: none when it came
+    /// in an earlier chunk (it is dropped from the partial buffer here).
+    #[inline]
+    fn peeked_header_len(&mut self) -> usize {
+        if self.partial.is_empty() {
+            HEAD_LEN
+        } else {
+            self.partial.clear();
+            0
+        }
+    }
+
     /// Debug builds: `head` must be the one `peek_whole` would return now (a caller that
     /// skipped or took another frame would desynchronize the stream).
     fn debug_check_peeked(&self, head: &Head) {
         debug_assert!(
-            self.partial.is_empty() && Head::parse(&self.input).as_ref() == Some(head),
+            self.peek_whole().map(|(h, _)| h).as_ref() == Some(head),
             "take_peeked/skip_peeked without the frame peek_whole returned"
         );
-        debug_assert!(self.input.len() >= HEAD_LEN + head.length as usize);
     }
 
     fn fail(&mut self, err: H2Error) -> H2Error {
@@ -293,6 +326,28 @@ mod tests {
             decoder.peek_whole().is_none(),
             "nothing after a connection error"
         );
+    }
+
+    /// A header alone in one chunk and its payload whole in the next: `peek_whole` lends
+    /// the payload and `take_peeked` hands out the very chunk, not a copy.
+    #[test]
+    fn peek_whole_lends_a_payload_that_follows_its_header_chunk() {
+        let payload = Bytes::from(alloc::vec![7u8; 100]);
+        let mut head = BytesMut::new();
+        Data::new(StreamId::new(1), payload.clone(), true)
+            .encode_head(&mut head, DEFAULT_MAX_FRAME_SIZE)
+            .unwrap();
+        let mut decoder = FrameDecoder::default();
+        decoder.push_bytes(head.freeze());
+        assert!(decoder.peek_whole().is_none());
+        assert_eq!(decoder.next_frame(), Ok(None));
+        decoder.push_bytes(payload.clone());
+        let (peeked, lent) = decoder.peek_whole().unwrap();
+        assert_eq!((peeked.length, lent), (100, &payload[..]));
+        let taken = decoder.take_peeked(&peeked);
+        assert_eq!(taken.as_ptr(), payload.as_ptr());
+        assert_eq!(decoder.buffered_len(), 0);
+        assert_eq!(decoder.next_frame(), Ok(None));
     }
 
     /// A frame whose header and payload arrive as separate chunks (vectored writers do
