@@ -98,7 +98,12 @@ impl Connection {
             Turn::Data(frame) => {
                 let len = frame.data.len() as u32;
                 let _ = self.send_window.decrease(len);
-                crate::trace::sent_data(self.role, &frame);
+                crate::trace::sent_data(
+                    self.role,
+                    frame.stream_id,
+                    frame.data.len(),
+                    frame.end_stream,
+                );
                 let max = self.remote.max_frame_size();
                 let written = self.output.write(|buf| frame.encode_head(buf, max));
                 debug_assert!(written.is_ok(), "a DATA head within the frame size encodes");

@@ -408,16 +408,23 @@ impl Connection {
         }
         self.send_window.decrease(len).expect("checked above");
         loop {
-            let chunk = data.split_to(data.len().min(per_frame));
-            let last = data.is_empty();
-            let mut frame = Data::new(stream_id, chunk, end_stream && last);
-            frame.pad_len = pad;
-            crate::trace::sent_data(self.role, &frame);
+            // The head is written from the lengths before the payload is moved anywhere:
+            // moved into a `Data` just as `split_to` had returned it, the payload was read
+            // back wider than it was written (a store-forwarding stall per frame).
+            let n = data.len().min(per_frame);
+            let last = n == data.len();
+            let chunk = if last {
+                std::mem::take(&mut data)
+            } else {
+                data.split_to(n)
+            };
+            let end = end_stream && last;
+            crate::trace::sent_data(self.role, stream_id, n, end);
             let output = &mut self.output;
             let suffix = output
-                .write(|buf| frame.encode_head(buf, max as u32))
+                .write(|buf| Data::encode_head_of(stream_id, n, end, pad, buf, max as u32))
                 .expect("DATA head of a checked size always encodes");
-            output.push_payload(frame.data, true);
+            output.push_payload(chunk, true);
             if !suffix.is_empty() {
                 output.write(|buf| buf.extend_from_slice(suffix));
             }

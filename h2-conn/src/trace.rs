@@ -49,7 +49,7 @@ mod hooks {
     #[inline(always)]
     pub(crate) fn sent(_: Role, _: &Frame) {}
     #[inline(always)]
-    pub(crate) fn sent_data(_: Role, _: &Data) {}
+    pub(crate) fn sent_data(_: Role, _: StreamId, _: usize, _: bool) {}
     #[inline(always)]
     pub(crate) fn sent_headers(_: Role, _: StreamId, _: &[HeaderField], _: bool) {}
     #[inline(always)]
@@ -111,11 +111,11 @@ mod hooks {
         tracing::debug!(target: TARGET, ?role, "send {}", FrameLine(frame));
     }
 
-    pub(crate) fn sent_data(role: Role, data: &Data) {
+    pub(crate) fn sent_data(role: Role, stream_id: StreamId, len: usize, end_stream: bool) {
         tracing::debug!(
             target: TARGET, ?role,
             "send DATA frame <stream_id={}, length={}{}>",
-            data.stream_id, data.data.len(), flag(data.end_stream, "END_STREAM")
+            stream_id, len, flag(end_stream, "END_STREAM")
         );
     }
 

@@ -58,20 +58,49 @@ impl Data {
         dst: &mut BytesMut,
         max_frame_size: u32,
     ) -> Result<&'static [u8], EncodeError> {
-        if self.stream_id.is_zero() {
+        Data::encode_head_of(
+            self.stream_id,
+            self.data.len(),
+            self.end_stream,
+            self.pad_len,
+            dst,
+            max_frame_size,
+        )
+    }
+
+    /// [`encode_head`](Data::encode_head) from the frame's parts, the payload's length
+    /// standing for the payload: for a sender that has not cut the payload yet, or keeps
+    /// it elsewhere.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use h2_frame::{Data, StreamId};
+    /// let mut head = BytesMut::new();
+    /// Data::encode_head_of(StreamId::new(1), 5, true, None, &mut head, 16_384).unwrap();
+    /// assert_eq!(&head[..], &[0, 0, 5, 0, 1, 0, 0, 0, 1]);
+    /// ```
+    pub fn encode_head_of(
+        stream_id: StreamId,
+        len: usize,
+        end_stream: bool,
+        pad_len: Option<u8>,
+        dst: &mut BytesMut,
+        max_frame_size: u32,
+    ) -> Result<&'static [u8], EncodeError> {
+        if stream_id.is_zero() {
             return Err(EncodeError::InvalidField("DATA on stream 0"));
         }
-        let length = check_payload_len(self.flow_controlled_len(), max_frame_size)?;
+        let length = check_payload_len(len + padding_overhead(pad_len), max_frame_size)?;
         let flags = Flags::empty()
-            .with_end_stream(self.end_stream)
-            .with_padded(self.pad_len.is_some());
+            .with_end_stream(end_stream)
+            .with_padded(pad_len.is_some());
         let head = Head {
             length,
             kind: FrameType::DATA,
             flags,
-            stream_id: self.stream_id,
+            stream_id,
         };
-        let Some(pad_len) = self.pad_len else {
+        let Some(pad_len) = pad_len else {
             // The common frame: nine octets and nothing else (one write, sent for every
             // DATA frame).
             dst.extend_from_slice(&head.to_bytes());
