@@ -139,7 +139,12 @@ impl Output {
     pub(crate) fn take_vectored(&mut self, out: &mut Vec<Bytes>) {
         self.control_frames = 0;
         self.len = 0;
-        out.extend(self.chunks.drain(..));
+        // Popped one by one: a handful of chunks each time, for which `drain` and `extend`
+        // cost more than the moves.
+        out.reserve(self.chunks.len() + 1);
+        while let Some(chunk) = self.chunks.pop_front() {
+            out.push(chunk);
+        }
         let tail = self.tail.get();
         if !tail.is_empty() {
             out.push(tail.split().freeze());

@@ -73,7 +73,9 @@ impl Connection {
         mut data: Bytes,
         events: &mut Vec<Event>,
     ) -> Result<(), UserError> {
-        events.append(&mut self.deferred);
+        if !self.deferred.is_empty() {
+            events.append(&mut self.deferred);
+        }
         let (first, got_bytes) = (events.len(), !data.is_empty());
         match self.phase {
             Phase::Closed => return Err(UserError::ConnectionClosed),
