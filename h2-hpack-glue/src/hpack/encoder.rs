@@ -198,9 +198,18 @@ impl Encoder {
             // hints by hash.
             let key = Key::of(f);
             let recent = match self.recent.get(at) {
-                Some(h) if h.key == key => decode_slot(h.slot),
-                _ => None,
+                Some(h) if h.key == key => h.slot,
+                _ => 0,
             };
+            // A held entry still in the table is this very field (see `HELD`): its index
+            // is all that is needed, without reading the entry.
+            if recent & HELD != 0 {
+                if let Some(pos) = self.table.position_of((recent & !HELD) - DYNAMIC_BASE) {
+                    integer::encode(STATIC_LEN + 1 + pos, 7, 0x80, dst);
+                    return;
+                }
+            }
+            let recent = decode_slot(recent & !HELD);
             if let Some((i, _)) = recent.and_then(|slot| self.slot_match(slot, f)) {
                 integer::encode(i, 7, 0x80, dst);
                 return;
@@ -237,10 +246,33 @@ impl Encoder {
         if self.recent.len() <= at {
             self.recent.resize(at + 1, Hint::default());
         }
+        let held = match slot {
+            Slot::Dynamic(abs) => self.holds(abs, &key),
+            Slot::Static(_) => false,
+        };
         self.recent[at] = Hint {
             key,
-            slot: encode_slot(slot),
+            slot: encode_slot(slot) | if held { HELD } else { 0 },
         };
+    }
+
+    /// Whether the dynamic entry `abs` holds the very strings `key` addresses (it was
+    /// added from the caller's `Bytes`, which it keeps): then, while it is in the table,
+    /// a field with that key is that entry.
+    fn holds(&self, abs: u64, key: &Key) -> bool {
+        let Some(e) = self
+            .table
+            .position_of(abs)
+            .and_then(|pos| self.table.get(pos))
+        else {
+            return false;
+        };
+        let entry = Key {
+            name: e.name.as_ptr() as usize,
+            value: e.value.as_ptr() as usize,
+            lens: (e.name.len() as u64) << 32 ^ e.value.len() as u64,
+        };
+        entry == *key
     }
 
     /// The general path: hash lookups, the indexing policy, table insertion. Records a
@@ -577,6 +609,13 @@ impl Key {
 
 const DYNAMIC_BASE: u64 = 64;
 
+/// Set in the slot of a hint of the previous list's position (`Encoder::recent`) when the
+/// dynamic entry it names holds the very strings its key addresses. An entry keeps the
+/// `Bytes` it was added from, and `Bytes` never change, so as long as that entry is in the
+/// table no other octets can be at those addresses: a field with the same key is that
+/// entry, and only its position is needed (no read of the entry, no comparison).
+const HELD: u64 = 1 << 63;
+
 /// A small cache from the addresses and lengths of a field's name and value to the table
 /// slot it was last sent as: it skips hashing for fields that the caller passes as the
 /// same `Bytes` each time (constant fields usually are). Each key has two buckets of
@@ -739,6 +778,34 @@ mod tests {
             assert_eq!((&a.name, &a.value), (&b.name, &b.value));
         }
         wire.to_vec()
+    }
+
+    /// Fields sent again as the same `Bytes` are found from the previous list's hints
+    /// without reading their entries: the index must stay right as newer entries shift
+    /// it, and an entry evicted meanwhile must be sent afresh, never named.
+    #[test]
+    fn held_hints_give_the_current_index_or_nothing() {
+        let (mut enc, mut dec) = (Encoder::new(), Decoder::new(4096));
+        let a = HeaderField::new("x-a", "1");
+        let b = HeaderField::new("x-b", "2");
+        let c = HeaderField::new("x-c", "3");
+        let ab = [a.clone(), b.clone()];
+        round_trip(&mut enc, &mut dec, &ab);
+        assert!(enc.recent.iter().all(|h| h.slot & HELD != 0));
+        // Both indexed from held hints: 0xbf (63, a) and 0xbe (62, b).
+        assert_eq!(round_trip(&mut enc, &mut dec, &ab), [0xbf, 0xbe]);
+        // A newer entry shifts them by one.
+        round_trip(&mut enc, &mut dec, &[c]);
+        assert_eq!(round_trip(&mut enc, &mut dec, &ab), [0xc0, 0xbf]);
+        // Evicted (the table emptied by a size change): sent as literals again.
+        enc.set_max_table_size(0);
+        enc.set_max_table_size(4096);
+        dec.set_max_table_size(4096);
+        let wire = round_trip(&mut enc, &mut dec, &ab);
+        assert!(
+            wire.len() > 2 && wire[0] & 0xe0 == 0x20,
+            "size updates, then literals"
+        );
     }
 
     /// A tiny deterministic generator (xorshift).
