@@ -44,7 +44,16 @@ impl Recycled {
             }
             return &mut self.live;
         }
-        self.live.reserve(want);
+        if want < TAIL_CHUNK || self.live.try_reclaim(want) {
+            self.live.reserve(want);
+        } else {
+            // A batch (`reserve` before framing queued data) that the allocation cannot
+            // take even reclaimed: exactly the room asked for. `reserve` would double the
+            // allocation, memory the connection then keeps.
+            let mut grown = BytesMut::with_capacity(self.live.len() + want);
+            grown.extend_from_slice(&self.live);
+            self.live = grown;
+        }
         &mut self.live
     }
 
