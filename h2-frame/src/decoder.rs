@@ -118,8 +118,8 @@ impl FrameDecoder {
     /// The next frame, borrowed, when it lies whole in the input chunk at hand (or its
     /// header came alone in the chunk before and its payload lies whole in this one, as
     /// vectored writers send them) and within SETTINGS_MAX_FRAME_SIZE: its header and its
-    /// payload (padding and all, as on the wire). `None` otherwise ([`next_frame`](FrameDecoder::next_frame) then assembles
-    /// it, or reports the error). A caller that handles the frame from the borrowed
+    /// payload (padding and all, as on the wire). `None` otherwise
+    /// ([`next_frame`](FrameDecoder::next_frame) then assembles it, or reports the error). A caller that handles the frame from the borrowed
     /// payload drops it with [`skip_peeked`](FrameDecoder::skip_peeked), or takes the
     /// payload with [`take_peeked`](FrameDecoder::take_peeked); nothing else changes until
     /// then.
@@ -144,28 +144,21 @@ impl FrameDecoder {
         if self.failed.is_some() {
             return None;
         }
-        if !self.partial.is_empty() {
-            return self.peek_split();
-        }
-        let head = Head::parse(&self.input)?;
+        // Where the header is: at the front of the input, or alone in the partial buffer
+        // (a header that came in a chunk of its own); the payload follows in the input.
+        let (header, payload_at) = match self.partial.len() {
+            0 => (&self.input[..], HEAD_LEN),
+            HEAD_LEN => (&self.partial[..], 0),
+            _ => return None,
+        };
+        let head = Head::parse(header)?;
         if head.length > self.max_frame_size {
             return None;
         }
-        let payload = self.input.get(HEAD_LEN..HEAD_LEN + head.length as usize)?;
+        let payload = self
+            .input
+            .get(payload_at..payload_at + head.length as usize)?;
         Some((head, payload))
-    }
-
-    /// [`peek_whole`](FrameDecoder::peek_whole) for a header that came in one chunk and a
-    /// payload that lies whole in the next (vectored writers send them apart).
-    fn peek_split(&self) -> Option<(Head, &[u8])> {
-        if self.partial.len() != HEAD_LEN {
-            return None;
-        }
-        let head = Head::parse(&self.partial)?;
-        if head.length > self.max_frame_size {
-            return None;
-        }
-        Some((head, self.input.get(..head.length as usize)?))
     }
 
     /// Takes the frame [`peek_whole`](FrameDecoder::peek_whole) returned with `head`: its
@@ -328,13 +321,12 @@ mod tests {
         );
     }
 
-    /// A header alone in one chunk and its payload whole in the next: `peek_whole` lends
-    /// the payload and `take_peeked` hands out the very chunk, not a copy.
-    #[test]
-    fn peek_whole_lends_a_payload_that_follows_its_header_chunk() {
-        let payload = Bytes::from(alloc::vec![7u8; 100]);
+    /// A decoder given a DATA frame's header as one chunk (which it holds back, nothing
+    /// to lend or return yet) and then its `len`-octet payload as another; and that payload.
+    fn data_header_then_payload(len: usize) -> (FrameDecoder, Bytes) {
+        let payload = Bytes::from(alloc::vec![7u8; len]);
         let mut head = BytesMut::new();
-        Data::new(StreamId::new(1), payload.clone(), true)
+        Data::new(StreamId::new(1), payload.clone(), false)
             .encode_head(&mut head, DEFAULT_MAX_FRAME_SIZE)
             .unwrap();
         let mut decoder = FrameDecoder::default();
@@ -342,6 +334,14 @@ mod tests {
         assert!(decoder.peek_whole().is_none());
         assert_eq!(decoder.next_frame(), Ok(None));
         decoder.push_bytes(payload.clone());
+        (decoder, payload)
+    }
+
+    /// A header alone in one chunk and its payload whole in the next: `peek_whole` lends
+    /// the payload and `take_peeked` hands out the very chunk, not a copy.
+    #[test]
+    fn peek_whole_lends_a_payload_that_follows_its_header_chunk() {
+        let (mut decoder, payload) = data_header_then_payload(100);
         let (peeked, lent) = decoder.peek_whole().unwrap();
         assert_eq!((peeked.length, lent), (100, &payload[..]));
         let taken = decoder.take_peeked(&peeked);
@@ -354,15 +354,7 @@ mod tests {
     /// this) comes out with the payload sliced from the second chunk, not copied.
     #[test]
     fn accepts_payload_chunk_after_header_chunk_without_copy() {
-        let payload = Bytes::from(alloc::vec![7u8; 4096]);
-        let mut head = BytesMut::new();
-        Data::new(StreamId::new(1), payload.clone(), false)
-            .encode_head(&mut head, DEFAULT_MAX_FRAME_SIZE)
-            .unwrap();
-        let mut decoder = FrameDecoder::default();
-        decoder.push_bytes(head.freeze());
-        assert_eq!(decoder.next_frame(), Ok(None));
-        decoder.push_bytes(payload.clone());
+        let (mut decoder, payload) = data_header_then_payload(4096);
         match decoder.next_frame() {
             Ok(Some(Frame::Data(data))) => {
                 assert_eq!(data.data, payload);
