@@ -93,7 +93,8 @@
 //!             return Ok(()); // the peer closed the socket
 //!         };
 //!         // Err only if the connection was already closed; peer faults are events.
-//!         let events = conn.receive_data(&bytes).expect("connection is open");
+//!         // `bytes` by value: the connection keeps the Vec, no copy.
+//!         let events = conn.receive_data(bytes).expect("connection is open");
 //!         for event in events {
 //!             match event {
 //!                 Event::RequestReceived { stream_id, .. } => {
@@ -152,7 +153,7 @@
 //!             socket.write_all(&conn.data_to_send())?;
 //!         }
 //!         let bytes = input.recv().map_err(|_| io::Error::from(io::ErrorKind::UnexpectedEof))?;
-//!         for event in conn.receive_data(&bytes).expect("connection is open") {
+//!         for event in conn.receive_data(bytes).expect("connection is open") {
 //!             match event {
 //!                 Event::ResponseReceived { headers, .. } => {
 //!                     status = headers.status().expect("a response has a :status");
@@ -210,16 +211,16 @@
 //!   and resume on [`Event::WindowUpdated`]. Received data counts against our window
 //!   until you call [`acknowledge_received_data`](Connection::acknowledge_received_data);
 //!   [`Config::window_policy`] decides when WINDOW_UPDATE goes out.
-//! * **Zero copy.** [`receive_bytes`](Connection::receive_bytes) with a [`Bytes`] makes
-//!   every DATA payload a view of it;
+//! * **Zero copy.** [`receive_data`](Connection::receive_data) given a [`Bytes`] (by
+//!   value or by reference), a `Vec<u8>` or a `BytesMut` by value keeps it and makes
+//!   every DATA payload a view of it (see [`ReceivedOctets`]);
 //!   [`data_to_send_vectored`](Connection::data_to_send_vectored) hands payloads you sent
 //!   back to the socket without a copy.
-//! * **Costs.** [`receive_data`](Connection::receive_data) copies the input once into a
-//!   reused buffer and returns a new `Vec` of events
-//!   ([`receive_data_into`](Connection::receive_data_into) reuses yours);
-//!   [`receive_bytes`](Connection::receive_bytes) copies nothing, so feed each chunk
-//!   [`data_to_send_vectored`](Connection::data_to_send_vectored) gave the peer as its
-//!   own `receive_bytes` call to keep payloads zero-copy end to end.
+//! * **Costs.** [`receive_data`](Connection::receive_data) copies a slice once into a
+//!   reused buffer (and nothing else it takes, as above) and returns a new `Vec` of
+//!   events ([`receive_data_into`](Connection::receive_data_into) reuses yours). Feed each
+//!   chunk [`data_to_send_vectored`](Connection::data_to_send_vectored) gave the peer as
+//!   its own call to keep payloads zero-copy end to end.
 //!   [`data_to_send`](Connection::data_to_send) copies each DATA payload once into a
 //!   reused buffer (no allocation when warm, if you dropped the previous `Bytes`).
 //!   One [`Event::DataReceived`] is one DATA frame (at most the local
@@ -281,6 +282,7 @@ mod config;
 mod connection;
 mod flow;
 mod framing;
+mod input;
 mod limits;
 mod output;
 mod priority;
@@ -316,6 +318,7 @@ pub use h2_events::{ChangedSetting, Event, FlowWindow, Priority, SendBuffer, Use
 pub use h2_frame::{ErrorCode, H2Error, SettingId, Settings, StreamId};
 pub use h2_hpack_glue::{FieldRef, HeaderField, HeaderList};
 pub use h2_stream::{Role, StreamState, ValidationConfig, Window};
+pub use input::ReceivedOctets;
 pub use limits::Limits;
 pub use priority::ExtensiblePriority;
 pub use rate::RateLimits;

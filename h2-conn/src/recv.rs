@@ -1,6 +1,7 @@
 //! Input: received bytes become frames, frames become state changes and events.
 
 use crate::connection::{BlockStart, Connection, Phase};
+use crate::input::ReceivedOctets;
 use crate::limits::Flood;
 use crate::priority::ExtensiblePriority;
 use crate::registry::Unknown;
@@ -23,17 +24,20 @@ type Events = Vec<Event>;
 const MAX_EVENTS_HINT: usize = 512;
 
 impl Connection {
-    /// Feeds received bytes (copied) and returns what happened, in wire order.
+    /// Feeds received bytes and returns what happened, in wire order.
     ///
     /// Peer faults are handled here: the GOAWAY or RST_STREAM is queued and the events
     /// say so ([`Event::ConnectionTerminated`] with `remote: false`, [`Event::StreamReset`]
     /// with `remote_reset: false`). `Err` only when the connection was already closed.
     ///
-    /// Cost: one copy of `data`, into a buffer the connection reuses once the events'
-    /// views of the previous input are dropped (no allocation per call when warm), and
-    /// the returned `Vec` (use [`receive_data_into`](Connection::receive_data_into) to
-    /// reuse one).
-    pub fn receive_data(&mut self, data: &[u8]) -> Result<Vec<Event>, UserError> {
+    /// `data` is a slice (`&buf[..n]`), or anything else [`ReceivedOctets`] lists.
+    /// Cost: one copy of a slice, into a buffer the connection reuses once the events'
+    /// views of the previous input are dropped (no allocation per call when warm); no
+    /// copy at all of a `Bytes` (by value or by reference, such as what a peer's
+    /// [`data_to_send`](Connection::data_to_send) returned), a `Vec<u8>` or a `BytesMut`
+    /// by value: DATA payloads in the events are then views of it. Plus the returned
+    /// `Vec` (use [`receive_data_into`](Connection::receive_data_into) to reuse one).
+    pub fn receive_data(&mut self, data: impl ReceivedOctets) -> Result<Vec<Event>, UserError> {
         let mut events = Vec::with_capacity(self.events_hint);
         self.receive_data_into(data, &mut events)?;
         self.events_hint = events.len().min(MAX_EVENTS_HINT);
@@ -43,16 +47,24 @@ impl Connection {
     /// Like [`receive_data`](Connection::receive_data), appending to a caller's vector.
     pub fn receive_data_into(
         &mut self,
-        data: &[u8],
+        data: impl ReceivedOctets,
         events: &mut Vec<Event>,
     ) -> Result<(), UserError> {
         if self.phase == Phase::Closed {
             return Err(UserError::ConnectionClosed);
         }
+        let bytes = match data.into_shared() {
+            Ok(shared) => shared,
+            Err(data) => self.copy_input(data.octets()),
+        };
+        self.receive_into(bytes, events)
+    }
+
+    /// Copies received octets into the reused input buffer.
+    fn copy_input(&mut self, data: &[u8]) -> Bytes {
         let buf = self.recv_buf.room(data.len());
         buf.extend_from_slice(data);
-        let bytes = buf.split().freeze();
-        self.receive_into(bytes, events)
+        buf.split().freeze()
     }
 
     /// Feeds received bytes without copying them: DATA payloads in the events are views

@@ -778,7 +778,7 @@ fn rfc9113_6_8_connection_error_goaway_carries_last_processed_stream() {
     );
     // Nothing more is processed or sent.
     assert_eq!(
-        conn.receive_data(&peer.encode(frames::ping(*b"ignored!"))),
+        conn.receive_data(peer.encode(frames::ping(*b"ignored!"))),
         Err(h2_conn::UserError::ConnectionClosed)
     );
     assert_eq!(

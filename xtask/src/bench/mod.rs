@@ -12,9 +12,10 @@
 //! to skip that, e.g. to debug the harness itself).
 //!
 //! Rows (issue "Performance II": like-for-like API paths). W1 and W3 run on each stack's
-//! default path only: "ours (plain API)" (`data_to_send()` -> `receive_data(&[u8])`),
+//! default path only: "ours (plain API)" (`data_to_send()` -> `receive_data(&out)`),
 //! "nghttp2 (default)" (the data provider copies into nghttp2's buffer) and hyperium-h2.
-//! W2 also runs on the variant rows: "ours (plain API, 64 KiB into)"
+//! W2 also runs on the variant rows: "ours (plain API, slice input)"
+//! (`receive_data(&out[..])`, which copies), "ours (plain API, 64 KiB into)"
 //! (`data_to_send_into` a fixed 64 KiB buffer), "ours (zero-copy API)"
 //! (`data_to_send_vectored` -> `receive_into`, no payload copy), "nghttp2 (NO_COPY, 1
 //! copy)" (a `send_data_callback` appends header + payload to a socket buffer) and
@@ -27,7 +28,7 @@
 //! each stack's buffered / pulled body path: "ours (plain API)" registers a `BodySource`
 //! per stream with `queue_source`, "ours (plain API, queue_data)" queues each whole body
 //! with `queue_data`, "nghttp2 (default)" answers with `nghttp2_submit_response2` and a
-//! read callback. The receive_into and zero-copy rows of ours run it too (same bodies,
+//! read callback. The slice input and zero-copy rows of ours run it too (same bodies,
 //! their output/input calls). 16 MiB windows, 16 KiB frames; the server hands over at
 //! most 64 KiB per round (ours: one `data_to_send()`, which frames `WRITE_BATCH` of queued
 //! DATA; nghttp2: whole frames up to that much). hyperium-h2 does not run W4/TTFB (n/a).
@@ -195,7 +196,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let all: Vec<Box<dyn Stack>> = vec![
         Box::new(ours::Ours(ours::Api::Plain)),
         Box::new(ours::Ours(ours::Api::PlainInto)),
-        Box::new(ours::Ours(ours::Api::PlainBytes)),
+        Box::new(ours::Ours(ours::Api::PlainSlice)),
         Box::new(ours::Ours(ours::Api::ZeroCopy)),
         Box::new(ours::OursQueueData),
         Box::new(nghttp2::Nghttp2(nghttp2::DataMode::Copy)),
@@ -734,9 +735,9 @@ impl Bench {
                 "plain 64 KiB into / nghttp2 default",
             ),
             (
-                "ours (plain API, receive_into)",
+                "ours (plain API, slice input)",
                 "nghttp2 (default)",
-                "1-copy plain / nghttp2 default",
+                "plain slice input / nghttp2 default",
             ),
             (
                 "ours (plain API, queue_data)",
@@ -780,10 +781,11 @@ impl Bench {
         if ids.iter().any(|id| id.is_bulk()) {
             println!(
                 "W2 copies of each DATA payload byte (in memory, so no stack pays the kernel's \
-                 socket copies): ours (plain API) 2 (data_to_send() flattens the queue into its \
-                 output buffer, receive_data() copies its input); ours (plain API, 64 KiB into) 2 \
-                 (into the 64 KiB buffer, receive_data()); ours (plain API, receive_into) 1 \
-                 (data_to_send(); receive_into keeps the Bytes); ours (zero-copy API) 0; nghttp2 (default) 1 \
+                 socket copies): ours (plain API) 1 (data_to_send() flattens the queue into its \
+                 output buffer; receive_data(&Bytes) shares it); ours (plain API, slice input) 2 \
+                 (data_to_send(), then receive_data(&[u8]) copies its input); ours (plain API, \
+                 64 KiB into) 2 (into the 64 KiB buffer, receive_data(&[u8])); ours (zero-copy \
+                 API) 0; nghttp2 (default) 1 \
                  (read callback into nghttp2's frame buffer, mem_recv2 reads in place); nghttp2 \
                  (NO_COPY, 1 copy) 1 (send_data_callback into a socket buffer); nghttp2 (NO_COPY, \
                  writev) 0 (header and payload pointers handed to mem_recv2); hyperium-h2 2 (into \
@@ -794,8 +796,8 @@ impl Bench {
         if ids.contains(&Id::W4) {
             println!(
                 "W4 copies of each DATA payload byte: ours (plain API) and ours (plain API, \
-                 queue_data) 2 (data_to_send() frames the pulled/queued Bytes into its output \
-                 buffer, receive_data() copies its input); ours (plain API, receive_into) 1; \
+                 queue_data) 1 (data_to_send() frames the pulled/queued Bytes into its output \
+                 buffer, receive_data(&Bytes) shares it); ours (plain API, slice input) 2; \
                  ours (zero-copy API) 0; nghttp2 (default) 1 (read callback into its frame \
                  buffer). Per round the server hands over at most 64 KiB (ours' \
                  WRITE_BATCH; nghttp2: whole frames up to that much), except ours \

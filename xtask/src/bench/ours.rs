@@ -5,15 +5,17 @@
 //! one side's output to the other's input through one of the [`Api`] paths:
 //!
 //! - [`Api::Plain`], row "ours (plain API)", the default row and the one W1 and W3 run on:
-//!   `data_to_send()` (one `Bytes`) into `receive_data(&[u8])`. `data_to_send` flattens the
-//!   queued frames into its reused output buffer (a copy of every DATA payload queued by
-//!   reference) and `receive_data` copies its input into a reused input buffer: each
-//!   payload byte is copied twice; neither call allocates once warm, but for the `Vec` of
+//!   `data_to_send()` (one `Bytes`) into `receive_data(&out)`, as a driver written from the
+//!   docs hands one connection's output to another. `data_to_send` flattens the queued
+//!   frames into its reused output buffer (a copy of every DATA payload queued by
+//!   reference); `receive_data` shares a `&Bytes` it is given (DATA events are views of
+//!   it): one copy per payload byte, in `data_to_send`, as nghttp2's default path copies
+//!   once into its frame buffer. Neither call allocates once warm, but for the `Vec` of
 //!   events `receive_data` returns (measured, see [`CallAllocs`]).
-//! - [`Api::PlainBytes`], row "ours (plain API, receive_into)", W2 only: the same
-//!   `data_to_send()` handed to `receive_into(Bytes, &mut Vec<Event>)`, which keeps it (DATA events are
-//!   views of it): one copy per payload byte, in `data_to_send`, as nghttp2's default
-//!   path copies once into its frame buffer.
+//! - [`Api::PlainSlice`], row "ours (plain API, slice input)", W2 and W4 only: the same
+//!   `data_to_send()` handed to `receive_data(&out[..])` as a slice, as bytes read from a
+//!   socket into a buffer are: `receive_data` copies it into a reused input buffer, so
+//!   each payload byte is copied twice.
 //! - [`Api::PlainInto`], row "ours (plain API, 64 KiB into)", W2 only:
 //!   `data_to_send_into(&mut [u8])` into a fixed, reused 64 KiB buffer (the application's
 //!   socket write buffer), each fill handed to `receive_data(&[u8])`: again two copies per
@@ -27,7 +29,7 @@
 //! with `send_headers` and a [`PatternSource`] registered with `queue_source` (row
 //! [`OursQueueData`], "ours (plain API, queue_data)", queues the whole body with
 //! `queue_data` instead), and the connection frames the bodies in RFC 9218 order when
-//! output is taken; see [`run_many`]. W4 runs on the plain, receive_into and zero-copy
+//! output is taken; see [`run_many`]. W4 runs on the plain, slice input and zero-copy
 //! paths.
 //!
 //! The client sends requests with `send_headers` and reads `ResponseReceived` /
@@ -53,12 +55,12 @@ use super::workload::{
 /// How bytes leave one connection and enter the other.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Api {
-    /// `data_to_send()` -> `receive_data(&[u8])`.
+    /// `data_to_send()` -> `receive_data(&Bytes)` (shared).
     Plain,
     /// `data_to_send_into(&mut [u8; 64 KiB])` -> `receive_data(&[u8])`.
     PlainInto,
-    /// `data_to_send()` -> `receive_into(Bytes)`.
-    PlainBytes,
+    /// `data_to_send()` -> `receive_data(&[u8])` (copied).
+    PlainSlice,
     /// `data_to_send_vectored()` -> `receive_into(Bytes)`.
     ZeroCopy,
 }
@@ -74,7 +76,7 @@ impl Stack for Ours {
         match self.0 {
             Api::Plain => "ours (plain API)",
             Api::PlainInto => "ours (plain API, 64 KiB into)",
-            Api::PlainBytes => "ours (plain API, receive_into)",
+            Api::PlainSlice => "ours (plain API, slice input)",
             Api::ZeroCopy => "ours (zero-copy API)",
         }
     }
@@ -234,9 +236,9 @@ impl Pipe {
             counting: false,
             calls: CallAllocs {
                 functions: match api {
-                    Api::Plain => ("data_to_send()", "receive_data()"),
-                    Api::PlainInto => ("data_to_send_into()", "receive_data()"),
-                    Api::PlainBytes => ("data_to_send()", "receive_into()"),
+                    Api::Plain => ("data_to_send()", "receive_data(&Bytes)"),
+                    Api::PlainInto => ("data_to_send_into()", "receive_data(&[u8])"),
+                    Api::PlainSlice => ("data_to_send()", "receive_data(&[u8])"),
                     Api::ZeroCopy => ("data_to_send_vectored()", "receive_into()"),
                 },
                 ..CallAllocs::default()
@@ -293,7 +295,7 @@ fn deliver(
     dir: Direction,
 ) -> Result<bool, Failure> {
     match pipe.api {
-        Api::Plain => {
+        Api::Plain | Api::PlainSlice => {
             let before = alloc_count::snapshot().allocs;
             let out = from.data_to_send();
             pipe.sent(dir, out.len(), allocs_since(before));
@@ -301,22 +303,13 @@ fn deliver(
                 return Ok(false);
             }
             let before = alloc_count::snapshot().allocs;
-            let events = to.receive_data(&out)?;
+            let events = if pipe.api == Api::Plain {
+                to.receive_data(&out)? // a &Bytes: shared
+            } else {
+                to.receive_data(&out[..])? // a slice: copied
+            };
             pipe.received(dir, out.len(), allocs_since(before));
             keep_events(&mut pipe.events, events);
-            Ok(true)
-        }
-        Api::PlainBytes => {
-            let before = alloc_count::snapshot().allocs;
-            let out = from.data_to_send();
-            let len = out.len();
-            pipe.sent(dir, len, allocs_since(before));
-            if out.is_empty() {
-                return Ok(false);
-            }
-            let before = alloc_count::snapshot().allocs;
-            to.receive_into(out, &mut pipe.events)?;
-            pipe.received(dir, len, allocs_since(before));
             Ok(true)
         }
         Api::PlainInto => {

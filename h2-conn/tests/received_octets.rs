@@ -1,0 +1,135 @@
+//! What `receive_data` accepts (`ReceivedOctets`): a slice is copied, a `Bytes` (by value
+//! or by reference), `Vec<u8>` or `BytesMut` by value is kept, and every form gives the
+//! same events. "Kept" is checked on addresses: the DATA payload an event hands out must
+//! lie inside the caller's buffer, and must not when the input was a slice.
+use bytes::{Bytes, BytesMut};
+use h2_conn::{Config, Connection, Event, HeaderField, StreamId};
+
+const BODY: &[u8] = b"the body of the request, long enough to be told apart";
+
+/// A server that has read the client's preface and SETTINGS, and the client's next
+/// output: a POST with `BODY` on stream 1, in one contiguous `Bytes`.
+fn server_and_request() -> (Connection, Bytes) {
+    let mut client = Connection::new(Config::client());
+    let mut server = Connection::new(Config::server());
+    client.initiate_connection();
+    server.initiate_connection();
+    server.receive_data(&client.data_to_send()[..]).unwrap();
+    client.receive_data(&server.data_to_send()[..]).unwrap();
+    let id = client.next_stream_id().unwrap();
+    let request = [
+        HeaderField::new(":method", "POST"),
+        HeaderField::new(":scheme", "http"),
+        HeaderField::new(":authority", "example.com"),
+        HeaderField::new(":path", "/upload"),
+    ];
+    client.send_headers(id, &request, false).unwrap();
+    client.send_data(id, BODY, true).unwrap();
+    (server, client.data_to_send())
+}
+
+/// The payload of the one DATA event.
+fn payload(events: &[Event]) -> &Bytes {
+    let data: Vec<&Bytes> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::DataReceived {
+                stream_id, data, ..
+            } if *stream_id == StreamId::new(1) => Some(data),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(data.len(), 1, "one DATA event in {events:?}");
+    assert_eq!(&data[0][..], BODY);
+    data[0]
+}
+
+/// Whether `inner` lies inside the octets at `outer` (same allocation).
+fn within(inner: &[u8], outer: std::ops::Range<*const u8>) -> bool {
+    outer.contains(&inner.as_ptr()) && inner.as_ptr_range().end <= outer.end
+}
+
+#[test]
+fn a_bytes_by_reference_is_shared_not_copied() {
+    let (mut server, wire) = server_and_request();
+    let events = server.receive_data(&wire).unwrap();
+    assert!(within(payload(&events), wire.as_ptr_range()));
+}
+
+#[test]
+fn a_bytes_vec_or_bytesmut_by_value_is_kept_not_copied() {
+    let (mut server, wire) = server_and_request();
+    let at = wire.as_ptr_range();
+    let events = server.receive_data(wire).unwrap();
+    assert!(within(payload(&events), at));
+
+    let (mut server, wire) = server_and_request();
+    let vec = wire.to_vec();
+    let at = vec.as_ptr_range();
+    let events = server.receive_data(vec).unwrap();
+    assert!(within(payload(&events), at));
+
+    let (mut server, wire) = server_and_request();
+    let buf = BytesMut::from(&wire[..]);
+    let at = buf.as_ptr_range();
+    let events = server.receive_data(buf).unwrap();
+    assert!(within(payload(&events), at));
+}
+
+#[test]
+fn a_slice_is_copied() {
+    let (mut server, wire) = server_and_request();
+    let events = server.receive_data(&wire[..]).unwrap();
+    assert!(!within(payload(&events), wire.as_ptr_range()));
+
+    let (mut server, wire) = server_and_request();
+    let vec = wire.to_vec();
+    let events = server.receive_data(&vec).unwrap();
+    assert!(!within(payload(&events), vec.as_ptr_range()));
+
+    let (mut server, wire) = server_and_request();
+    let buf = BytesMut::from(&wire[..]);
+    let events = server.receive_data(&buf).unwrap();
+    assert!(!within(payload(&events), buf.as_ptr_range()));
+}
+
+#[test]
+fn every_form_gives_the_same_events() {
+    let (_, wire) = server_and_request();
+    let mut all: Vec<Vec<Event>> = Vec::new();
+    let mut feed = |f: &dyn Fn(&mut Connection, &Bytes) -> Vec<Event>| {
+        let (mut server, fresh) = server_and_request();
+        assert_eq!(fresh, wire, "the request encodes the same each time");
+        all.push(f(&mut server, &fresh));
+    };
+    feed(&|s, w| s.receive_data(&w[..]).unwrap());
+    feed(&|s, w| s.receive_data(&mut w.to_vec()[..]).unwrap());
+    feed(&|s, w| {
+        let vec = w.to_vec();
+        s.receive_data(&vec).unwrap()
+    });
+    feed(&|s, w| s.receive_data(w).unwrap());
+    feed(&|s, w| s.receive_data(w.clone()).unwrap());
+    feed(&|s, w| s.receive_data(w.to_vec()).unwrap());
+    feed(&|s, w| s.receive_data(BytesMut::from(&w[..])).unwrap());
+    feed(&|s, w| s.receive_bytes(w.clone()).unwrap());
+    feed(&|s, w| {
+        let mut events = Vec::new();
+        s.receive_data_into(w, &mut events).unwrap();
+        events
+    });
+    assert!(
+        all.len() == 9 && all.iter().all(|e| *e == all[0]),
+        "{all:?}"
+    );
+    payload(&all[0]);
+}
+
+#[test]
+fn an_array_by_reference_is_accepted() {
+    let mut server = Connection::new(Config::server());
+    server.initiate_connection();
+    let preface: [u8; 24] = *b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    assert!(server.receive_data(&preface).unwrap().is_empty());
+    assert!(!server.is_closed());
+}
