@@ -2,24 +2,25 @@
 //! octets that it shares when they already are a [`Bytes`], and copies otherwise.
 
 use bytes::{Bytes, BytesMut};
-use core::any::Any;
+use std::borrow::Cow;
 
 /// Received octets, as [`Connection::receive_data`](crate::Connection::receive_data)
 /// and [`receive_data_into`](crate::Connection::receive_data_into) take them.
 ///
 /// | you pass | what happens |
 /// |---|---|
-/// | `&[u8]`, `&mut [u8]`, `&[u8; N]`, `&Vec<u8>`, `&BytesMut`, `&T` for any `T: AsRef<[u8]>` | copied once, into a buffer the connection reuses |
+/// | `&[u8]`, `&mut [u8]`, `&&[u8]`, `&[u8; N]`, `&Vec<u8>`, `&mut Vec<u8>`, `&Box<[u8]>`, `&Cow<[u8]>`, `&BytesMut` | copied once, into a buffer the connection reuses |
 /// | `&Bytes` | shared: one reference-count increment, no copy |
-/// | `Bytes`, `Vec<u8>`, `BytesMut` (by value) | taken over, no copy |
+/// | `Bytes`, `Vec<u8>`, `Box<[u8]>`, `BytesMut` (by value) | taken over, no copy |
 ///
 /// So the bytes one connection's [`data_to_send`](crate::Connection::data_to_send)
-/// returns cross to another connection (or a test's peer) with no copy at all:
+/// returns cross to another connection (or a test's peer) with no further copy:
 /// `server.receive_data(&client.data_to_send())`. DATA payloads in the events are then
 /// views of what you passed, which stays allocated while any view lives.
 ///
 /// Sealed: the implementations above are all there is. For any other type, pass a slice
-/// (`&x[..]`).
+/// (`&x[..]`). Being generic, the argument is not coerced: `x.as_ref()` may need its
+/// type spelled out, and `&*x` or `&x[..]` always works.
 pub trait ReceivedOctets: sealed::Sealed {
     #[doc(hidden)]
     fn octets(&self) -> &[u8];
@@ -34,79 +35,68 @@ mod sealed {
     pub trait Sealed {}
 }
 
-impl sealed::Sealed for &[u8] {}
-impl ReceivedOctets for &[u8] {
-    #[inline]
-    fn octets(&self) -> &[u8] {
-        self
-    }
-    #[inline]
-    fn into_shared(self) -> Result<Bytes, Self> {
-        Err(self)
-    }
-}
-
-impl sealed::Sealed for &mut [u8] {}
-impl ReceivedOctets for &mut [u8] {
-    #[inline]
-    fn octets(&self) -> &[u8] {
-        self
-    }
-    #[inline]
-    fn into_shared(self) -> Result<Bytes, Self> {
-        Err(self)
-    }
-}
-
-/// Any sized buffer by reference: shared when it is a `Bytes` (the check is on the type,
-/// resolved at compile time), copied otherwise.
-impl<T: AsRef<[u8]> + Any> sealed::Sealed for &T {}
-impl<T: AsRef<[u8]> + Any> ReceivedOctets for &T {
-    #[inline]
-    fn octets(&self) -> &[u8] {
-        (**self).as_ref()
-    }
-    #[inline]
-    fn into_shared(self) -> Result<Bytes, Self> {
-        match (self as &dyn Any).downcast_ref::<Bytes>() {
-            Some(bytes) => Ok(bytes.clone()),
-            None => Err(self),
+/// Borrowed octets: copied.
+macro_rules! copied {
+    ($([$($generics:tt)*] $ty:ty;)*) => {$(
+        impl<$($generics)*> sealed::Sealed for $ty {}
+        impl<$($generics)*> ReceivedOctets for $ty {
+            #[inline]
+            fn octets(&self) -> &[u8] {
+                &self[..]
+            }
+            #[inline]
+            fn into_shared(self) -> Result<Bytes, Self> {
+                Err(self)
+            }
         }
-    }
+    )*};
 }
 
-impl sealed::Sealed for Bytes {}
-impl ReceivedOctets for Bytes {
+copied! {
+    [] &[u8];
+    [] &mut [u8];
+    ['a] &&'a [u8];
+    [const N: usize] &[u8; N];
+    [] &Vec<u8>;
+    [] &mut Vec<u8>;
+    [] &Box<[u8]>;
+    ['a] &Cow<'a, [u8]>;
+    [] &BytesMut;
+}
+
+/// Shared: a reference-count increment, no copy.
+impl sealed::Sealed for &Bytes {}
+impl ReceivedOctets for &Bytes {
     #[inline]
     fn octets(&self) -> &[u8] {
         self
     }
     #[inline]
     fn into_shared(self) -> Result<Bytes, Self> {
-        Ok(self)
+        Ok(self.clone())
     }
 }
 
-impl sealed::Sealed for Vec<u8> {}
-impl ReceivedOctets for Vec<u8> {
-    #[inline]
-    fn octets(&self) -> &[u8] {
-        self
-    }
-    #[inline]
-    fn into_shared(self) -> Result<Bytes, Self> {
-        Ok(Bytes::from(self))
-    }
+/// Owned octets: taken over.
+macro_rules! kept {
+    ($($ty:ty;)*) => {$(
+        impl sealed::Sealed for $ty {}
+        impl ReceivedOctets for $ty {
+            #[inline]
+            fn octets(&self) -> &[u8] {
+                &self[..]
+            }
+            #[inline]
+            fn into_shared(self) -> Result<Bytes, Self> {
+                Ok(Bytes::from(self))
+            }
+        }
+    )*};
 }
 
-impl sealed::Sealed for BytesMut {}
-impl ReceivedOctets for BytesMut {
-    #[inline]
-    fn octets(&self) -> &[u8] {
-        self
-    }
-    #[inline]
-    fn into_shared(self) -> Result<Bytes, Self> {
-        Ok(self.freeze())
-    }
+kept! {
+    Bytes;
+    Vec<u8>;
+    Box<[u8]>;
+    BytesMut;
 }

@@ -112,6 +112,28 @@ fn every_form_gives_the_same_events() {
     feed(&|s, w| s.receive_data(w.clone()).unwrap());
     feed(&|s, w| s.receive_data(w.to_vec()).unwrap());
     feed(&|s, w| s.receive_data(BytesMut::from(&w[..])).unwrap());
+    feed(&|s, w| s.receive_data(Box::<[u8]>::from(&w[..])).unwrap());
+    feed(&|s, w| {
+        let boxed = Box::<[u8]>::from(&w[..]);
+        s.receive_data(&boxed).unwrap()
+    });
+    feed(&|s, w| {
+        let cow = std::borrow::Cow::Borrowed(&w[..]);
+        s.receive_data(&cow).unwrap()
+    });
+    feed(&|s, w| {
+        // `for chunk in &slices` hands out `&&[u8]`.
+        let slices: Vec<&[u8]> = vec![&w[..]];
+        let mut events = Vec::new();
+        for chunk in &slices {
+            events.extend(s.receive_data(chunk).unwrap());
+        }
+        events
+    });
+    feed(&|s, w| {
+        let mut vec = w.to_vec();
+        s.receive_data(&mut vec).unwrap()
+    });
     feed(&|s, w| s.receive_bytes(w.clone()).unwrap());
     feed(&|s, w| {
         let mut events = Vec::new();
@@ -119,7 +141,7 @@ fn every_form_gives_the_same_events() {
         events
     });
     assert!(
-        all.len() == 9 && all.iter().all(|e| *e == all[0]),
+        all.len() == 14 && all.iter().all(|e| *e == all[0]),
         "{all:?}"
     );
     payload(&all[0]);
