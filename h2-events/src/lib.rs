@@ -65,6 +65,7 @@
 
 mod error;
 mod event;
+mod push;
 
 pub use bytes::Bytes;
 pub use error::{FlowWindow, SendBuffer, UserError};
@@ -73,3 +74,4 @@ pub use h2_frame as frame;
 pub use h2_frame::{ErrorCode, H2Error, StreamId};
 pub use h2_hpack_glue as hpack;
 pub use h2_hpack_glue::{FieldRef, HeaderField, HeaderList};
+pub use push::push_event;

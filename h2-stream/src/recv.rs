@@ -5,7 +5,7 @@ use crate::stream::Phase;
 use crate::validate::{self, Block, Method};
 use crate::{Role, Stream, ValidationConfig};
 use bytes::Bytes;
-use h2_events::{Event, Priority};
+use h2_events::{push_event, Event, Priority};
 use h2_frame::{ErrorCode, H2Error, PrioritySpec, StreamId};
 use h2_hpack_glue::syntax::KnownValid;
 use h2_hpack_glue::HeaderList;
@@ -104,7 +104,7 @@ impl Stream {
         }
         self.method = method;
         let stream_id = self.id;
-        events.push(match block {
+        push_event(events, || match block {
             Block::Request { .. } => Event::RequestReceived {
                 stream_id,
                 headers,
@@ -128,7 +128,7 @@ impl Stream {
             });
         }
         if end_stream {
-            events.push(Event::StreamEnded { stream_id });
+            push_event(events, || Event::StreamEnded { stream_id });
         }
         Ok(())
     }
@@ -246,14 +246,14 @@ impl Stream {
         self.recv_window = window;
         self.recv = recv;
         let stream_id = self.id;
-        events.push(Event::DataReceived {
+        push_event(events, || Event::DataReceived {
             stream_id,
             data,
             flow_controlled_length: flow_controlled_len,
             end_stream,
         });
         if end_stream {
-            events.push(Event::StreamEnded { stream_id });
+            push_event(events, || Event::StreamEnded { stream_id });
         }
         Ok(())
     }
@@ -301,7 +301,7 @@ impl Stream {
                 "WINDOW_UPDATE takes the stream window past 2^31-1",
             )
         })?;
-        events.push(Event::WindowUpdated {
+        push_event(events, || Event::WindowUpdated {
             stream_id: self.id,
             delta: increment,
         });
