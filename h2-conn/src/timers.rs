@@ -406,9 +406,15 @@ impl Connection {
 
     /// Starts and stops timers from the connection's state.
     pub(crate) fn sync_timers(&mut self) {
-        // Without a clock (or a connection) no timer runs: the common case of callers that
-        // never pass the time, on every call that takes or feeds bytes.
-        if matches!(self.phase, Phase::Closed | Phase::NotStarted) || self.clock.now.is_none() {
+        // Without a clock no timer runs: the common case of callers that never pass the
+        // time, on every call that takes or feeds bytes. Nothing is armed without one
+        // (every deadline is counted from `now`, which once set stays set), so there is
+        // nothing to clear either.
+        if self.clock.now.is_none() {
+            debug_assert!(self.clock.deadlines.iter().all(Option::is_none));
+            return;
+        }
+        if matches!(self.phase, Phase::Closed | Phase::NotStarted) {
             self.clock.deadlines = [None; Timer::COUNT];
             return;
         }
