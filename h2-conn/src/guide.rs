@@ -116,7 +116,7 @@
 //! | `remote_flow_control_window(stream_id)` | [`Connection::remote_flow_control_window`] |
 //! | `inbound_flow_control_window` (attribute) | [`Connection::remote_flow_control_window`]`(StreamId::ZERO)` |
 //! | `outbound_flow_control_window` (attribute) | no separate getter: [`Connection::local_flow_control_window`] already returns the smaller of the stream and connection windows |
-//! | `receive_data(data)` | [`Connection::receive_data`]: copies a `&[u8]`; keeps a `Bytes` (by value or reference), `Vec<u8>` or `BytesMut` with no copy, DATA payloads being views of it ([`ReceivedOctets`](crate::ReceivedOctets)); [`Connection::receive_data_into`] reuses your event vector |
+//! | `receive_data(data)` | [`Connection::receive_data`]: copies a `&[u8]`; keeps a `Bytes` (by value or by reference) or a `Vec<u8>` or `BytesMut` by value with no copy, DATA payloads being views of it ([`ReceivedOctets`](crate::ReceivedOctets)); [`Connection::receive_data_into`] reuses your event vector |
 //! | `data_to_send(amount=None)` | [`Connection::data_to_send`]; with an amount: [`Connection::data_to_send_into`]; for `writev`: [`Connection::data_to_send_vectored`] |
 //! | `clear_outbound_data_buffer()` | `drop(conn.data_to_send())` |
 //! | `open_outbound_streams` / `open_inbound_streams` | [`Connection::open_outbound_streams`] / [`Connection::open_inbound_streams`] |

@@ -33,10 +33,12 @@ impl Connection {
     /// `data` is a slice (`&buf[..n]`), or anything else [`ReceivedOctets`] lists.
     /// Cost: one copy of a slice, into a buffer the connection reuses once the events'
     /// views of the previous input are dropped (no allocation per call when warm); no
-    /// copy at all of a `Bytes` (by value or by reference, such as what a peer's
-    /// [`data_to_send`](Connection::data_to_send) returned), a `Vec<u8>` or a `BytesMut`
-    /// by value: DATA payloads in the events are then views of it. Plus the returned
-    /// `Vec` (use [`receive_data_into`](Connection::receive_data_into) to reuse one).
+    /// copy of a `Bytes` (by value or by reference, such as what a peer's
+    /// [`data_to_send`](Connection::data_to_send) returned), or of a `Vec<u8>` or a
+    /// `BytesMut` by value: DATA payloads in the events are then views of it (but for a
+    /// frame cut off at the end of one input, whose parts are joined by a copy). Plus the
+    /// returned `Vec` (use [`receive_data_into`](Connection::receive_data_into) to reuse
+    /// one).
     pub fn receive_data(&mut self, data: impl ReceivedOctets) -> Result<Vec<Event>, UserError> {
         let mut events = Vec::with_capacity(self.events_hint);
         self.receive_data_into(data, &mut events)?;

@@ -228,7 +228,7 @@ impl Registry {
     }
 
     /// [`with`](Registry::with) for a closure that returns the stream's verdict on a
-    /// frame; `None` when the stream is not active. The verdict is looked at inside the
+    /// frame; `None` when the stream is unknown. The verdict is looked at inside the
     /// closure rather than carried out of it: returned as `Option<Result<..>>` it was
     /// copied 16 bytes at a time right after `Ok` had been stored as 4, a stall on store
     /// forwarding for every frame.

@@ -134,6 +134,24 @@ fn every_form_gives_the_same_events() {
         let mut vec = w.to_vec();
         s.receive_data(&mut vec).unwrap()
     });
+    feed(&|s, w| {
+        // A tokio-style read buffer.
+        let mut buf = BytesMut::from(&w[..]);
+        s.receive_data(&mut buf).unwrap()
+    });
+    feed(&|s, w| {
+        let arc: std::sync::Arc<[u8]> = w[..].into();
+        s.receive_data(&arc).unwrap()
+    });
+    feed(&|s, w| {
+        // `&&Bytes`: `for chunk in &refs` over a `Vec<&Bytes>`.
+        let refs: Vec<&Bytes> = vec![w];
+        let mut events = Vec::new();
+        for chunk in &refs {
+            events.extend(s.receive_data(chunk).unwrap());
+        }
+        events
+    });
     feed(&|s, w| s.receive_bytes(w.clone()).unwrap());
     feed(&|s, w| {
         let mut events = Vec::new();
@@ -141,7 +159,7 @@ fn every_form_gives_the_same_events() {
         events
     });
     assert!(
-        all.len() == 14 && all.iter().all(|e| *e == all[0]),
+        all.len() == 17 && all.iter().all(|e| *e == all[0]),
         "{all:?}"
     );
     payload(&all[0]);
@@ -154,4 +172,23 @@ fn an_array_by_reference_is_accepted() {
     let preface: [u8; 24] = *b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
     assert!(server.receive_data(&preface).unwrap().is_empty());
     assert!(!server.is_closed());
+}
+
+#[test]
+fn a_shared_input_is_let_go_of_once_the_events_are() {
+    let (mut server, wire) = server_and_request();
+    // All but the last octet: the DATA frame stays incomplete and waits for it.
+    let last = [wire[wire.len() - 1]];
+    let head = wire.slice(..wire.len() - 1);
+    drop(wire);
+    let events = server.receive_data(&head).unwrap();
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, Event::DataReceived { .. })));
+    drop(events);
+    // The connection copied the partial frame's octets and keeps no view of the
+    // caller's buffer.
+    assert!(head.is_unique());
+    let events = server.receive_data(&last).unwrap();
+    payload(&events);
 }

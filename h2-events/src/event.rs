@@ -46,9 +46,9 @@ pub enum Event {
     ///
     /// One event is one DATA frame (at most our SETTINGS_MAX_FRAME_SIZE octets, 16 KiB
     /// by default), not one read: a large body comes as many events. `data` is a view of
-    /// the received buffer (when `receive_data` was given a `Bytes`, `Vec` or `BytesMut`)
-    /// or of the connection's copy of it (given a slice); keeping it keeps that buffer
-    /// alive.
+    /// the received buffer (when `receive_data` was given a `Bytes`, or a `Vec` or
+    /// `BytesMut` by value; always with `receive_bytes`) or of the connection's copy of it
+    /// (given a slice); keeping it keeps that buffer alive.
     DataReceived {
         /// The stream.
         stream_id: StreamId,

@@ -4,13 +4,14 @@ use crate::Event;
 
 /// Appends the event `make` returns to `events`, built where it will lie in the vector.
 ///
-/// `events.push(event)` builds the event on the stack and then copies it into the vector:
-/// its small fields (the variant, a stream id, a length, a flag) are stored a few bytes at
-/// a time and read back 16 bytes at a time, which the processor cannot forward from its
-/// store buffer, so each push stalls for about as long as a cache miss. Extending by
-/// [`core::iter::once_with`] reserves first and then writes the fields straight into the
-/// vector's memory. For the events of every frame (headers, DATA, stream end, window
-/// updates); the rare ones may just `push`.
+/// The same as `events.push(make())`, written for the code it compiles to. In the builds
+/// we measure, `push` built the event on the stack and then copied it into the vector:
+/// its small fields (the variant, a stream id, a length, a flag) were stored a few bytes
+/// at a time and read back 16 bytes at a time, which the processor cannot forward from
+/// its store buffer, so each push stalled for about as long as a cache miss. Extending by
+/// [`core::iter::once_with`] reserves first, and the compiler then writes the fields
+/// straight into the vector's memory. Used for the events of every frame (headers, DATA,
+/// stream end, window updates); rare ones may just `push`.
 ///
 /// ```
 /// use h2_events::{push_event, Event, StreamId};

@@ -286,11 +286,17 @@ impl FrameDecoder {
         Ok(Some((head, frame)))
     }
 
-    /// Moves up to `n` octets from the input to the partial-frame buffer.
+    /// Moves up to `n` octets from the input to the partial-frame buffer. Input used up
+    /// is let go of, not kept as an empty view: the caller's buffer (shared with it, as
+    /// `Bytes`) must be free again once the events are dropped.
     fn stash_input(&mut self, n: usize) {
         let n = n.min(self.input.len());
         self.partial.extend_from_slice(&self.input[..n]);
-        self.input.advance(n);
+        if n == self.input.len() {
+            self.input = Bytes::new();
+        } else {
+            self.input.advance(n);
+        }
     }
 }
 
