@@ -144,6 +144,7 @@ impl Connection {
             };
             self.on_peer_error(failed, events);
         }
+        self.decoder.release_spent_input();
         self.after_receive(got_bytes, &events[first..]);
         Ok(())
     }

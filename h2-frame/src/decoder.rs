@@ -286,16 +286,23 @@ impl FrameDecoder {
         Ok(Some((head, frame)))
     }
 
-    /// Moves up to `n` octets from the input to the partial-frame buffer. Input used up
-    /// is let go of, not kept as an empty view: the caller's buffer (shared with it, as
-    /// `Bytes`) must be free again once the events are dropped.
+    /// Moves up to `n` octets from the input to the partial-frame buffer.
     fn stash_input(&mut self, n: usize) {
         let n = n.min(self.input.len());
         self.partial.extend_from_slice(&self.input[..n]);
-        if n == self.input.len() {
+        self.input.advance(n);
+    }
+
+    /// Lets go of the input chunk once every octet of it has been taken (parsed, or
+    /// copied into the partial-frame buffer), rather than keeping an empty view of it: a
+    /// caller that shared its buffer with us (as `Bytes`) gets it back to itself once the
+    /// frames' payloads are dropped. Call when done feeding, not per frame: dropping the
+    /// view is an atomic operation, which right after the copy of a partial frame waited
+    /// for that copy's stores.
+    #[inline]
+    pub fn release_spent_input(&mut self) {
+        if self.input.is_empty() {
             self.input = Bytes::new();
-        } else {
-            self.input.advance(n);
         }
     }
 }
