@@ -40,9 +40,10 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// Borrowed octets: copied.
-macro_rules! copied {
-    ($([$($generics:tt)*] $ty:ty;)*) => {$(
+/// Implements the trait for each listed type, `$share` turning the value (`$it`) into
+/// `into_shared`'s answer.
+macro_rules! received_octets {
+    (|$it:ident| $share:expr; $([$($generics:tt)*] $ty:ty;)*) => {$(
         impl<$($generics)*> sealed::Sealed for $ty {}
         impl<$($generics)*> ReceivedOctets for $ty {
             #[inline]
@@ -51,13 +52,16 @@ macro_rules! copied {
             }
             #[inline]
             fn into_shared(self) -> Result<Bytes, Self> {
-                Err(self)
+                let $it = self;
+                $share
             }
         }
     )*};
 }
 
-copied! {
+// Borrowed octets: copied.
+received_octets! {
+    |it| Err(it);
     [] &[u8];
     [] &mut [u8];
     ['a] &&'a [u8];
@@ -75,49 +79,22 @@ copied! {
     [] &mut BytesMut;
 }
 
-/// A `Bytes` by reference: shared, a reference-count increment and no copy.
-macro_rules! shared {
-    ($([$($generics:tt)*] $ty:ty;)*) => {$(
-        impl<$($generics)*> sealed::Sealed for $ty {}
-        impl<$($generics)*> ReceivedOctets for $ty {
-            #[inline]
-            fn octets(&self) -> &[u8] {
-                &self[..]
-            }
-            #[inline]
-            fn into_shared(self) -> Result<Bytes, Self> {
-                Ok(Bytes::clone(self))
-            }
-        }
-    )*};
-}
-
-shared! {
+// A `Bytes` by reference: shared, a reference-count increment and no copy.
+received_octets! {
+    |it| Ok(Bytes::clone(it));
     [] &Bytes;
     [] &mut Bytes;
     ['a] &&'a Bytes;
 }
 
-/// Owned octets: taken over.
-macro_rules! kept {
-    ($($ty:ty;)*) => {$(
-        impl sealed::Sealed for $ty {}
-        impl ReceivedOctets for $ty {
-            #[inline]
-            fn octets(&self) -> &[u8] {
-                &self[..]
-            }
-            #[inline]
-            fn into_shared(self) -> Result<Bytes, Self> {
-                Ok(Bytes::from(self))
-            }
-        }
-    )*};
+// Owned octets: taken over.
+received_octets! {
+    |it| Ok(it);
+    [] Bytes;
 }
-
-kept! {
-    Bytes;
-    Vec<u8>;
-    Box<[u8]>;
-    BytesMut;
+received_octets! {
+    |it| Ok(Bytes::from(it));
+    [] Vec<u8>;
+    [] Box<[u8]>;
+    [] BytesMut;
 }
