@@ -367,9 +367,10 @@ impl Connection {
     /// payloads of 1 KiB or more come back as the same `Bytes` that were handed to
     /// `send_data`/`queue_data` or pulled from a source, never copied.
     ///
-    /// Cost: no copy of those payloads. To stay zero-copy into an in-memory peer, feed
-    /// each chunk to its [`receive_bytes`](Connection::receive_bytes) separately;
-    /// joining them first is a copy.
+    /// Cost: no copy of those payloads. To stay zero-copy into an in-memory peer (a
+    /// proxy relaying between two connections, a test), hand the chunks to its
+    /// [`receive_vectored`](Connection::receive_vectored) in one call; joining them
+    /// first is a copy.
     pub fn data_to_send_vectored(&mut self, out: &mut Vec<Bytes>) {
         self.fill_output(crate::WRITE_BATCH, true);
         self.sync_timers();

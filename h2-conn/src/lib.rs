@@ -218,9 +218,10 @@
 //!   back to the socket without a copy.
 //! * **Costs.** [`receive_data`](Connection::receive_data) copies a slice once into a
 //!   reused buffer (and nothing else it takes, as above) and returns a new `Vec` of
-//!   events ([`receive_data_into`](Connection::receive_data_into) reuses yours). Feed each
-//!   chunk [`data_to_send_vectored`](Connection::data_to_send_vectored) gave the peer as
-//!   its own call to keep payloads zero-copy end to end.
+//!   events ([`receive_data_into`](Connection::receive_data_into) reuses yours). Hand the
+//!   chunks [`data_to_send_vectored`](Connection::data_to_send_vectored) gave to the
+//!   peer's [`receive_vectored`](Connection::receive_vectored), in one call, to keep
+//!   payloads zero-copy end to end.
 //!   [`data_to_send`](Connection::data_to_send) copies each DATA payload once into a
 //!   reused buffer (no allocation when warm, if you dropped the previous `Bytes`).
 //!   One [`Event::DataReceived`] is one DATA frame (at most the local

@@ -82,15 +82,57 @@ impl Connection {
 
     /// Like [`receive_bytes`](Connection::receive_bytes), appending to a caller's vector
     /// (reuse it to avoid an allocation per call).
-    pub fn receive_into(
+    pub fn receive_into(&mut self, data: Bytes, events: &mut Vec<Event>) -> Result<(), UserError> {
+        let first = self.begin_receive(events)?;
+        let got_bytes = !data.is_empty();
+        self.feed(data, events);
+        self.end_receive(got_bytes, first, events);
+        Ok(())
+    }
+
+    /// Feeds received chunks in order, as one input: what a peer's
+    /// [`data_to_send_vectored`](Connection::data_to_send_vectored) produced, or the
+    /// buffers of a vectored read. The same as calling
+    /// [`receive_into`](Connection::receive_into) with each, for less: the per-call work
+    /// is done once, and a frame header that came alone in one chunk meets its payload in
+    /// the next within the call. Chunks after a connection error are dropped unread.
+    ///
+    /// ```
+    /// # use h2_conn::{Config, Connection};
+    /// let mut client = Connection::new(Config::client());
+    /// let mut server = Connection::new(Config::server());
+    /// client.initiate_connection();
+    /// server.initiate_connection();
+    /// let (mut chunks, mut events) = (Vec::new(), Vec::new());
+    /// client.data_to_send_vectored(&mut chunks);
+    /// server.receive_vectored(chunks.drain(..), &mut events).unwrap();
+    /// assert!(matches!(events[0], h2_conn::Event::RemoteSettingsChanged { .. }));
+    /// ```
+    pub fn receive_vectored(
         &mut self,
-        mut data: Bytes,
+        chunks: impl IntoIterator<Item = Bytes>,
         events: &mut Vec<Event>,
     ) -> Result<(), UserError> {
+        let first = self.begin_receive(events)?;
+        let mut got_bytes = false;
+        for data in chunks {
+            if self.phase == Phase::Closed {
+                break;
+            }
+            got_bytes |= !data.is_empty();
+            self.feed(data, events);
+        }
+        self.end_receive(got_bytes, first, events);
+        Ok(())
+    }
+
+    /// What every input call does first: deferred events out, the connection started if
+    /// the caller did not. Returns where this call's events begin.
+    #[inline]
+    fn begin_receive(&mut self, events: &mut Vec<Event>) -> Result<usize, UserError> {
         if !self.deferred.is_empty() {
             events.append(&mut self.deferred);
         }
-        let (first, got_bytes) = (events.len(), !data.is_empty());
         match self.phase {
             Phase::Closed => return Err(UserError::ConnectionClosed),
             Phase::NotStarted if self.config.require_initiate => self.initiate_connection(),
@@ -105,6 +147,21 @@ impl Connection {
             }
             _ => {}
         }
+        Ok(events.len())
+    }
+
+    /// What every input call does last: the spent input let go of, timers and the
+    /// receive-window estimate brought up to date with this call's events.
+    #[inline]
+    fn end_receive(&mut self, got_bytes: bool, first: usize, events: &[Event]) {
+        self.decoder.release_spent_input();
+        self.after_receive(got_bytes, &events[first..]);
+    }
+
+    /// One chunk of input: the preface checked while it is expected, then every frame
+    /// the chunk completes handled; a partial frame stays in the decoder.
+    #[inline]
+    fn feed(&mut self, mut data: Bytes, events: &mut Vec<Event>) {
         if let Phase::AwaitingPreface { matched } = self.phase {
             // RFC 9113 3.4: the client preface, byte for byte.
             let n = data.len().min(PREFACE.len() - matched);
@@ -114,7 +171,7 @@ impl Connection {
                     "invalid connection preface",
                     events,
                 );
-                return Ok(());
+                return;
             }
             let _ = data.split_to(n);
             self.phase = if matched + n == PREFACE.len() {
@@ -144,9 +201,6 @@ impl Connection {
             };
             self.on_peer_error(failed, events);
         }
-        self.decoder.release_spent_input();
-        self.after_receive(got_bytes, &events[first..]);
-        Ok(())
     }
 
     /// The frames of every request and response, handled where they lie in the input

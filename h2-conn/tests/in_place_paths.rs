@@ -1,9 +1,12 @@
 //! The frames a connection handles where they lie in its input (plain HEADERS and DATA
-//! lying whole in one input) against the frame parser: the same octets fed whole and one
-//! octet at a time (every frame then goes through `next_frame` and `on_frame`) must give
-//! the same events, frames and GOAWAY reasons, errors and interleavings included.
+//! lying whole in one input) against the frame parser: the same octets fed whole, one
+//! octet at a time (every frame then goes through `next_frame` and `on_frame`), and as
+//! chunks of one `receive_vectored` call (one octet each, and cut after each frame header
+//! as a vectored writer sends them) must give the same events, frames and GOAWAY reasons,
+//! errors and interleavings included.
 mod support;
 
+use bytes::Bytes;
 use h2_conn::frame::SettingId;
 use h2_conn::{Config, Connection, Event};
 use support::frames;
@@ -20,25 +23,75 @@ fn raw(len: usize, kind: u8, flags: u8, id: u32, payload: &[u8]) -> Vec<u8> {
 /// The inputs of a scenario, one `Vec` per `receive_data` call (encoded by the peer).
 type Script = fn(&mut Peer) -> Vec<Vec<u8>>;
 
-/// Runs `script` against a fresh connection made with `cfg`, whole and byte by byte.
+/// How a scenario's inputs are fed.
+#[derive(Clone, Copy, Debug)]
+enum Feed {
+    /// Each input in one `receive_data` call.
+    Whole,
+    /// One `receive_data` call per octet.
+    Bytewise,
+    /// Each input in one `receive_vectored` call, one chunk per octet.
+    VectoredBytewise,
+    /// Each input in one `receive_vectored` call, cut after the first 9 octets of each
+    /// frame as the length fields say (a frame header alone, then its payload).
+    VectoredHeaders,
+}
+
+/// `wire` cut after each frame header, as the length fields say (the rest as it comes
+/// when a length runs past the end).
+fn header_cuts(wire: &[u8]) -> Vec<Bytes> {
+    let (mut chunks, mut at) = (Vec::new(), 0);
+    while at < wire.len() {
+        let head_end = (at + 9).min(wire.len());
+        chunks.push(Bytes::copy_from_slice(&wire[at..head_end]));
+        let h = &wire[at..head_end];
+        let len = if h.len() == 9 {
+            (usize::from(h[0]) << 16) | (usize::from(h[1]) << 8) | usize::from(h[2])
+        } else {
+            0
+        };
+        let end = (head_end + len).min(wire.len());
+        if end > head_end {
+            chunks.push(Bytes::copy_from_slice(&wire[head_end..end]));
+        }
+        at = end;
+    }
+    chunks
+}
+
+/// Runs `script` against a fresh connection made with `cfg`, fed each [`Feed`] way.
 fn run(cfg: fn() -> Config, script: Script, name: &str) {
     let mut out = Vec::new();
-    for bytewise in [false, true] {
+    let feeds = [
+        Feed::Whole,
+        Feed::Bytewise,
+        Feed::VectoredBytewise,
+        Feed::VectoredHeaders,
+    ];
+    for feed in feeds {
         let mut conn = Connection::new(cfg());
         let mut peer = Peer::connect(&mut conn);
         let steps = script(&mut peer);
         let mut all = Vec::new();
         for wire in steps {
             let mut events: Vec<Event> = Vec::new();
-            if bytewise {
+            if conn.is_closed() {
+                // Nothing more is read.
+            } else if let Feed::Bytewise = feed {
                 for b in &wire {
                     if conn.is_closed() {
                         break;
                     }
                     events.extend(conn.receive_data(std::slice::from_ref(b)).unwrap());
                 }
-            } else if !conn.is_closed() {
+            } else if let Feed::Whole = feed {
                 events = conn.receive_data(&wire).unwrap();
+            } else {
+                let chunks = match feed {
+                    Feed::VectoredHeaders => header_cuts(&wire),
+                    _ => wire.iter().map(|b| Bytes::copy_from_slice(&[*b])).collect(),
+                };
+                conn.receive_vectored(chunks, &mut events).unwrap();
             }
             let events = peer.tidy(events);
             let frames = peer.recv_frames(&mut conn);
@@ -49,9 +102,14 @@ fn run(cfg: fn() -> Config, script: Script, name: &str) {
                 conn.memory_usage() > 0,
             ));
         }
-        out.push(all);
+        out.push((feed, all));
     }
-    assert_eq!(out[0], out[1], "scenario {name}");
+    for (feed, all) in &out[1..] {
+        assert_eq!(
+            &out[0].1, all,
+            "scenario {name}: {feed:?} against whole inputs"
+        );
+    }
 }
 
 fn server_cfg() -> Config {

@@ -17,7 +17,7 @@
 //! W2 also runs on the variant rows: "ours (plain API, slice input)"
 //! (`receive_data(&out[..])`, which copies), "ours (plain API, 64 KiB into)"
 //! (`data_to_send_into` a fixed 64 KiB buffer), "ours (zero-copy API)"
-//! (`data_to_send_vectored` -> `receive_into`, no payload copy), "nghttp2 (NO_COPY, 1
+//! (`data_to_send_vectored` -> `receive_vectored`, no payload copy), "nghttp2 (NO_COPY, 1
 //! copy)" (a `send_data_callback` appends header + payload to a socket buffer) and
 //! "nghttp2 (NO_COPY, writev)" (header + payload pointers, no payload copy); see
 //! `ours.rs` and `nghttp2.rs` for exactly what each does. The memcpy row copies the W2

@@ -22,8 +22,8 @@
 //!   payload byte, no allocation on the sending side.
 //! - [`Api::ZeroCopy`], row "ours (zero-copy API)", W2 only: `data_to_send_vectored()`
 //!   chunks (DATA payloads are the sender's own `Bytes`, as `write_vectored` would take
-//!   them) into `receive_into(Bytes, &mut Vec<Event>)` (DATA events are views of the
-//!   input): no payload byte is ever copied. This was the only path before.
+//!   them) into one `receive_vectored(chunks, &mut Vec<Event>)` call (DATA events are
+//!   views of the chunks): no payload byte is ever copied.
 //!
 //! W4 and TTFB (issue 18) run on the buffered send path: the server answers each request
 //! with `send_headers` and a [`PatternSource`] registered with `queue_source` (row
@@ -61,7 +61,7 @@ pub(crate) enum Api {
     PlainInto,
     /// `data_to_send()` -> `receive_data(&[u8])` (copied).
     PlainSlice,
-    /// `data_to_send_vectored()` -> `receive_into(Bytes)`.
+    /// `data_to_send_vectored()` -> `receive_vectored(chunks)`.
     ZeroCopy,
 }
 
@@ -239,7 +239,7 @@ impl Pipe {
                     Api::Plain => ("data_to_send()", "receive_data(&Bytes)"),
                     Api::PlainInto => ("data_to_send_into()", "receive_data(&[u8])"),
                     Api::PlainSlice => ("data_to_send()", "receive_data(&[u8])"),
-                    Api::ZeroCopy => ("data_to_send_vectored()", "receive_into()"),
+                    Api::ZeroCopy => ("data_to_send_vectored()", "receive_vectored()"),
                 },
                 ..CallAllocs::default()
             },
@@ -333,16 +333,13 @@ fn deliver(
             from.data_to_send_vectored(&mut pipe.chunks);
             let len = pipe.chunks.iter().map(Bytes::len).sum();
             pipe.sent(dir, len, allocs_since(before));
-            let moved = !pipe.chunks.is_empty();
-            let mut chunks = std::mem::take(&mut pipe.chunks);
-            for chunk in chunks.drain(..) {
-                let len = chunk.len();
-                let before = alloc_count::snapshot().allocs;
-                to.receive_into(chunk, &mut pipe.events)?;
-                pipe.received(dir, len, allocs_since(before));
+            if pipe.chunks.is_empty() {
+                return Ok(false);
             }
-            pipe.chunks = chunks;
-            Ok(moved)
+            let before = alloc_count::snapshot().allocs;
+            to.receive_vectored(pipe.chunks.drain(..), &mut pipe.events)?;
+            pipe.received(dir, len, allocs_since(before));
+            Ok(true)
         }
     }
 }

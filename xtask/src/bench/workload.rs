@@ -298,7 +298,7 @@ pub(crate) struct CallAllocs {
     /// The server's output calls that returned bytes (`data_to_send`,
     /// `data_to_send_into` or `data_to_send_vectored`).
     pub(crate) down_send: CallCount,
-    /// The client's input calls (`receive_data` or `receive_into`).
+    /// The client's input calls (`receive_data` or `receive_vectored`).
     pub(crate) down_recv: CallCount,
     /// The client's output calls that returned bytes.
     pub(crate) up_send: CallCount,
