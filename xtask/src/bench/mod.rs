@@ -20,9 +20,13 @@
 //! (`data_to_send_vectored` -> `receive_vectored`, no payload copy), "nghttp2 (NO_COPY, 1
 //! copy)" (a `send_data_callback` appends header + payload to a socket buffer) and
 //! "nghttp2 (NO_COPY, writev)" (header + payload pointers, no payload copy); see
-//! `ours.rs` and `nghttp2.rs` for exactly what each does. The memcpy row copies the W2
-//! payload once through a buffer of the frame size. Under the table: the ratios of
-//! matching paths, and our plain path's allocations per API call in W2.
+//! `ours.rs` and `nghttp2.rs` for exactly what each does. The memcpy rows copy the W2
+//! payload once through a buffer of the frame size (the copy nghttp2's default path
+//! makes, into a frame buffer that stays in L1 with 16 KiB frames), and through a buffer
+//! of one exchange's output (256 KiB, or the frame when larger: the limit of an API that
+//! returns all pending output in one buffer, as our `data_to_send()` does). Under the
+//! table: the ratios of matching paths, and our plain path's allocations per API call in
+//! W2.
 //!
 //! W4 (issue 18), "W4-100x1M": 100 downloads of 1 MiB at once on one connection through
 //! each stack's buffered / pulled body path: "ours (plain API)" registers a `BodySource`
@@ -265,6 +269,10 @@ struct Bench {
     cells: Vec<Vec<Cell>>,
     /// memcpy[workload column]: the copy limit, for the W2 columns.
     memcpy: Vec<Vec<Sample>>,
+    /// The same copy through a buffer of one exchange's output
+    /// ([`workload::EXCHANGE_BUDGET`]): the limit for an API that returns all pending
+    /// output in one buffer, as `data_to_send()` does.
+    memcpy_batch: Vec<Vec<Sample>>,
 }
 
 impl Bench {
@@ -273,10 +281,11 @@ impl Bench {
             .iter()
             .map(|_| opts.only.iter().map(|_| Ok(Vec::new())).collect())
             .collect();
-        let memcpy = opts.only.iter().map(|_| Vec::new()).collect();
+        let memcpy: Vec<Vec<Sample>> = opts.only.iter().map(|_| Vec::new()).collect();
         Bench {
             opts,
             stacks,
+            memcpy_batch: memcpy.clone(),
             memcpy,
             cells,
         }
@@ -357,6 +366,9 @@ impl Bench {
                         format_rate(id, sample.rate())
                     );
                     self.memcpy[col].push(sample);
+                    let batch = workload::EXCHANGE_BUDGET.max(bulk.max_frame_size as usize);
+                    let sample = workload::memcpy(bulk.total, batch);
+                    self.memcpy_batch[col].push(sample);
                 }
                 // Rotate the order of the stacks from run to run.
                 for k in 0..self.stacks.len() {
@@ -463,6 +475,11 @@ impl Bench {
 
     fn memcpy_rate(&self, col: usize) -> Option<f64> {
         let samples = &self.memcpy[col];
+        (!samples.is_empty()).then(|| median(samples.iter().map(Sample::rate)))
+    }
+
+    fn memcpy_batch_rate(&self, col: usize) -> Option<f64> {
+        let samples = &self.memcpy_batch[col];
         (!samples.is_empty()).then(|| median(samples.iter().map(Sample::rate)))
     }
 
@@ -705,20 +722,29 @@ impl Bench {
             rows.push(row);
         }
         if self.memcpy.iter().any(|m| !m.is_empty()) {
-            let mut row = vec!["memcpy (1 copy, frame-size buffer)".to_string()];
-            for (col, &id) in ids.iter().enumerate() {
-                if id == Id::Ttfb {
-                    continue;
+            let kinds: [(&str, fn(&Self, usize) -> Option<f64>); 2] = [
+                ("memcpy (1 copy, frame-size buffer)", Self::memcpy_rate),
+                (
+                    "memcpy (1 copy, exchange-size buffer: 256 KiB or the frame)",
+                    Self::memcpy_batch_rate,
+                ),
+            ];
+            for (name, rate_of) in kinds {
+                let mut row = vec![name.to_string()];
+                for (col, &id) in ids.iter().enumerate() {
+                    if id == Id::Ttfb {
+                        continue;
+                    }
+                    row.push(match rate_of(self, col) {
+                        Some(rate) => format_rate(id, rate),
+                        None => "-".into(),
+                    });
                 }
-                row.push(match self.memcpy_rate(col) {
-                    Some(rate) => format_rate(id, rate),
-                    None => "-".into(),
-                });
+                if has_w1_w3 {
+                    row.push("-".into());
+                }
+                rows.push(row);
             }
-            if has_w1_w3 {
-                row.push("-".into());
-            }
-            rows.push(row);
         }
         // Ratios of matching paths: the plain API against the stacks' default (copying)
         // paths, the zero-copy API against nghttp2's NO_COPY.

@@ -457,7 +457,7 @@ enum Piece {
 
 /// Bytes queued before the `send_data_callback` pauses `mem_send2` (a socket send
 /// buffer's worth; the same budget as ours' `WRITE_BUDGET`).
-const WIRE_BUDGET: usize = 256 << 10;
+const WIRE_BUDGET: usize = workload::EXCHANGE_BUDGET;
 
 impl Wire {
     fn new(mode: DataMode) -> Self {

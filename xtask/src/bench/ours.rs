@@ -526,7 +526,7 @@ fn run_requests(w: &Requests, api: Api) -> Result<Sample, Failure> {
 /// returns window on every acknowledgement once the window is nearly shut (two
 /// WINDOW_UPDATEs per 16 KiB frame), and the server closes the connection with
 /// ENHANCE_YOUR_CALM "too many WINDOW_UPDATE frames" (limit 500).
-const WRITE_BUDGET: u64 = 256 << 10;
+const WRITE_BUDGET: u64 = workload::EXCHANGE_BUDGET as u64;
 
 /// W2 exchanges after the response headers that are not counted in [`CallAllocs`].
 pub(crate) const WARMUP: u32 = 4;

@@ -238,8 +238,14 @@ pub(crate) fn payload_slices(offset: u64, len: usize) -> impl Iterator<Item = &'
     })
 }
 
+/// W2: payload bytes a sender moves per exchange at most (a socket send buffer's worth),
+/// or one frame when frames are larger: ours sends that much before handing its output
+/// over, nghttp2's NO_COPY callbacks pause there.
+pub(crate) const EXCHANGE_BUDGET: usize = 256 << 10;
+
 /// The copy limit for W2: `total` payload bytes copied from the pattern through one
-/// reused `buf_len`-byte buffer (16 KiB or 1 MiB, the W2 frame size), with
+/// reused `buf_len`-byte buffer (the W2 frame size, 16 KiB or 1 MiB; or one exchange's
+/// worth, [`EXCHANGE_BUDGET`], where all of it is returned at once), with
 /// [`fill_payload`], the very copy nghttp2's default data provider does into its frame
 /// buffer in this bench. So the row is "one copy of every payload byte and nothing else",
 /// which every copying stack has to pay at least once.
