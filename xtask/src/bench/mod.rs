@@ -474,13 +474,7 @@ impl Bench {
     }
 
     fn memcpy_rate(&self, col: usize) -> Option<f64> {
-        let samples = &self.memcpy[col];
-        (!samples.is_empty()).then(|| median(samples.iter().map(Sample::rate)))
-    }
-
-    fn memcpy_batch_rate(&self, col: usize) -> Option<f64> {
-        let samples = &self.memcpy_batch[col];
-        (!samples.is_empty()).then(|| median(samples.iter().map(Sample::rate)))
+        median_of(&self.memcpy[col])
     }
 
     /// The memcpy row is one copy of every payload byte and nothing else; nghttp2's
@@ -722,20 +716,20 @@ impl Bench {
             rows.push(row);
         }
         if self.memcpy.iter().any(|m| !m.is_empty()) {
-            let kinds: [(&str, fn(&Self, usize) -> Option<f64>); 2] = [
-                ("memcpy (1 copy, frame-size buffer)", Self::memcpy_rate),
+            let kinds = [
+                ("memcpy (1 copy, frame-size buffer)", &self.memcpy),
                 (
                     "memcpy (1 copy, exchange-size buffer: 256 KiB or the frame)",
-                    Self::memcpy_batch_rate,
+                    &self.memcpy_batch,
                 ),
             ];
-            for (name, rate_of) in kinds {
+            for (name, samples) in kinds {
                 let mut row = vec![name.to_string()];
                 for (col, &id) in ids.iter().enumerate() {
                     if id == Id::Ttfb {
                         continue;
                     }
-                    row.push(match rate_of(self, col) {
+                    row.push(match median_of(&samples[col]) {
                         Some(rate) => format_rate(id, rate),
                         None => "-".into(),
                     });
@@ -1003,6 +997,11 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
     } else {
         (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
+}
+
+/// The median rate of `samples`; `None` for none.
+fn median_of(samples: &[Sample]) -> Option<f64> {
+    (!samples.is_empty()).then(|| median(samples.iter().map(Sample::rate)))
 }
 
 fn format_rate(id: Id, rate: f64) -> String {
