@@ -32,7 +32,9 @@ impl Connection {
     ///
     /// `data` is a slice (`&buf[..n]`), or anything else [`ReceivedOctets`] lists.
     /// Cost: one copy of a slice, into a buffer the connection reuses once the events'
-    /// views of the previous input are dropped (no allocation per call when warm); no
+    /// views of the previous input are dropped (no allocation per call when warm; a
+    /// frame cut off by the end of the previous slice is completed in place, so reads of
+    /// a fixed size that cut frames anywhere still copy each octet once); no
     /// copy of a `Bytes` (by value or by reference, such as what a peer's
     /// [`data_to_send`](Connection::data_to_send) returned), or of a `Vec<u8>` or a
     /// `BytesMut` by value: DATA payloads in the events are then views of it (but for a
@@ -57,6 +59,18 @@ impl Connection {
         }
         let bytes = match data.into_shared() {
             Ok(shared) => shared,
+            // A frame cut off at the end of the last input waits in the decoder (which
+            // means the preface is behind us: it never reaches the decoder): copy the
+            // slice straight behind it, so that frame is joined without a second copy
+            // and a buffer per join. Reads of a fixed size cut frames at every read.
+            Err(data) if self.decoder.buffered_len() > 0 => {
+                let first = self.begin_receive(events)?;
+                let data = data.octets();
+                self.decoder.push_slice(data);
+                self.read_frames(events);
+                self.end_receive(!data.is_empty(), first, events);
+                return Ok(());
+            }
             Err(data) => self.copy_input(data.octets()),
         };
         self.receive_into(bytes, events)
@@ -159,7 +173,7 @@ impl Connection {
     }
 
     /// One chunk of input: the preface checked while it is expected, then every frame
-    /// the chunk completes handled; a partial frame stays in the decoder.
+    /// the chunk completes handled.
     #[inline]
     fn feed(&mut self, mut data: Bytes, events: &mut Vec<Event>) {
         if let Phase::AwaitingPreface { matched } = self.phase {
@@ -183,6 +197,12 @@ impl Connection {
             };
         }
         self.decoder.push_bytes(data);
+        self.read_frames(events);
+    }
+
+    /// Handles every frame the decoder holds whole; a partial frame stays in it.
+    #[inline]
+    fn read_frames(&mut self, events: &mut Vec<Event>) {
         while self.phase != Phase::Closed {
             // Each outcome handled in its own arm: gathered into one `result` first, the
             // verdict was copied 16 bytes at a time right after `Ok` had been stored as 4
