@@ -57,30 +57,45 @@ impl Connection {
         if self.phase == Phase::Closed {
             return Err(UserError::ConnectionClosed);
         }
-        let bytes = match data.into_shared() {
-            Ok(shared) => shared,
-            // A frame cut off at the end of the last input waits in the decoder (which
-            // means the preface is behind us: it never reaches the decoder): copy the
-            // slice straight behind it, so that frame is joined without a second copy
-            // and a buffer per join. Reads of a fixed size cut frames at every read.
-            Err(data) if self.decoder.buffered_len() > 0 => {
-                let first = self.begin_receive(events)?;
-                let data = data.octets();
-                self.decoder.push_slice(data);
-                self.read_frames(events);
-                self.end_receive(!data.is_empty(), first, events);
-                return Ok(());
-            }
-            Err(data) => self.copy_input(data.octets()),
-        };
-        self.receive_into(bytes, events)
+        match data.into_shared() {
+            Ok(shared) => self.receive_into(shared, events),
+            Err(data) => self.receive_copied(data.octets(), events),
+        }
     }
 
-    /// Copies received octets into the reused input buffer.
-    fn copy_input(&mut self, data: &[u8]) -> Bytes {
+    /// A slice: copied into the reused input buffer, behind the start of a frame the
+    /// previous slice cut off, and only whole frames handed to the decoder; the start
+    /// of a frame this slice cuts off stays in the buffer for the next one. So reads of
+    /// a fixed size, which cut frames anywhere, still copy each octet once and need no
+    /// buffer per cut frame, and every frame is read where it lies.
+    fn receive_copied(&mut self, data: &[u8], events: &mut Vec<Event>) -> Result<(), UserError> {
+        let first = self.begin_receive(events)?;
         let buf = self.recv_buf.room(data.len());
         buf.extend_from_slice(data);
-        buf.split().freeze()
+        // While the preface is read, or a frame from a `Bytes` input waits in the
+        // decoder, everything goes to the decoder as it comes.
+        let whole = if self.decoder.buffered_len() == 0
+            && !matches!(self.phase, Phase::AwaitingPreface { .. })
+        {
+            self.decoder.whole_frames_len(buf)
+        } else {
+            buf.len()
+        };
+        let frames = buf.split_to(whole).freeze();
+        self.feed(frames, events);
+        self.end_receive(!data.is_empty(), first, events);
+        Ok(())
+    }
+
+    /// The start of a frame the last slice cut off, handed to the decoder before input
+    /// of another kind (a `Bytes`), which the decoder then joins to it.
+    #[inline]
+    fn feed_carried(&mut self, events: &mut Vec<Event>) {
+        let buf = self.recv_buf.get();
+        if !buf.is_empty() {
+            let carried = buf.split().freeze();
+            self.feed(carried, events);
+        }
     }
 
     /// Feeds received bytes without copying them: DATA payloads in the events are views
@@ -99,6 +114,7 @@ impl Connection {
     pub fn receive_into(&mut self, data: Bytes, events: &mut Vec<Event>) -> Result<(), UserError> {
         let first = self.begin_receive(events)?;
         let got_bytes = !data.is_empty();
+        self.feed_carried(events);
         self.feed(data, events);
         self.end_receive(got_bytes, first, events);
         Ok(())
@@ -129,6 +145,7 @@ impl Connection {
     ) -> Result<(), UserError> {
         let first = self.begin_receive(events)?;
         let mut got_bytes = false;
+        self.feed_carried(events);
         for data in chunks {
             if self.phase == Phase::Closed {
                 break;

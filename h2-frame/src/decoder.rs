@@ -286,6 +286,35 @@ impl FrameDecoder {
         Ok(Some((head, frame)))
     }
 
+    /// The length of the longest prefix of `buf` made of whole frames; `buf.len()` when a
+    /// frame header in it announces more than SETTINGS_MAX_FRAME_SIZE (the decoder is
+    /// to report that frame, not wait for it). For callers that keep a frame cut off at
+    /// the end of their buffer and hand over only whole frames: the kept part is shorter
+    /// than one frame of the largest size allowed.
+    ///
+    /// ```
+    /// use h2_frame::FrameDecoder;
+    /// let decoder = FrameDecoder::new(16_384);
+    /// // A PING (8 octets of payload) and the first 4 octets of the next header.
+    /// let mut buf = vec![0, 0, 8, 6, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8];
+    /// buf.extend_from_slice(&[0, 0, 4, 8]);
+    /// assert_eq!(decoder.whole_frames_len(&buf), 17);
+    /// ```
+    pub fn whole_frames_len(&self, buf: &[u8]) -> usize {
+        let mut at = 0;
+        while let Some(head) = buf.get(at..).and_then(Head::parse) {
+            if head.length > self.max_frame_size {
+                return buf.len();
+            }
+            let end = at + HEAD_LEN + head.length as usize;
+            if end > buf.len() {
+                break;
+            }
+            at = end;
+        }
+        at
+    }
+
     /// Moves up to `n` octets from the input to the partial-frame buffer.
     fn stash_input(&mut self, n: usize) {
         let n = n.min(self.input.len());
@@ -311,6 +340,8 @@ impl FrameDecoder {
 mod tests {
     use super::*;
     use crate::{Data, StreamId};
+    use alloc::vec;
+    use alloc::vec::Vec;
 
     /// `peek_whole` lends only a frame that lies whole in the chunk at hand and within
     /// the size limit; anything else is left to `next_frame`, which joins it or fails.
@@ -336,6 +367,41 @@ mod tests {
 
     /// A decoder given a DATA frame's header as one chunk (which it holds back, nothing
     /// to lend or return yet) and then its `len`-octet payload as another; and that payload.
+    #[test]
+    fn whole_frames_len_stops_before_a_cut_frame_and_gives_up_at_an_oversized_one() {
+        let decoder = FrameDecoder::new(16_384);
+        let frame = |len: usize| {
+            let mut v = vec![
+                (len >> 16) as u8,
+                (len >> 8) as u8,
+                len as u8,
+                0,
+                0,
+                0,
+                0,
+                0,
+                1,
+            ];
+            v.resize(9 + len, 7);
+            v
+        };
+        let two = [frame(3), frame(100)].concat();
+        assert_eq!(decoder.whole_frames_len(&[]), 0);
+        assert_eq!(decoder.whole_frames_len(&two), two.len());
+        // Every cut inside the second frame keeps the first whole frame only.
+        for cut in 12..two.len() {
+            assert_eq!(decoder.whole_frames_len(&two[..cut]), 12, "cut at {cut}");
+        }
+        for cut in 0..12 {
+            assert_eq!(decoder.whole_frames_len(&two[..cut]), 0, "cut at {cut}");
+        }
+        // A header announcing more than SETTINGS_MAX_FRAME_SIZE: everything, for
+        // `next_frame` to reject.
+        let big = [frame(3), frame(16_385)[..20].to_vec()].concat();
+        assert_eq!(decoder.whole_frames_len(&big), big.len());
+        assert_eq!(decoder.whole_frames_len(&frame(16_384)), 9 + 16_384);
+    }
+
     fn data_header_then_payload(len: usize) -> (FrameDecoder, Bytes) {
         let payload = Bytes::from(alloc::vec![7u8; len]);
         let mut head = BytesMut::new();
