@@ -341,7 +341,6 @@ mod tests {
     use super::*;
     use crate::{Data, StreamId};
     use alloc::vec;
-    use alloc::vec::Vec;
 
     /// `peek_whole` lends only a frame that lies whole in the chunk at hand and within
     /// the size limit; anything else is left to `next_frame`, which joins it or fails.
