@@ -1,6 +1,8 @@
 //! `receive_vectored`: a peer's `data_to_send_vectored` chunks in one call give the events
 //! that the same octets give in one `receive_data` call, with DATA payloads shared, not
-//! copied; chunks after a connection error are not read.
+//! copied; chunks after a connection error are not read; a frame cut off by a slice
+//! input (kept in the connection's input buffer) is completed by a `Bytes` input, and
+//! the other way round.
 use bytes::Bytes;
 use h2_conn::frame::ErrorCode;
 use h2_conn::{Config, Connection, Event, HeaderField, UserError};
@@ -117,4 +119,30 @@ fn a_preface_cut_into_one_octet_chunks_is_read() {
         ),
         "{events:?}"
     );
+}
+
+#[test]
+fn a_frame_cut_by_a_slice_is_completed_by_bytes_and_the_other_way_round() {
+    let body = Bytes::from((0..40 * 1024).map(|i| (i * 7) as u8).collect::<Vec<u8>>());
+    let (mut client, _) = pair();
+    post(&mut client, &body);
+    let wire = client.data_to_send();
+    let (_, mut reference) = pair();
+    let whole = reference.receive_data(&wire).unwrap();
+    // Cuts inside the HEADERS frame, inside a DATA header and inside a DATA payload.
+    for cut in [5, 30, 60, 1_000, 16_400, wire.len() - 3] {
+        for slice_first in [true, false] {
+            let (_, mut server) = pair();
+            let mut events = Vec::new();
+            let (head, tail) = (wire.slice(..cut), wire.slice(cut..));
+            if slice_first {
+                server.receive_data_into(&head[..], &mut events).unwrap();
+                server.receive_vectored([tail], &mut events).unwrap();
+            } else {
+                server.receive_vectored([head], &mut events).unwrap();
+                server.receive_data_into(&tail[..], &mut events).unwrap();
+            }
+            assert_eq!(events, whole, "cut at {cut}, slice first: {slice_first}");
+        }
+    }
 }

@@ -24,10 +24,21 @@ pub fn chunks(mut input: &[u8]) -> Vec<&[u8]> {
 
 /// Feeds one chunk and acts on the events like an application would. `mode` bits:
 /// 1 = take output after this chunk, 2 = answer requests, 4 = acknowledge data,
-/// 8 = reset streams that sent trailers or ended.
+/// 8 = reset streams that sent trailers or ended, 32 = feed chunks of odd length as
+/// `Bytes` with `receive_vectored`, cut after their first 9 octets (mixed with slices:
+/// a frame a slice cut off is completed by a `Bytes`, and the other way round).
 pub fn feed(conn: &mut Connection, chunk: &[u8], mode: u8) {
     let was_closed = conn.is_closed();
-    let events = match conn.receive_data(chunk) {
+    let received = if mode & 32 != 0 && chunk.len() % 2 == 1 {
+        let bytes = Bytes::copy_from_slice(chunk);
+        let cut = chunk.len().min(9);
+        let mut events = Vec::new();
+        conn.receive_vectored([bytes.slice(..cut), bytes.slice(cut..)], &mut events)
+            .map(|()| events)
+    } else {
+        conn.receive_data(chunk)
+    };
+    let events = match received {
         Ok(events) => events,
         Err(_) => {
             assert!(was_closed, "receive_data fails only on a closed connection");
