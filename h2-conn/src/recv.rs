@@ -151,7 +151,13 @@ impl Connection {
                 break;
             }
             got_bytes |= !data.is_empty();
-            self.feed(data, events);
+            // A frame header alone (a vectored writer's DATA header before its payload)
+            // waits for the next chunk without a pass of its own; never the preface.
+            if matches!(self.phase, Phase::AwaitingPreface { .. })
+                || !self.decoder.push_header_alone(&data)
+            {
+                self.feed(data, events);
+            }
         }
         self.end_receive(got_bytes, first, events);
         Ok(())

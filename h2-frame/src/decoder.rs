@@ -81,6 +81,39 @@ impl FrameDecoder {
         }
     }
 
+    /// Takes `chunk` when it is exactly one frame header announcing a payload (within
+    /// SETTINGS_MAX_FRAME_SIZE) and nothing is buffered: the header is kept (9 octets
+    /// copied) as the start of the next frame, so that a payload pushed next is read
+    /// where it lies, with no pass over the header alone. `false` otherwise, taking
+    /// nothing: push the chunk as usual. For readers of vectored writers, which send
+    /// each DATA frame as a header chunk and a payload chunk.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use h2_frame::{FrameDecoder, FrameType};
+    /// let mut decoder = FrameDecoder::new(16_384);
+    /// // DATA, END_STREAM, stream 1, 5 octets: the header, then its payload.
+    /// assert!(decoder.push_header_alone(&[0, 0, 5, 0, 1, 0, 0, 0, 1]));
+    /// decoder.push_bytes(Bytes::from_static(b"hello"));
+    /// let (head, payload) = decoder.peek_whole().unwrap();
+    /// assert_eq!((head.kind, payload), (FrameType::DATA, &b"hello"[..]));
+    /// // A frame with no payload is whole in its header: not taken.
+    /// let mut decoder = FrameDecoder::new(16_384);
+    /// assert!(!decoder.push_header_alone(&[0, 0, 0, 4, 1, 0, 0, 0, 0]));
+    /// ```
+    #[inline]
+    pub fn push_header_alone(&mut self, chunk: &[u8]) -> bool {
+        let taken = chunk.len() == HEAD_LEN
+            && self.failed.is_none()
+            && self.partial.is_empty()
+            && self.input.is_empty()
+            && Head::parse(chunk).is_some_and(|h| h.length > 0 && h.length <= self.max_frame_size);
+        if taken {
+            self.partial.extend_from_slice(chunk);
+        }
+        taken
+    }
+
     /// Hands over received bytes by copying them.
     pub fn push_slice(&mut self, data: &[u8]) {
         if data.is_empty() {
@@ -399,6 +432,41 @@ mod tests {
         let big = [frame(3), frame(16_385)[..20].to_vec()].concat();
         assert_eq!(decoder.whole_frames_len(&big), big.len());
         assert_eq!(decoder.whole_frames_len(&frame(16_384)), 9 + 16_384);
+    }
+
+    #[test]
+    fn push_header_alone_takes_only_a_lone_header_that_announces_a_payload() {
+        let head = |len: u32| {
+            let mut h = [0u8; HEAD_LEN];
+            h[..3].copy_from_slice(&len.to_be_bytes()[1..]);
+            h[8] = 1;
+            h
+        };
+        let mut decoder = FrameDecoder::new(16_384);
+        assert!(!decoder.push_header_alone(&head(0)), "whole already");
+        assert!(
+            !decoder.push_header_alone(&head(16_385)),
+            "oversized: for next_frame"
+        );
+        assert!(
+            !decoder.push_header_alone(&head(5)[..8]),
+            "not a whole header"
+        );
+        assert!(!decoder.push_header_alone(&[&head(5)[..], b"x"].concat()));
+        assert_eq!(decoder.buffered_len(), 0);
+        assert!(decoder.push_header_alone(&head(16_384)));
+        assert_eq!(decoder.buffered_len(), HEAD_LEN);
+        assert!(!decoder.push_header_alone(&head(5)), "something buffered");
+        decoder.push_slice(&[7; 16_384]);
+        let frame = decoder.next_frame().unwrap().unwrap();
+        assert!(matches!(frame, crate::Frame::Data(ref d) if d.data.len() == 16_384));
+        let mut failed = FrameDecoder::new(16_384);
+        failed.push_slice(&head(16_385));
+        assert!(failed.next_frame().is_err());
+        assert!(
+            !failed.push_header_alone(&head(5)),
+            "after a connection error"
+        );
     }
 
     fn data_header_then_payload(len: usize) -> (FrameDecoder, Bytes) {
