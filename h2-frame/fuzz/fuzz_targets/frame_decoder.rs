@@ -10,7 +10,10 @@
 //!   error nothing is kept at all;
 //! * the chunked decode yields the same frames and the same error as a one-shot decode;
 //! * every decoded frame re-encodes, and decoding that gives the same frame back, and
-//!   encoding it again gives the same bytes.
+//!   encoding it again gives the same bytes;
+//! * `whole_frames_len` cuts the stream where a decoder is left holding nothing;
+//!
+//! Every chunk is first offered to `push_header_alone` (it takes a lone frame header).
 #![no_main]
 
 use h2_frame::{Bytes, BytesMut, Frame, FrameDecoder, H2Error, MAX_MAX_FRAME_SIZE};
@@ -127,7 +130,9 @@ fuzz_target!(|data: &[u8]| {
         .min(rest.len());
         let (chunk, tail) = rest.split_at(n);
         rest = tail;
-        if mode.copy {
+        if decoder.push_header_alone(chunk) {
+            // Taken: held as the start of the next frame.
+        } else if mode.copy {
             decoder.push_slice(chunk);
         } else {
             decoder.push_bytes(Bytes::copy_from_slice(chunk));
@@ -138,6 +143,13 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     assert_eq!(frames, decode_one_shot(stream, mode.max_frame_size));
+    let whole = FrameDecoder::new(mode.max_frame_size).whole_frames_len(stream);
+    assert!(whole <= stream.len());
+    let mut cut = FrameDecoder::new(mode.max_frame_size);
+    cut.push_bytes(Bytes::copy_from_slice(&stream[..whole]));
+    if drain(&mut cut, &mut Vec::new()) {
+        assert_eq!(cut.buffered_len(), 0, "whole_frames_len cut inside a frame");
+    }
     for frame in frames.iter().flatten() {
         check_roundtrip(frame);
     }
