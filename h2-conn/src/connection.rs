@@ -52,7 +52,9 @@ pub(crate) enum BlockStart {
 /// * **getters** (`&self`): [`local_flow_control_window`](Connection::local_flow_control_window),
 ///   [`open_outbound_streams`](Connection::open_outbound_streams), ...;
 /// * **input**: [`receive_data`](Connection::receive_data) /
-///   [`receive_bytes`](Connection::receive_bytes) turn received bytes into [`Event`]s;
+///   [`receive_bytes`](Connection::receive_bytes) /
+///   [`receive_vectored`](Connection::receive_vectored) turn received bytes into
+///   [`Event`]s;
 /// * **commands**: [`send_headers`](Connection::send_headers),
 ///   [`send_data`](Connection::send_data), [`reset_stream`](Connection::reset_stream),
 ///   [`ping`](Connection::ping), ... queue frames;
