@@ -28,29 +28,42 @@ impl Recycled {
         if self.live.capacity() - self.live.len() >= want {
             return &mut self.live;
         }
-        self.make_room(want)
+        self.make_room(want, 0)
+    }
+
+    /// [`room`](Recycled::room), and when that takes a new allocation, `slack` octets
+    /// more in it: for a buffer whose kept octets vary from use to use (the input
+    /// buffer's cut frame), so that it grows once rather than each time they are more
+    /// than before.
+    pub(crate) fn room_with_slack(&mut self, want: usize, slack: usize) -> &mut BytesMut {
+        if self.live.capacity() - self.live.len() >= want {
+            return &mut self.live;
+        }
+        self.make_room(want, slack)
     }
 
     #[inline(never)]
-    fn make_room(&mut self, want: usize) -> &mut BytesMut {
+    fn make_room(&mut self, want: usize, slack: usize) -> &mut BytesMut {
         if self.live.is_empty() && !self.live.try_reclaim(want) {
             if self.spare.try_reclaim(want) {
                 std::mem::swap(&mut self.live, &mut self.spare);
             } else {
                 // Both are still held by the caller: a new buffer; the older handle goes,
                 // the newer is kept to be reclaimed later.
-                let fresh = BytesMut::with_capacity(want.max(TAIL_CHUNK));
+                let fresh = BytesMut::with_capacity((want + slack).max(TAIL_CHUNK));
                 self.spare = std::mem::replace(&mut self.live, fresh);
             }
             return &mut self.live;
         }
-        if want < TAIL_CHUNK || self.live.try_reclaim(want) {
-            self.live.reserve(want);
+        if self.live.try_reclaim(want) {
+            // Room again, in the same allocation.
+        } else if want + slack < TAIL_CHUNK {
+            self.live.reserve(want + slack);
         } else {
             // A batch (`reserve` before framing queued data) that the allocation cannot
-            // take even reclaimed: exactly the room asked for. `reserve` would double the
-            // allocation, memory the connection then keeps.
-            let mut grown = BytesMut::with_capacity(self.live.len() + want);
+            // take even reclaimed: exactly the room asked for (and the slack). `reserve`
+            // would double the allocation, memory the connection then keeps.
+            let mut grown = BytesMut::with_capacity(self.live.len() + want + slack);
             grown.extend_from_slice(&self.live);
             self.live = grown;
         }

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use h2_events::{push_event, Event, HeaderField, HeaderList, Priority, UserError};
 use h2_frame::{
     Continuation, Data, ErrorCode, Frame, FrameType, GoAway, H2Error, Headers, Ping, PushPromise,
-    RstStream, SettingId, SettingsFrame, StreamId, WindowUpdate, PREFACE,
+    RstStream, SettingId, SettingsFrame, StreamId, WindowUpdate, HEAD_LEN, PREFACE,
 };
 use h2_hpack_glue::syntax::KnownValid;
 use h2_hpack_glue::BlockError;
@@ -70,19 +70,38 @@ impl Connection {
     /// buffer per cut frame, and every frame is read where it lies.
     fn receive_copied(&mut self, data: &[u8], events: &mut Vec<Event>) -> Result<(), UserError> {
         let first = self.begin_receive(events)?;
-        let buf = self.recv_buf.room(data.len());
+        // A new buffer gets room for a second read like this one (at most a frame more):
+        // the start of a frame kept from one read to the next varies in size, and
+        // growing by exactly what each read needs would grow it again and again.
+        let frame = HEAD_LEN + self.decoder.max_frame_size() as usize;
+        let buf = self
+            .recv_buf
+            .room_with_slack(data.len(), data.len().min(frame));
         buf.extend_from_slice(data);
-        // While the preface is read, or a frame from a `Bytes` input waits in the
-        // decoder, everything goes to the decoder as it comes.
-        let whole = if self.decoder.buffered_len() == 0
-            && !matches!(self.phase, Phase::AwaitingPreface { .. })
-        {
-            self.decoder.whole_frames_len(buf)
+        if matches!(self.phase, Phase::AwaitingPreface { .. }) {
+            // The preface is not frames: all of it to `feed`, which checks it.
+            let all = buf.split().freeze();
+            self.feed(all, events);
         } else {
-            buf.len()
-        };
-        let frames = buf.split_to(whole).freeze();
-        self.feed(frames, events);
+            // A frame the decoder holds the start of (the preface's last read, or a
+            // `Bytes` input, cut it) is completed there first: one frame, after which
+            // the decoder holds nothing and the rest is cut as above.
+            let completing = self.decoder.octets_to_complete(buf);
+            if completing > 0 {
+                let part = buf.split_to(completing).freeze();
+                self.feed(part, events);
+            }
+            if self.decoder.buffered_len() == 0 && self.phase != Phase::Closed {
+                let buf = self.recv_buf.get();
+                let frames = buf.split_to(self.decoder.whole_frames_len(buf)).freeze();
+                self.feed(frames, events);
+                // A SETTINGS ACK among them may have lowered the frame size limit below
+                // what the kept frame's header announces: the decoder rejects it now.
+                if self.decoder.whole_frames_len(self.recv_buf.get()) > 0 {
+                    self.feed_carried(events);
+                }
+            }
+        }
         self.end_receive(!data.is_empty(), first, events);
         Ok(())
     }
@@ -122,10 +141,12 @@ impl Connection {
 
     /// Feeds received chunks in order, as one input: what a peer's
     /// [`data_to_send_vectored`](Connection::data_to_send_vectored) produced, or the
-    /// buffers of a vectored read. The same as calling
-    /// [`receive_into`](Connection::receive_into) with each, for less: the per-call work
-    /// is done once, and a frame header that came alone in one chunk meets its payload in
-    /// the next within the call. Chunks after a connection error are dropped unread.
+    /// buffers of a vectored read. The chunks are read as one input, the same events as
+    /// their octets joined would give: the per-call work is done once (timers and the
+    /// receive-window estimate see one input), and a frame header that came alone in one
+    /// chunk meets its payload in the next within the call. Chunks after a connection
+    /// error are dropped unread (where a later [`receive_into`](Connection::receive_into)
+    /// would return `Err(ConnectionClosed)`).
     ///
     /// ```
     /// # use h2_conn::{Config, Connection};

@@ -1,6 +1,7 @@
 //! The frames a connection handles where they lie in its input (plain HEADERS and DATA
 //! lying whole in one input) against the frame parser: the same octets fed whole, one
-//! octet at a time (every frame then goes through `next_frame` and `on_frame`), and as
+//! octet per `Bytes` input (every frame then goes through `next_frame` and `on_frame`),
+//! one octet per slice input (kept in the input buffer until a frame is whole), and as
 //! chunks of one `receive_vectored` call (one octet each, and cut after each frame header
 //! as a vectored writer sends them) must give the same events, frames and GOAWAY reasons,
 //! errors and interleavings included.
@@ -28,8 +29,10 @@ type Script = fn(&mut Peer) -> Vec<Vec<u8>>;
 enum Feed {
     /// Each input in one `receive_data` call.
     Whole,
-    /// One `receive_data` call per octet.
+    /// One `receive_data` call per octet, as a slice.
     Bytewise,
+    /// One `receive_data` call per octet, as a `Bytes` (the decoder joins each frame).
+    BytewiseShared,
     /// Each input in one `receive_vectored` call, one chunk per octet.
     VectoredBytewise,
     /// Each input in one `receive_vectored` call, cut after the first 9 octets of each
@@ -65,6 +68,7 @@ fn run(cfg: fn() -> Config, script: Script, name: &str) {
     let feeds = [
         Feed::Whole,
         Feed::Bytewise,
+        Feed::BytewiseShared,
         Feed::VectoredBytewise,
         Feed::VectoredHeaders,
     ];
@@ -77,12 +81,17 @@ fn run(cfg: fn() -> Config, script: Script, name: &str) {
             let mut events: Vec<Event> = Vec::new();
             if conn.is_closed() {
                 // Nothing more is read.
-            } else if let Feed::Bytewise = feed {
+            } else if let Feed::Bytewise | Feed::BytewiseShared = feed {
                 for b in &wire {
                     if conn.is_closed() {
                         break;
                     }
-                    events.extend(conn.receive_data(std::slice::from_ref(b)).unwrap());
+                    let got = if let Feed::Bytewise = feed {
+                        conn.receive_data(std::slice::from_ref(b))
+                    } else {
+                        conn.receive_data(Bytes::copy_from_slice(&[*b]))
+                    };
+                    events.extend(got.unwrap());
                 }
             } else if let Feed::Whole = feed {
                 events = conn.receive_data(&wire).unwrap();

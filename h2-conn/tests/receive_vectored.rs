@@ -67,7 +67,8 @@ fn vectored_chunks_give_the_events_of_one_input_and_share_the_payloads() {
             "a view of the body"
         );
     }
-    assert_eq!(server.memory_usage(), reference.memory_usage());
+    // Nothing copied in: no more held than by the connection that copied its input.
+    assert!(server.memory_usage() <= reference.memory_usage());
 }
 
 #[test]

@@ -192,3 +192,47 @@ fn a_shared_input_is_let_go_of_once_the_events_are() {
     let events = server.receive_data(&last).unwrap();
     payload(&events);
 }
+
+/// RFC 9113 4.2: a frame over SETTINGS_MAX_FRAME_SIZE is a connection error as soon as
+/// its header is in, also when the SETTINGS ACK that lowered the limit came in the same
+/// input and the input ends inside the frame (a slice keeps such a frame's start for the
+/// next input: it must check it against the limit now in force).
+#[test]
+fn rfc9113_4_2_a_cut_frame_over_a_limit_lowered_in_the_same_input_fails_at_once() {
+    use h2_conn::frame::{ErrorCode, SettingId, Settings, PREFACE};
+    for as_slice in [true, false] {
+        let mut config = Config::server();
+        config.set_local_setting(SettingId::MAX_FRAME_SIZE, 100_000);
+        let mut server = Connection::new(config);
+        server.initiate_connection();
+        let mut lower = Settings::new();
+        lower.set(SettingId::MAX_FRAME_SIZE, 16_384);
+        server.update_settings(lower).unwrap();
+        let _ = server.data_to_send();
+        let mut hello = PREFACE.to_vec();
+        hello.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0]); // SETTINGS
+        hello.extend_from_slice(&[0, 0, 0, 4, 1, 0, 0, 0, 0]); // ACK of the first
+        server.receive_data(&hello[..]).unwrap();
+        let mut input = vec![0, 0, 0, 4, 1, 0, 0, 0, 0]; // ACK of the lowering
+                                                         // An extension frame of 20,000 octets (under the old limit, over the new),
+                                                         // cut off after 100.
+        input.extend_from_slice(&[0, 0x4e, 0x20, 0xfa, 0, 0, 0, 0, 0]);
+        input.extend_from_slice(&[0; 100]);
+        let events = if as_slice {
+            server.receive_data(&input[..]).unwrap()
+        } else {
+            server.receive_data(input).unwrap()
+        };
+        assert!(
+            events.iter().any(|e| matches!(
+                e,
+                Event::ConnectionTerminated {
+                    error_code: ErrorCode::FRAME_SIZE_ERROR,
+                    remote: false,
+                    ..
+                }
+            )),
+            "as a slice: {as_slice}: {events:?}"
+        );
+    }
+}

@@ -139,3 +139,87 @@ fn fixed_size_reads_allocate_nothing_once_warm() {
         );
     }
 }
+
+/// Allocation calls in the server's `receive_data_into` after the first 256 KiB of a
+/// 4 MiB upload that reaches it as a socket delivers it: everything the client writes,
+/// from its first octet (the preface and SETTINGS included), goes through a pipe from
+/// which the server reads `read` octets at a time whenever that many wait, whatever
+/// frames they cut.
+fn piped_upload_allocations(read: usize) -> u64 {
+    let mut client = Connection::new(Config::client());
+    let mut server = Connection::new(Config::server());
+    client.initiate_connection();
+    server.initiate_connection();
+    let id = client.next_stream_id().unwrap();
+    let request = [
+        HeaderField::new(":method", "POST"),
+        HeaderField::new(":scheme", "https"),
+        HeaderField::new(":authority", "example.com"),
+        HeaderField::new(":path", "/upload"),
+    ];
+    client.send_headers(id, &request, false).unwrap();
+    let body = Bytes::from(vec![7u8; 64 * 1024]);
+    let mut pipe = std::collections::VecDeque::new();
+    let (mut sent, mut received, mut allocs) = (0, 0, 0);
+    let (mut out, mut buf) = (vec![0u8; 64 * 1024], vec![0u8; read]);
+    let mut events = Vec::with_capacity(1024);
+    for round in 0.. {
+        assert!(round < 100_000, "stalled at {received} of {BODY}");
+        let window = client.local_flow_control_window(id).unwrap();
+        let n = (BODY - sent).min(window.max(0) as usize).min(body.len());
+        if n > 0 {
+            sent += n;
+            client.send_data(id, body.slice(..n), false).unwrap();
+        }
+        loop {
+            let n = client.data_to_send_into(&mut out);
+            if n == 0 {
+                break;
+            }
+            pipe.extend(&out[..n]);
+        }
+        // Whole reads while there are; the rest only when nothing more can come.
+        let stuck = n == 0;
+        while pipe.len() >= read || (stuck && !pipe.is_empty()) {
+            let n = read.min(pipe.len());
+            for (slot, octet) in buf.iter_mut().zip(pipe.drain(..n)) {
+                *slot = octet;
+            }
+            let before = allocations();
+            server.receive_data_into(&buf[..n], &mut events).unwrap();
+            if received >= 256 * 1024 {
+                allocs += allocations() - before;
+            }
+            for event in events.drain(..) {
+                if let Event::DataReceived {
+                    stream_id,
+                    data,
+                    flow_controlled_length,
+                    ..
+                } = event
+                {
+                    received += data.len();
+                    server
+                        .acknowledge_received_data(flow_controlled_length, stream_id)
+                        .unwrap();
+                }
+            }
+        }
+        client.receive_data(server.data_to_send()).unwrap();
+        if received == BODY {
+            break;
+        }
+    }
+    allocs
+}
+
+#[test]
+fn reads_that_cut_the_preface_and_every_frame_allocate_nothing_once_warm() {
+    for read in [10_000, 4_096, 65_536, 16_384 + 9] {
+        assert_eq!(
+            piped_upload_allocations(read),
+            0,
+            "{read}-byte reads: allocations in receive_data_into"
+        );
+    }
+}

@@ -81,6 +81,46 @@ impl FrameDecoder {
         }
     }
 
+    /// How many of the octets `next` the frame the decoder holds the start of still
+    /// needs: 0 when it holds nothing; all of `next` when they do not complete it, when
+    /// its header (completed from `next` if need be) announces more than
+    /// SETTINGS_MAX_FRAME_SIZE, or after a connection error. For callers that hand over
+    /// only whole frames ([`whole_frames_len`](FrameDecoder::whole_frames_len)) and so
+    /// first complete the one a `Bytes` input left here. Call when drained (after
+    /// [`next_frame`](FrameDecoder::next_frame) returned `Ok(None)`).
+    ///
+    /// ```
+    /// use h2_frame::FrameDecoder;
+    /// let mut decoder = FrameDecoder::new(16_384);
+    /// // The first 5 octets of a PING header (8 octets of payload).
+    /// decoder.push_slice(&[0, 0, 8, 6, 0]);
+    /// assert_eq!(decoder.next_frame(), Ok(None));
+    /// assert_eq!(decoder.octets_to_complete(&[0; 20]), 4 + 8);
+    /// assert_eq!(decoder.octets_to_complete(&[0; 3]), 3);
+    /// ```
+    pub fn octets_to_complete(&self, next: &[u8]) -> usize {
+        let held = self.buffered_len();
+        if held == 0 {
+            return 0;
+        }
+        if self.failed.is_some() {
+            return next.len();
+        }
+        let mut header = [0u8; HEAD_LEN];
+        let known = self.partial.iter().chain(self.input.iter()).chain(next);
+        let mut n = 0;
+        for (slot, &octet) in header.iter_mut().zip(known) {
+            *slot = octet;
+            n += 1;
+        }
+        match Head::parse(&header[..n]) {
+            Some(head) if head.length <= self.max_frame_size => (HEAD_LEN + head.length as usize)
+                .saturating_sub(held)
+                .min(next.len()),
+            _ => next.len(),
+        }
+    }
+
     /// Takes `chunk` when it is exactly one frame header announcing a payload (within
     /// SETTINGS_MAX_FRAME_SIZE) and nothing is buffered: the header is kept (9 octets
     /// copied) as the start of the next frame, so that a payload pushed next is read
@@ -397,8 +437,6 @@ mod tests {
         );
     }
 
-    /// A decoder given a DATA frame's header as one chunk (which it holds back, nothing
-    /// to lend or return yet) and then its `len`-octet payload as another; and that payload.
     #[test]
     fn whole_frames_len_stops_before_a_cut_frame_and_gives_up_at_an_oversized_one() {
         let decoder = FrameDecoder::new(16_384);
@@ -432,6 +470,26 @@ mod tests {
         let big = [frame(3), frame(16_385)[..20].to_vec()].concat();
         assert_eq!(decoder.whole_frames_len(&big), big.len());
         assert_eq!(decoder.whole_frames_len(&frame(16_384)), 9 + 16_384);
+    }
+
+    #[test]
+    fn octets_to_complete_counts_what_the_held_frame_still_needs() {
+        let mut decoder = FrameDecoder::new(16_384);
+        assert_eq!(decoder.octets_to_complete(&[1, 2, 3]), 0, "nothing held");
+        // 3 octets of a header announcing 100 octets of payload.
+        decoder.push_slice(&[0, 0, 100]);
+        assert_eq!(decoder.next_frame(), Ok(None));
+        assert_eq!(decoder.octets_to_complete(&[0; 2]), 2, "header still cut");
+        assert_eq!(decoder.octets_to_complete(&[0; 500]), 6 + 100);
+        decoder.push_slice(&[0; 6 + 50]);
+        assert_eq!(decoder.next_frame(), Ok(None));
+        assert_eq!(decoder.octets_to_complete(&[0; 500]), 50);
+        // A held header announcing more than the limit: everything, for next_frame.
+        let mut big = FrameDecoder::new(16_384);
+        big.push_slice(&[0, 0x40, 1, 0]);
+        assert_eq!(big.next_frame(), Ok(None));
+        assert_eq!(big.octets_to_complete(&[0; 500]), 500);
+        assert!(big.octets_to_complete(&[0; 5]) == 5);
     }
 
     #[test]
@@ -469,6 +527,8 @@ mod tests {
         );
     }
 
+    /// A decoder given a DATA frame's header as one chunk (which it holds back, nothing
+    /// to lend or return yet) and then its `len`-octet payload as another; and that payload.
     fn data_header_then_payload(len: usize) -> (FrameDecoder, Bytes) {
         let payload = Bytes::from(alloc::vec![7u8; len]);
         let mut head = BytesMut::new();
