@@ -140,6 +140,21 @@ fuzz_target!(|data: &[u8]| {
         pushes += 1;
         if mode.drain_every_push || pushes % 2 == 0 || rest.is_empty() {
             alive = drain(&mut decoder, &mut frames);
+            if alive && decoder.buffered_len() > 0 {
+                // What the held frame still needs: within what is left, and exactly
+                // enough (a copy fed just that much holds nothing after draining).
+                let need = decoder.octets_to_complete(rest);
+                assert!(need <= rest.len());
+                if need < rest.len() {
+                    let mut probe = FrameDecoder::new(mode.max_frame_size);
+                    let held = stream.len() - rest.len() - decoder.buffered_len();
+                    probe.push_slice(&stream[held..stream.len() - rest.len() + need]);
+                    let mut sink = Vec::new();
+                    if drain(&mut probe, &mut sink) {
+                        assert_eq!(probe.buffered_len(), 0, "octets_to_complete short");
+                    }
+                }
+            }
         }
     }
     assert_eq!(frames, decode_one_shot(stream, mode.max_frame_size));
