@@ -70,13 +70,17 @@ impl Connection {
     /// buffer per cut frame, and every frame is read where it lies.
     fn receive_copied(&mut self, data: &[u8], events: &mut Vec<Event>) -> Result<(), UserError> {
         let first = self.begin_receive(events)?;
-        // A new buffer gets room for a second read like this one (at most a frame more):
-        // the start of a frame kept from one read to the next varies in size, and
-        // growing by exactly what each read needs would grow it again and again.
-        let frame = HEAD_LEN + self.decoder.max_frame_size() as usize;
-        let buf = self
-            .recv_buf
-            .room_with_slack(data.len(), data.len().min(frame));
+        // Behind a kept frame start, a new buffer gets room for a second read like this
+        // one (at most a frame more): what is kept varies from read to read, and growing
+        // by exactly what each read needs would grow it again and again. Reads that end
+        // on frame boundaries keep nothing and get no more than they need.
+        let slack = if self.recv_buf.get().is_empty() {
+            0
+        } else {
+            data.len()
+                .min(HEAD_LEN + self.decoder.max_frame_size() as usize)
+        };
+        let buf = self.recv_buf.room_with_slack(data.len(), slack);
         buf.extend_from_slice(data);
         if matches!(self.phase, Phase::AwaitingPreface { .. }) {
             // The preface is not frames: all of it to `feed`, which checks it.
