@@ -393,7 +393,11 @@ fuzz_target!(|input: Input| {
                 // SETTINGS_INITIAL_WINDOW_SIZE to 0 and never open it) is still queued,
                 // not lost.
                 let waiting = from.conn.queued_len(*id) as u64;
-                assert_eq!(flow.received + waiting, flow.sent, "stream {id:?}: data lost");
+                assert_eq!(
+                    flow.received + waiting,
+                    flow.sent,
+                    "stream {id:?}: data lost"
+                );
             }
         }
     }

@@ -29,7 +29,9 @@ fn limits(cfg: u8) -> BlockLimits {
 }
 
 fn number(frag: &[u8]) -> u32 {
-    frag.iter().take(3).fold(0u32, |acc, &b| acc << 8 | u32::from(b))
+    frag.iter()
+        .take(3)
+        .fold(0u32, |acc, &b| acc << 8 | u32::from(b))
 }
 
 fuzz_target!(|data: &[u8]| {

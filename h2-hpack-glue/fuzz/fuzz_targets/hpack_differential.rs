@@ -72,7 +72,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(theirs.len(), fields.len());
         for ((name, value, flags), want) in theirs.iter().zip(&fields) {
             assert_eq!((&name[..], &value[..]), (&want.name[..], &want.value[..]));
-            assert!(flags & 0x8 != 0 || !want.sensitive, "httlib: sensitivity lost");
+            assert!(
+                flags & 0x8 != 0 || !want.sensitive,
+                "httlib: sensitivity lost"
+            );
         }
     }
 });
