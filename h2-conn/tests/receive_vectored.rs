@@ -3,31 +3,23 @@
 //! copied; chunks after a connection error are not read; a frame cut off by a slice
 //! input (kept in the connection's input buffer) is completed by a `Bytes` input, and
 //! the other way round.
+mod support;
+
 use bytes::Bytes;
 use h2_conn::frame::ErrorCode;
-use h2_conn::{Config, Connection, Event, HeaderField, UserError};
+use h2_conn::{Config, Connection, Event, UserError};
+use support::{request_fields, Pair};
 
 /// A client and a server past the handshake.
 fn pair() -> (Connection, Connection) {
-    let mut client = Connection::new(Config::client());
-    let mut server = Connection::new(Config::server());
-    client.initiate_connection();
-    server.initiate_connection();
-    server.receive_data(client.data_to_send()).unwrap();
-    client.receive_data(server.data_to_send()).unwrap();
-    server.receive_data(client.data_to_send()).unwrap();
+    let Pair { client, server, .. } = Pair::new();
     (client, server)
 }
 
 /// A POST on stream 1 whose body is `body`, sent as the `Bytes` it is.
 fn post(client: &mut Connection, body: &Bytes) {
     let id = client.next_stream_id().unwrap();
-    let request = [
-        HeaderField::new(":method", "POST"),
-        HeaderField::new(":scheme", "https"),
-        HeaderField::new(":authority", "example.com"),
-        HeaderField::new(":path", "/upload"),
-    ];
+    let request = request_fields("POST", "/upload");
     client.send_headers(id, &request, false).unwrap();
     client.send_data(id, body.clone(), true).unwrap();
 }

@@ -2,8 +2,11 @@
 //! or by reference), `Vec<u8>` or `BytesMut` by value is kept, and every form gives the
 //! same events. "Kept" is checked on addresses: the DATA payload an event hands out must
 //! lie inside the caller's buffer, and must not when the input was a slice.
+mod support;
+
 use bytes::{Bytes, BytesMut};
-use h2_conn::{Config, Connection, Event, HeaderField, StreamId};
+use h2_conn::{Config, Connection, Event, StreamId};
+use support::request_fields;
 
 const BODY: &[u8] = b"the body of the request, long enough to be told apart";
 
@@ -17,13 +20,9 @@ fn server_and_request() -> (Connection, Bytes) {
     server.receive_data(&client.data_to_send()[..]).unwrap();
     client.receive_data(&server.data_to_send()[..]).unwrap();
     let id = client.next_stream_id().unwrap();
-    let request = [
-        HeaderField::new(":method", "POST"),
-        HeaderField::new(":scheme", "http"),
-        HeaderField::new(":authority", "example.com"),
-        HeaderField::new(":path", "/upload"),
-    ];
-    client.send_headers(id, &request, false).unwrap();
+    client
+        .send_headers(id, &request_fields("POST", "/upload"), false)
+        .unwrap();
     client.send_data(id, BODY, true).unwrap();
     (server, client.data_to_send())
 }

@@ -3,10 +3,13 @@
 //! with a slice on the client, events dropped between reads as an application does)
 //! makes none per call, whatever the read size, including reads that cut DATA frames
 //! anywhere (a frame cut by one read is completed in place by the next).
+mod support;
+
 use bytes::Bytes;
-use h2_conn::{Config, Connection, Event, HeaderField};
+use h2_conn::{Config, Connection, Event, HeaderField, StreamId};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use support::request_fields;
 
 thread_local! {
     static CALLS: Cell<u64> = const { Cell::new(0) };
@@ -44,23 +47,26 @@ fn allocations() -> u64 {
 
 const BODY: usize = 4 << 20;
 
-/// Allocation calls made by the client's `receive_data_into` and the server's
-/// `data_to_send_into` after the first 256 KiB of body, reading `read` octets at a time.
-/// (The previous input handling, which copied a cut frame into a buffer of its own,
-/// made 420 with 10,000-octet reads.)
-fn steady_allocations(read: usize) -> (u64, u64) {
+/// A client and a server, both started, nothing exchanged yet (the handshake goes the
+/// way each test moves bytes), and the client's request queued on its stream.
+fn started(method: &str, path: &str, end_stream: bool) -> (Connection, Connection, StreamId) {
     let mut client = Connection::new(Config::client());
     let mut server = Connection::new(Config::server());
     client.initiate_connection();
     server.initiate_connection();
     let id = client.next_stream_id().unwrap();
-    let request = [
-        HeaderField::new(":method", "GET"),
-        HeaderField::new(":scheme", "https"),
-        HeaderField::new(":authority", "example.com"),
-        HeaderField::new(":path", "/large"),
-    ];
-    client.send_headers(id, &request, true).unwrap();
+    client
+        .send_headers(id, &request_fields(method, path), end_stream)
+        .unwrap();
+    (client, server, id)
+}
+
+/// Allocation calls made by the client's `receive_data_into` and the server's
+/// `data_to_send_into` after the first 256 KiB of body, reading `read` octets at a time.
+/// (The previous input handling, which copied a cut frame into a buffer of its own,
+/// made 420 with 10,000-octet reads.)
+fn steady_allocations(read: usize) -> (u64, u64) {
+    let (mut client, mut server, id) = started("GET", "/large", true);
     let body = Bytes::from(vec![7u8; 64 * 1024]);
     let (mut sent, mut received, mut answered) = (0, 0, false);
     let (mut recv_allocs, mut send_allocs) = (0, 0);
@@ -146,18 +152,7 @@ fn fixed_size_reads_allocate_nothing_once_warm() {
 /// which the server reads `read` octets at a time whenever that many wait, whatever
 /// frames they cut.
 fn piped_upload_allocations(read: usize) -> u64 {
-    let mut client = Connection::new(Config::client());
-    let mut server = Connection::new(Config::server());
-    client.initiate_connection();
-    server.initiate_connection();
-    let id = client.next_stream_id().unwrap();
-    let request = [
-        HeaderField::new(":method", "POST"),
-        HeaderField::new(":scheme", "https"),
-        HeaderField::new(":authority", "example.com"),
-        HeaderField::new(":path", "/upload"),
-    ];
-    client.send_headers(id, &request, false).unwrap();
+    let (mut client, mut server, id) = started("POST", "/upload", false);
     let body = Bytes::from(vec![7u8; 64 * 1024]);
     let mut pipe = std::collections::VecDeque::new();
     let (mut sent, mut received, mut allocs) = (0, 0, 0);

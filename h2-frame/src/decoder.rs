@@ -82,9 +82,9 @@ impl FrameDecoder {
     }
 
     /// How many of the octets `next` the frame the decoder holds the start of still
-    /// needs: 0 when it holds nothing; all of `next` when they do not complete it, when
-    /// its header (completed from `next` if need be) announces more than
-    /// SETTINGS_MAX_FRAME_SIZE, or after a connection error. For callers that hand over
+    /// needs: 0 when it holds nothing (as after a connection error, which drops what it
+    /// held); all of `next` when they do not complete it, or when its header (completed
+    /// from `next` if need be) announces more than SETTINGS_MAX_FRAME_SIZE. For callers that hand over
     /// only whole frames ([`whole_frames_len`](FrameDecoder::whole_frames_len)) and so
     /// first complete the one a `Bytes` input left here. Call when drained (after
     /// [`next_frame`](FrameDecoder::next_frame) returned `Ok(None)`).
@@ -102,9 +102,6 @@ impl FrameDecoder {
         let held = self.buffered_len();
         if held == 0 {
             return 0;
-        }
-        if self.failed.is_some() {
-            return next.len();
         }
         let mut header = [0u8; HEAD_LEN];
         let known = self.partial.iter().chain(self.input.iter()).chain(next);
@@ -490,6 +487,10 @@ mod tests {
         assert_eq!(big.next_frame(), Ok(None));
         assert_eq!(big.octets_to_complete(&[0; 500]), 500);
         assert!(big.octets_to_complete(&[0; 5]) == 5);
+        // Once that frame is rejected, the decoder holds nothing.
+        big.push_slice(&[0; 5]);
+        assert!(big.next_frame().is_err());
+        assert_eq!(big.octets_to_complete(&[0; 5]), 0);
     }
 
     #[test]
