@@ -4,6 +4,7 @@
 
 use crate::body::Pull;
 use crate::connection::{Connection, Phase};
+use crate::priority::ExtensiblePriority;
 use crate::send_queue::Item;
 use bytes::Bytes;
 use h2_events::{Event, HeaderField};
@@ -31,11 +32,8 @@ enum Turn {
 impl Connection {
     /// The stream whose queued output goes next, if any can go now.
     pub(crate) fn next_sendable(&self) -> Option<StreamId> {
-        if self.streams.scheduler.is_empty() {
-            return None;
-        }
         let conn_window = self.send_window.available();
-        self.streams.scheduler.candidates().find(|&id| {
+        self.streams.scheduler.first_ready(|id| {
             self.streams.get(id).is_some_and(|e| {
                 e.queue
                     .as_ref()
@@ -83,6 +81,10 @@ impl Connection {
         let cfg = self.config.validation;
         let mut before = 0;
         let mut after = 0;
+        // Where the stream goes in the scheduler after its turn, found in the same
+        // lookup: `Some(true)` when its queue is now empty (the queue is dropped here).
+        let mut emptied = None;
+        let mut priority = ExtensiblePriority::default();
         let turn = self
             .streams
             .with(id, |e| {
@@ -90,9 +92,23 @@ impl Connection {
                 let window = e.stream.send_window().min(conn_window).max(0) as usize;
                 let turn = next_turn(e, id, window.min(max_frame), &cfg);
                 after = e.queued();
+                priority = e.priority;
+                let empty = e.queue.as_ref().is_some_and(|q| q.items.is_empty());
+                if empty {
+                    e.queue = None;
+                }
+                emptied = Some(empty);
                 turn
             })
             .unwrap_or(Turn::Idle);
+        // Keep the scheduler in step: an empty queue leaves it, an incremental stream
+        // that had its turn goes behind its peers. (A stream the turn closed left it
+        // with its queue, if it still had one.)
+        match emptied {
+            Some(true) => self.streams.scheduler.remove(id, priority),
+            Some(false) => self.streams.scheduler.rotate(id, priority),
+            None => {}
+        }
         self.streams.queued = self.streams.queued + after - before;
         match turn {
             Turn::Data(frame) => {
@@ -134,18 +150,6 @@ impl Connection {
             }
             Turn::Idle => {}
         }
-        // Keep the scheduler in step: an empty queue leaves it, an incremental stream
-        // that had its turn goes behind its peers.
-        let Some(entry) = self.streams.get(id) else {
-            return;
-        };
-        let priority = entry.priority;
-        if entry.queue.as_ref().is_some_and(|q| q.items.is_empty()) {
-            self.streams.scheduler.remove(id, priority);
-            let _ = self.streams.with(id, |e| e.queue = None);
-        } else {
-            self.streams.scheduler.rotate(id, priority);
-        }
     }
 }
 
@@ -172,6 +176,17 @@ fn next_turn(
                     Pull::Data(chunk) if !chunk.is_empty() => {
                         if e.stream.reserve_data(chunk.len() as u64, false).is_err() {
                             return Turn::Fault("body source passed content-length");
+                        }
+                        if chunk.len() <= max {
+                            // The usual pull (a source asked for at most `max`): one
+                            // frame now, without a trip through the queue.
+                            if e.stream
+                                .send_reserved_data(chunk.len() as u32, false)
+                                .is_err()
+                            {
+                                return Turn::Fault("pulled DATA no longer allowed on the stream");
+                            }
+                            return Turn::Data(Data::new(id, chunk, false));
                         }
                         queue.queued += chunk.len();
                         queue.items.push_front(Item::Data(chunk));

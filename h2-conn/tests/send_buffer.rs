@@ -29,7 +29,6 @@ fn server_with_requests(requests: &[(u32, Option<&str>)], window: u32) -> (Conne
     (conn, peer)
 }
 
-/// The DATA frames in the connection's output, as (stream, length, end_stream).
 /// The DATA frames in the connection's output (all of it: one call frames at most
 /// `WRITE_BATCH`), as (stream, length, end_stream).
 fn data_frames(peer: &mut Peer, conn: &mut Connection) -> Vec<(u32, usize, bool)> {
@@ -447,6 +446,49 @@ fn body_source_is_pulled_within_the_windows_and_resumes() {
     state.lock().unwrap().ready = true;
     conn.resume_source(sid(1)).unwrap();
     assert_eq!(data_frames(&mut peer, &mut conn), [(1, 4000, true)]);
+}
+
+/// A source that hands over more than it was asked for: the excess stays queued (and
+/// counted) and goes out in frames within the window and the frame size, in order, before
+/// the source is asked again.
+#[test]
+fn body_source_excess_is_queued_and_framed_within_the_limits() {
+    struct Greedy {
+        pulls: Vec<usize>,
+    }
+    impl BodySource for Greedy {
+        fn pull(&mut self, max: usize) -> Pull {
+            self.pulls.push(max);
+            match self.pulls.len() {
+                1 => Pull::Data(Bytes::from(vec![b'a'; 40_000])),
+                _ => Pull::Last(Bytes::from_static(b"end")),
+            }
+        }
+    }
+    struct Shared(std::sync::Arc<std::sync::Mutex<Greedy>>);
+    impl BodySource for Shared {
+        fn pull(&mut self, max: usize) -> Pull {
+            self.0.lock().unwrap().pull(max)
+        }
+    }
+    let state = std::sync::Arc::new(std::sync::Mutex::new(Greedy { pulls: vec![] }));
+    let (mut conn, mut peer) = server_with_requests(&[(1, None)], 20_000);
+    conn.queue_source(sid(1), Box::new(Shared(state.clone())))
+        .unwrap();
+    // The window (20,000) lets 16,384 + 3,616 go; the rest of the excess waits.
+    assert_eq!(
+        data_frames(&mut peer, &mut conn),
+        [(1, 16_384, false), (1, 3_616, false)]
+    );
+    assert_eq!(conn.queued_len(sid(1)), 20_000);
+    assert_eq!(state.lock().unwrap().pulls, [16_384]);
+    peer.send(&mut conn, frames::window_update(1, 30_000));
+    assert_eq!(
+        data_frames(&mut peer, &mut conn),
+        [(1, 16_384, false), (1, 3_616, false), (1, 3, true)]
+    );
+    assert_eq!(state.lock().unwrap().pulls, [16_384, 10_000]);
+    assert_eq!(conn.queued_len(sid(1)), 0);
 }
 
 /// A source that passes the response's content-length: the stream is reset with
