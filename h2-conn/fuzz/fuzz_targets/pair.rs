@@ -1,8 +1,8 @@
 //! Our client and our server talking through two in-memory pipes, driven by an
-//! `Arbitrary` list of actions: open streams, send and answer data (strict and buffered),
-//! reprioritize, reset, ping, change
-//! settings, shut down gracefully, move some or all bytes, and corrupt the bytes in a
-//! pipe (flip, insert or delete an octet).
+//! `Arbitrary` list of actions: open streams, send and answer data (strict, queued, or
+//! pulled from a source that may hand over more than asked), reprioritize, reset, ping,
+//! change settings, shut down gracefully, move some or all bytes, and corrupt the bytes
+//! in a pipe (flip, insert or delete an octet).
 //!
 //! Checked: no panic ever. While nothing was corrupted: every DATA octet is delivered
 //! once and in order (each stream's bytes follow a known pattern, and no stream receives
@@ -13,7 +13,9 @@
 
 use arbitrary::Arbitrary;
 use h2_conn::frame::SettingId;
-use h2_conn::{Bytes, Config, Connection, ErrorCode, Event, HeaderField, Settings, StreamId};
+use h2_conn::{
+    BodySource, Bytes, Config, Connection, ErrorCode, Event, HeaderField, Pull, Settings, StreamId,
+};
 use libfuzzer_sys::fuzz_target;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +32,18 @@ enum Corruption {
     Delete,
 }
 
+/// How a body is handed to the connection.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum SendMode {
+    /// `send_data`, within the window.
+    Strict,
+    /// `queue_data`, whatever the windows.
+    Queued,
+    /// `queue_source`: pulled in chunks of `chunk` octets (0: what is asked), which may
+    /// be more than asked.
+    Pulled { chunk: u16 },
+}
+
 #[derive(Arbitrary, Debug)]
 enum Action {
     /// The client opens a stream; with `body`, it stays open for DATA.
@@ -37,14 +51,13 @@ enum Action {
         body: bool,
     },
     /// `side` sends DATA on its n-th known stream (the server sends response headers
-    /// first if it has not yet): strict `send_data` within the window, or `buffered`
-    /// (`queue_data`, whatever the windows).
+    /// first if it has not yet), in one of the [`SendMode`]s.
     Send {
         side: Side,
         stream: u8,
         len: u16,
         end: bool,
-        buffered: bool,
+        how: SendMode,
     },
     /// The client reprioritizes its n-th stream (PRIORITY_UPDATE; the server reschedules).
     Prioritize {
@@ -174,6 +187,61 @@ impl End {
     }
 }
 
+impl End {
+    fn pull(&mut self, id: StreamId, len: u16, end: bool, chunk: u16) {
+        if self.conn.role() == h2_conn::Role::Server && !self.headers_sent.contains(&id) {
+            return self.send(id, 0, false);
+        }
+        let flow = self.flows.entry(id).or_default();
+        let source = PatternSource {
+            tag: self.tag,
+            stream: id.value(),
+            offset: flow.sent,
+            left: u64::from(len),
+            chunk: usize::from(chunk),
+            end,
+        };
+        if self.conn.queue_source(id, Box::new(source)).is_ok() {
+            flow.sent += u64::from(len);
+        }
+    }
+}
+
+/// A pulled body of this side's pattern.
+struct PatternSource {
+    tag: u8,
+    stream: u32,
+    offset: u64,
+    left: u64,
+    /// Octets per pull, 0 for what the connection asks; may be more than it asks.
+    chunk: usize,
+    end: bool,
+}
+
+impl BodySource for PatternSource {
+    fn pull(&mut self, max: usize) -> Pull {
+        let want = if self.chunk == 0 { max } else { self.chunk };
+        let n = (want as u64).min(self.left);
+        if n == 0 {
+            return if self.end {
+                Pull::Last(Bytes::new())
+            } else {
+                Pull::Done
+            };
+        }
+        let data: Vec<u8> = (0..n)
+            .map(|i| pattern(self.tag, self.stream, self.offset + i))
+            .collect();
+        self.offset += n;
+        self.left -= n;
+        if self.left == 0 && self.end {
+            Pull::Last(Bytes::from(data))
+        } else {
+            Pull::Data(Bytes::from(data))
+        }
+    }
+}
+
 struct Checks {
     corrupted: bool,
     reset: BTreeSet<StreamId>,
@@ -273,16 +341,18 @@ fuzz_target!(|input: Input| {
                 stream,
                 len,
                 end,
-                buffered,
+                how,
             } => {
                 let end_ = match side {
                     Side::Client => &mut client,
                     Side::Server => &mut server,
                 };
-                match end_.stream(stream) {
-                    Some(id) if buffered => end_.queue(id, len, end),
-                    Some(id) => end_.send(id, len, end),
-                    None => {}
+                if let Some(id) = end_.stream(stream) {
+                    match how {
+                        SendMode::Strict => end_.send(id, len, end),
+                        SendMode::Queued => end_.queue(id, len, end),
+                        SendMode::Pulled { chunk } => end_.pull(id, len, end, chunk),
+                    }
                 }
             }
             Action::Prioritize {
