@@ -54,6 +54,9 @@ impl SendQueue {
 #[derive(Debug, Default)]
 pub(crate) struct Scheduler {
     levels: [Level; 8],
+    /// Bit `u` set while urgency level `u` holds a stream: finding the next stream, and
+    /// finding none, looks at occupied levels only.
+    occupied: u8,
 }
 
 #[derive(Debug, Default)]
@@ -72,6 +75,7 @@ impl Scheduler {
         } else {
             level.sequential.insert(id);
         }
+        self.occupied |= 1 << p.urgency.min(7);
     }
 
     pub(crate) fn remove(&mut self, id: StreamId, p: ExtensiblePriority) {
@@ -80,6 +84,9 @@ impl Scheduler {
             level.incremental.retain(|&s| s != id);
         } else {
             level.sequential.remove(&id);
+        }
+        if level.sequential.is_empty() && level.incremental.is_empty() {
+            self.occupied &= !(1 << p.urgency.min(7));
         }
     }
 
@@ -100,11 +107,10 @@ impl Scheduler {
     /// framed from the queues, and the adapters cost more than the lookups they wrap.
     #[inline]
     pub(crate) fn first_ready(&self, mut ready: impl FnMut(StreamId) -> bool) -> Option<StreamId> {
-        for level in &self.levels {
-            // Most levels are empty; starting an iteration costs more than this check.
-            if level.sequential.is_empty() && level.incremental.is_empty() {
-                continue;
-            }
+        let mut occupied = self.occupied;
+        while occupied != 0 {
+            let level = &self.levels[occupied.trailing_zeros() as usize];
+            occupied &= occupied - 1;
             for &id in &level.sequential {
                 if ready(id) {
                     return Some(id);
@@ -135,9 +141,12 @@ impl Scheduler {
 
     #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
-        self.levels
+        let empty = self
+            .levels
             .iter()
-            .all(|l| l.sequential.is_empty() && l.incremental.is_empty())
+            .all(|l| l.sequential.is_empty() && l.incremental.is_empty());
+        assert_eq!(empty, self.occupied == 0, "occupied bits out of step");
+        empty
     }
 }
 
@@ -168,5 +177,44 @@ mod tests {
         s.remove(StreamId::new(5), p(3, true));
         assert_eq!(ids(&s), [1, 7, 9]);
         assert!(!s.is_empty());
+    }
+
+    /// `first_ready` walks the same order as `candidates`, over occupied levels only,
+    /// and finds nothing once every stream left (the occupied bits follow the levels).
+    #[test]
+    fn rfc9218_10_first_ready_follows_the_serving_order() {
+        let mut s = Scheduler::default();
+        let p = |urgency, incremental| ExtensiblePriority {
+            urgency,
+            incremental,
+        };
+        let streams = [
+            (9, p(7, true)),
+            (7, p(2, false)),
+            (5, p(2, true)),
+            (3, p(7, false)),
+        ];
+        for (id, priority) in streams {
+            s.insert(StreamId::new(id), priority);
+        }
+        assert_eq!(ids(&s), [7, 5, 3, 9]);
+        let first = |s: &Scheduler, skip: &[u32]| {
+            s.first_ready(|id| !skip.contains(&id.value()))
+                .map(StreamId::value)
+        };
+        assert_eq!(first(&s, &[]), Some(7));
+        assert_eq!(first(&s, &[7]), Some(5));
+        assert_eq!(first(&s, &[7, 5]), Some(3));
+        assert_eq!(first(&s, &[7, 5, 3]), Some(9));
+        assert_eq!(first(&s, &[7, 5, 3, 9]), None);
+        for (id, priority) in streams {
+            assert!(!s.is_empty());
+            s.remove(StreamId::new(id), priority);
+        }
+        assert!(s.is_empty());
+        assert_eq!(first(&s, &[]), None);
+        // A level emptied and filled again is found again.
+        s.insert(StreamId::new(11), p(2, true));
+        assert_eq!(first(&s, &[]), Some(11));
     }
 }
