@@ -258,6 +258,9 @@ impl Connection {
             let failed = match self.frame_in_place(events) {
                 Some(Ok(())) => continue,
                 Some(Err(err)) => err,
+                // All of the input handled in place (the usual end of a bulk read): no
+                // call into the decoder to learn that nothing is left.
+                None if self.decoder.buffered_len() == 0 => break,
                 None => match self.decoder.next_frame() {
                     Ok(Some(frame)) => match self.on_frame(frame, events) {
                         Ok(()) => continue,

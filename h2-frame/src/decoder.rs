@@ -166,6 +166,7 @@ impl FrameDecoder {
     }
 
     /// Number of received octets not yet returned as frames.
+    #[inline]
     pub fn buffered_len(&self) -> usize {
         self.partial.len() + self.input.len()
     }
