@@ -139,6 +139,14 @@ impl Output {
         self.len
     }
 
+    /// Drops everything queued (nothing copied).
+    pub(crate) fn discard(&mut self) {
+        self.control_frames = 0;
+        self.len = 0;
+        self.chunks.clear();
+        self.tail.get().clear();
+    }
+
     /// Everything queued, as one buffer (copies only when payloads were queued by
     /// reference, into a buffer that is reused).
     pub(crate) fn take_all(&mut self) -> Bytes {

@@ -1071,7 +1071,7 @@ impl Connection {
         self.goaway_received = Some(last);
         if self.config.discard_output_on_goaway {
             // hyper-h2 compatibility (Config::discard_output_on_goaway).
-            drop(self.output.take_all());
+            self.output.discard();
         }
         events.push(Event::ConnectionTerminated {
             error_code: frame.code,

@@ -848,21 +848,33 @@ fn rfc9113_6_8_goaway_received_discards_output_per_config() {
         (Config::hyper_h2(h2_conn::Role::Server), true),
     ] {
         let (mut conn, mut peer) = server_with(config);
+        peer.send(&mut conn, frames::headers(1).request("GET", "/"));
+        let _ = peer.recv_frames(&mut conn);
+        // A response whose 2,000-octet body is queued by reference, and a PING.
+        conn.send_headers(sid(1), &support::fields(&[(":status", "200")]), false)
+            .unwrap();
+        conn.send_data(sid(1), vec![7u8; 2_000], true).unwrap();
         conn.ping(*b"12345678").unwrap();
-        let events = peer.send(&mut conn, frames::goaway(0, ErrorCode::NO_ERROR));
+        let events = peer.send(&mut conn, frames::goaway(1, ErrorCode::NO_ERROR));
         assert_eq!(
             events,
             vec![Event::ConnectionTerminated {
                 error_code: ErrorCode::NO_ERROR,
-                last_stream_id: sid(0),
+                last_stream_id: sid(1),
                 additional_data: h2_conn::Bytes::new(),
                 remote: true,
             }]
         );
-        let expected = match discard {
-            true => vec![],
-            false => vec![frames::ping(*b"12345678")],
-        };
-        assert_eq!(peer.recv_frames(&mut conn), expected);
+        let sent = peer.recv_frames(&mut conn);
+        if discard {
+            assert_eq!(sent, vec![]);
+            assert_eq!(conn.pending_output_len(), 0);
+        } else {
+            assert!(
+                matches!(&sent[..], [h2_conn::frame::Frame::Headers(_), h2_conn::frame::Frame::Data(d), ping]
+                    if d.data.len() == 2_000 && *ping == frames::ping(*b"12345678")),
+                "{sent:?}"
+            );
+        }
     }
 }
