@@ -63,19 +63,25 @@ impl Connection {
             self.output.reserve(batch.min(conn_window + 1024));
         }
         loop {
-            self.take_turn(id, by_ref);
+            let first_again = self.take_turn(id, by_ref);
             if self.output.len() >= budget {
                 return;
             }
-            match self.next_sendable() {
-                Some(next) => id = next,
-                None => return,
+            if !first_again {
+                match self.next_sendable() {
+                    Some(next) => id = next,
+                    None => return,
+                }
             }
         }
     }
 
     /// Sends the front of one stream's queue: one DATA frame, the end, or trailers.
-    fn take_turn(&mut self, id: StreamId, by_ref: bool) {
+    /// Returns whether the stream is still the first that can send: a non-incremental
+    /// stream that can send again keeps its place, and no stream before it became ready
+    /// (a turn only takes window, and no input arrives while output is framed), so the
+    /// scheduler need not be searched again.
+    fn take_turn(&mut self, id: StreamId, by_ref: bool) -> bool {
         let conn_window = self.send_window.available();
         let max_frame = self.remote.max_frame_size() as usize;
         let cfg = self.config.validation;
@@ -85,6 +91,7 @@ impl Connection {
         // lookup: `Some(true)` when its queue is now empty (the queue is dropped here).
         let mut emptied = None;
         let mut priority = ExtensiblePriority::default();
+        let mut first_again = false;
         let turn = self
             .streams
             .with(id, |e| {
@@ -98,6 +105,13 @@ impl Connection {
                     e.queue = None;
                 }
                 emptied = Some(empty);
+                if let (Turn::Data(frame), false) = (&turn, priority.incremental) {
+                    let conn_left = conn_window.saturating_sub(frame.data.len() as i32);
+                    first_again = e
+                        .queue
+                        .as_ref()
+                        .is_some_and(|q| q.sendable(e.stream.send_window(), conn_left));
+                }
                 turn
             })
             .unwrap_or(Turn::Idle);
@@ -150,6 +164,7 @@ impl Connection {
             }
             Turn::Idle => {}
         }
+        first_again
     }
 }
 

@@ -117,6 +117,23 @@ fn rfc9218_10_data_frames_follow_urgency_then_stream_order_then_round_robin() {
     assert!(!conn.wants_write());
 }
 
+/// RFC 9218 10: a non-incremental stream keeps sending frame after frame in one output
+/// call while it can, and the next stream in order goes as soon as its stream window is
+/// spent; the first resumes when its window opens.
+#[test]
+fn rfc9218_10_a_stream_with_its_window_spent_yields_to_the_next() {
+    let (mut conn, mut peer) = server_with_requests(&[(1, None), (3, None)], 20_000);
+    conn.queue_data(sid(1), vec![b'x'; 30_000], true).unwrap();
+    conn.queue_data(sid(3), vec![b'y'; 10_000], true).unwrap();
+    assert_eq!(
+        data_frames(&mut peer, &mut conn),
+        [(1, 16_384, false), (1, 3_616, false), (3, 10_000, true)]
+    );
+    peer.send(&mut conn, frames::window_update(1, 10_000));
+    assert_eq!(data_frames(&mut peer, &mut conn), [(1, 10_000, true)]);
+    assert!(!conn.wants_write());
+}
+
 /// RFC 9218 7.1: a PRIORITY_UPDATE mid-transfer takes effect at the next frame; a
 /// server-side override then wins over the client's signals.
 #[test]
