@@ -158,13 +158,16 @@ mod tests {
         s.candidates().map(StreamId::value).collect()
     }
 
+    fn p(urgency: u8, incremental: bool) -> ExtensiblePriority {
+        ExtensiblePriority {
+            urgency,
+            incremental,
+        }
+    }
+
     #[test]
     fn rfc9218_10_urgency_then_sequential_then_incremental() {
         let mut s = Scheduler::default();
-        let p = |urgency, incremental| ExtensiblePriority {
-            urgency,
-            incremental,
-        };
         s.insert(StreamId::new(9), p(3, true));
         s.insert(StreamId::new(7), p(3, false));
         s.insert(StreamId::new(5), p(3, true));
@@ -184,10 +187,6 @@ mod tests {
     #[test]
     fn rfc9218_10_first_ready_follows_the_serving_order() {
         let mut s = Scheduler::default();
-        let p = |urgency, incremental| ExtensiblePriority {
-            urgency,
-            incremental,
-        };
         let streams = [
             (9, p(7, true)),
             (7, p(2, false)),
