@@ -185,9 +185,7 @@ impl End {
             flow.sent += u64::from(len);
         }
     }
-}
 
-impl End {
     fn pull(&mut self, id: StreamId, len: u16, end: bool, chunk: u16) {
         if self.conn.role() == h2_conn::Role::Server && !self.headers_sent.contains(&id) {
             return self.send(id, 0, false);
